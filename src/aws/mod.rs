@@ -1,0 +1,8 @@
+//! AWS access: SDK configuration the way AWS tools do it, and the clients the resources use.
+//! Only the SDK features the provider needs are compiled in (no SSO, no credential_process).
+
+mod config;
+pub mod errors;
+pub mod wait;
+
+pub use config::{AssumeRole, AwsSettings, Clients, Endpoints};

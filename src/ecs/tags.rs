@@ -1,0 +1,125 @@
+//! `tags` and `tags_all`: provider `default_tags` merged under each resource's own tags.
+
+use std::collections::BTreeMap;
+
+use super::model::{map_value, string_map};
+use crate::framework::Value;
+use crate::framework::schema::Attribute;
+
+pub type Tags = BTreeMap<String, String>;
+
+pub fn tags_attribute() -> Attribute {
+    Attribute::string_map("tags")
+        .optional()
+        .description("Tags for the resource. Merged over the provider's `default_tags`.")
+}
+
+pub fn tags_all_attribute() -> Attribute {
+    Attribute::string_map("tags_all")
+        .computed()
+        .description("All tags of the resource: the provider's `default_tags` with `tags` on top.")
+}
+
+/// The planned `tags_all`: unknown while either input is unknown.
+pub fn plan_tags_all(config: &Value, default_tags: Option<&Tags>) -> Value {
+    let Some(defaults) = default_tags else {
+        return Value::Unknown;
+    };
+    match config.get("tags") {
+        Some(Value::Unknown) => Value::Unknown,
+        Some(Value::Map(m)) if m.values().any(|v| !v.is_known()) => Value::Unknown,
+        _ => {
+            let mut all = defaults.clone();
+            all.extend(string_map(config, "tags").unwrap_or_default());
+            map_value(&all)
+        }
+    }
+}
+
+/// Splits the tags AWS reports into the user's `tags` (the prior spelling kept) and `tags_all`.
+/// A tag that only the provider's defaults set stays out of `tags`; a tag the user also set in
+/// `tags` stays in it; anything else that appeared remotely lands in `tags` and shows as drift.
+pub fn split_remote(remote: &Tags, prior: &Value, default_tags: &Tags) -> (Value, Value) {
+    let prior_tags = string_map(prior, "tags");
+    let mut own = Tags::new();
+    for (k, v) in remote {
+        let in_prior = prior_tags.as_ref().is_some_and(|t| t.contains_key(k));
+        let from_defaults = default_tags.get(k) == Some(v);
+        if in_prior || !from_defaults {
+            own.insert(k.clone(), v.clone());
+        }
+    }
+    let tags = if own.is_empty() && !matches!(prior.get("tags"), Some(Value::Map(_))) {
+        Value::Null
+    } else {
+        map_value(&own)
+    };
+    (tags, map_value(remote))
+}
+
+/// What to add or change, and which keys to remove, to go from `old` to `new`.
+pub fn diff(old: &Tags, new: &Tags) -> (Tags, Vec<String>) {
+    let upsert = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let remove = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    (upsert, remove)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecs::model::object;
+
+    fn tags(pairs: &[(&str, &str)]) -> Tags {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn merges_defaults_under_own_tags() {
+        let config = object([("tags", map_value(&tags(&[("a", "1"), ("team", "api")])))]);
+        let all = plan_tags_all(&config, Some(&tags(&[("team", "web"), ("env", "dev")])));
+        assert_eq!(
+            all,
+            map_value(&tags(&[("a", "1"), ("env", "dev"), ("team", "api")]))
+        );
+        assert_eq!(plan_tags_all(&config, None), Value::Unknown);
+    }
+
+    #[test]
+    fn remote_split_keeps_defaults_out_and_shows_drift() {
+        let prior = object([("tags", map_value(&tags(&[("a", "1")])))]);
+        let remote = tags(&[("a", "2"), ("env", "dev"), ("new", "x")]);
+        let (own, all) = split_remote(&remote, &prior, &tags(&[("env", "dev")]));
+        assert_eq!(own, map_value(&tags(&[("a", "2"), ("new", "x")])));
+        assert_eq!(all, map_value(&remote));
+        let (own, _) = split_remote(
+            &tags(&[("env", "dev")]),
+            &object([("tags", Value::Null)]),
+            &tags(&[("env", "dev")]),
+        );
+        assert_eq!(own, Value::Null);
+    }
+
+    #[test]
+    fn diff_finds_upserts_and_removals() {
+        let (up, rm) = diff(
+            &tags(&[("a", "1"), ("b", "2")]),
+            &tags(&[("a", "1"), ("b", "3"), ("c", "4")]),
+        );
+        assert_eq!(up, tags(&[("b", "3"), ("c", "4")]));
+        assert!(rm.is_empty());
+        let (up, rm) = diff(&tags(&[("a", "1")]), &Tags::new());
+        assert!(up.is_empty());
+        assert_eq!(rm, vec!["a".to_string()]);
+    }
+}

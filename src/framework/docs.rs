@@ -1,0 +1,151 @@
+//! Registry-style markdown documentation rendered from schemas, so descriptions are written once.
+
+use std::fmt::Write;
+
+use super::schema::{Attribute, Block, Nesting, Schema};
+use super::value::Type;
+
+/// What a page documents.
+pub enum Kind {
+    Provider,
+    Resource,
+    DataSource,
+}
+
+/// Renders one page: title, description, an optional example, then arguments and attributes.
+pub fn render(
+    kind: Kind,
+    name: &str,
+    schema: &Schema,
+    example: Option<&str>,
+    import: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    let label = match kind {
+        Kind::Provider => "Provider",
+        Kind::Resource => "Resource",
+        Kind::DataSource => "Data Source",
+    };
+    let _ = writeln!(out, "# {name} ({label})\n");
+    if !schema.block.description.is_empty() {
+        let _ = writeln!(out, "{}\n", schema.block.description);
+    }
+    if let Some(example) = example {
+        let _ = writeln!(
+            out,
+            "## Example Usage\n\n```hcl\n{}\n```\n",
+            example.trim_end()
+        );
+    }
+    let _ = writeln!(out, "## Schema\n");
+    block_sections(&mut out, &schema.block, "");
+    let mut nested = Vec::new();
+    collect_nested(&schema.block, "", &mut nested);
+    for (path, block, nesting) in nested {
+        let _ = writeln!(
+            out,
+            "<a id=\"nestedblock--{}\"></a>",
+            path.replace('.', "--")
+        );
+        let _ = writeln!(
+            out,
+            "### Nested Schema for `{path}` ({})\n",
+            nesting_label(nesting)
+        );
+        if !block.description.is_empty() {
+            let _ = writeln!(out, "{}\n", block.description);
+        }
+        block_sections(&mut out, block, &path);
+    }
+    if let Some(import) = import {
+        let _ = writeln!(out, "## Import\n\n{}\n", import.trim_end());
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+fn nesting_label(nesting: Nesting) -> &'static str {
+    match nesting {
+        Nesting::Single | Nesting::Group => "block, at most one",
+        Nesting::List => "list of blocks",
+        Nesting::Set => "set of blocks",
+        Nesting::Map => "map of blocks",
+    }
+}
+
+fn collect_nested<'a>(block: &'a Block, prefix: &str, out: &mut Vec<(String, &'a Block, Nesting)>) {
+    for nested in &block.blocks {
+        let path = if prefix.is_empty() {
+            nested.type_name.clone()
+        } else {
+            format!("{prefix}.{}", nested.type_name)
+        };
+        out.push((path.clone(), &nested.block, nested.nesting));
+        collect_nested(&nested.block, &path, out);
+    }
+}
+
+fn block_sections(out: &mut String, block: &Block, prefix: &str) {
+    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+        ("Required", |a| a.required),
+        ("Optional", |a| a.optional),
+        ("Read-Only", |a| a.computed && !a.optional && !a.required),
+    ];
+    for (title, pick) in groups {
+        let attrs: Vec<&Attribute> = block.attributes.iter().filter(|a| pick(a)).collect();
+        let blocks: Vec<_> = if title == "Optional" {
+            block.blocks.iter().collect()
+        } else {
+            Vec::new()
+        };
+        if attrs.is_empty() && blocks.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {title}\n");
+        for a in attrs {
+            let mut flags = vec![type_label(&a.ty)];
+            if a.sensitive {
+                flags.push("Sensitive".into());
+            }
+            if a.write_only {
+                flags.push("Write-only".into());
+            }
+            let _ = writeln!(
+                out,
+                "- `{}` ({}) {}",
+                a.name,
+                flags.join(", "),
+                a.description
+            );
+        }
+        for b in blocks {
+            let path = if prefix.is_empty() {
+                b.type_name.clone()
+            } else {
+                format!("{prefix}.{}", b.type_name)
+            };
+            let _ = writeln!(
+                out,
+                "- `{}` (Block, {}) {} See [below for nested schema](#nestedblock--{}).",
+                b.type_name,
+                nesting_label(b.nesting),
+                b.block.description,
+                path.replace('.', "--")
+            );
+        }
+        out.push('\n');
+    }
+}
+
+fn type_label(ty: &Type) -> String {
+    match ty {
+        Type::String => "String".into(),
+        Type::Number => "Number".into(),
+        Type::Bool => "Boolean".into(),
+        Type::Dynamic => "Dynamic".into(),
+        Type::List(t) => format!("List of {}", type_label(t)),
+        Type::Set(t) => format!("Set of {}", type_label(t)),
+        Type::Map(t) => format!("Map of {}", type_label(t)),
+        Type::Tuple(_) => "Tuple".into(),
+        Type::Object(_) => "Object".into(),
+    }
+}

@@ -1,0 +1,372 @@
+//! The plan algorithm, owned by the framework so resources stay short:
+//! proposed new state → defaults → write-only nulling → computed attributes unknown where the
+//! change can affect them → attribute plan modifiers → the resource's own `modify_plan`.
+//! Terraform's proposed new state already carries prior values for computed attributes that the
+//! configuration leaves null, so "unchanged" is simply proposed == prior.
+
+use std::collections::BTreeMap;
+
+use super::diag::Diagnostics;
+use super::schema::modifiers::{ModifyRequest, ModifyResponse};
+use super::schema::{Attribute, Block, Nesting};
+use super::value::{AttrPath, Value};
+
+pub struct AttributePlan {
+    pub planned: Value,
+    pub requires_replace: Vec<AttrPath>,
+    pub diags: Diagnostics,
+}
+
+/// Plans a create or update of one object of `block` (the resource schema's top-level block).
+pub fn plan_object(
+    block: &Block,
+    config: &Value,
+    prior: &Value,
+    proposed: &Value,
+) -> AttributePlan {
+    let prior_exists = !prior.is_null();
+    let mut out = AttributePlan {
+        planned: Value::Null,
+        requires_replace: Vec::new(),
+        diags: Diagnostics::new(),
+    };
+    let walk = Walk {
+        changed: !prior_exists || proposed != prior,
+        prior_exists,
+    };
+    out.planned = walk.block(block, &AttrPath::root(), config, prior, proposed, &mut out);
+    out
+}
+
+struct Walk {
+    /// Whether anything differs from the prior state; unchanged objects keep every value.
+    changed: bool,
+    prior_exists: bool,
+}
+
+fn attr<'a>(object: &'a Value, name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    object.get(name).unwrap_or(&NULL)
+}
+
+impl Walk {
+    fn block(
+        &self,
+        block: &Block,
+        path: &AttrPath,
+        config: &Value,
+        prior: &Value,
+        proposed: &Value,
+        out: &mut AttributePlan,
+    ) -> Value {
+        let Value::Object(proposed_attrs) = proposed else {
+            return proposed.clone();
+        };
+        let mut planned: BTreeMap<String, Value> = proposed_attrs.clone();
+        for attribute in &block.attributes {
+            let at = path.clone().attr(attribute.name.clone());
+            let value = self.attribute(
+                attribute,
+                &at,
+                attr(config, &attribute.name),
+                attr(prior, &attribute.name),
+                attr(proposed, &attribute.name),
+                out,
+            );
+            planned.insert(attribute.name.clone(), value);
+        }
+        for nested in &block.blocks {
+            let name = &nested.type_name;
+            let at = path.clone().attr(name.clone());
+            let value = self.nested_block(
+                &nested.block,
+                nested.nesting,
+                &at,
+                attr(config, name),
+                attr(prior, name),
+                attr(proposed, name),
+                out,
+            );
+            planned.insert(name.clone(), value);
+        }
+        Value::Object(planned)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn nested_block(
+        &self,
+        block: &Block,
+        nesting: Nesting,
+        path: &AttrPath,
+        config: &Value,
+        prior: &Value,
+        proposed: &Value,
+        out: &mut AttributePlan,
+    ) -> Value {
+        match (nesting, proposed) {
+            (Nesting::Single | Nesting::Group, Value::Object(_)) => {
+                self.block(block, path, config, prior, proposed, out)
+            }
+            (Nesting::List, Value::List(items)) => {
+                let planned = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let at = path.clone().index(i as i64);
+                        self.block(block, &at, element(config, i), element(prior, i), item, out)
+                    })
+                    .collect();
+                Value::List(planned)
+            }
+            (Nesting::Set, Value::Set(items)) => {
+                // Set elements cannot be correlated with prior ones by position: an element equal to
+                // a prior element is unchanged, any other one is planned as new.
+                let prior_items = prior.elements().unwrap_or(&[]);
+                let planned = items
+                    .iter()
+                    .map(|item| {
+                        if prior_items.contains(item) {
+                            item.clone()
+                        } else {
+                            let fresh = Walk {
+                                changed: true,
+                                prior_exists: false,
+                            };
+                            fresh.block(block, path, item, &Value::Null, item, out)
+                        }
+                    })
+                    .collect();
+                Value::Set(planned)
+            }
+            (Nesting::Map, Value::Map(entries)) => {
+                let planned = entries
+                    .iter()
+                    .map(|(k, item)| {
+                        let at = path.clone().key(k.clone());
+                        let planned =
+                            self.block(block, &at, entry(config, k), entry(prior, k), item, out);
+                        (k.clone(), planned)
+                    })
+                    .collect();
+                Value::Map(planned)
+            }
+            _ => proposed.clone(),
+        }
+    }
+
+    fn attribute(
+        &self,
+        attribute: &Attribute,
+        path: &AttrPath,
+        config: &Value,
+        prior: &Value,
+        proposed: &Value,
+        out: &mut AttributePlan,
+    ) -> Value {
+        if attribute.write_only {
+            return Value::Null;
+        }
+        let mut planned = proposed.clone();
+        if config.is_null() {
+            if let Some(default) = &attribute.default {
+                planned = default.clone();
+            } else if attribute.computed && self.changed {
+                planned = Value::Unknown;
+            }
+        }
+        if let (Some(nested), true) = (&attribute.nested, planned.is_known()) {
+            let block = Block {
+                attributes: nested.attributes.clone(),
+                ..Block::default()
+            };
+            planned = self.nested_block(&block, nested.nesting, path, config, prior, &planned, out);
+        }
+        if attribute.plan_modifiers.is_empty() {
+            return planned;
+        }
+        let mut resp = ModifyResponse {
+            planned,
+            requires_replace: false,
+            diags: Diagnostics::new(),
+        };
+        for modifier in &attribute.plan_modifiers {
+            let req = ModifyRequest {
+                path,
+                config,
+                prior,
+                planned: &resp.planned.clone(),
+                prior_exists: self.prior_exists,
+            };
+            modifier.modify(&req, &mut resp);
+        }
+        if resp.requires_replace {
+            out.requires_replace.push(path.clone());
+        }
+        out.diags.extend(resp.diags);
+        resp.planned
+    }
+}
+
+fn element(value: &Value, i: usize) -> &Value {
+    static NULL: Value = Value::Null;
+    value.elements().and_then(|e| e.get(i)).unwrap_or(&NULL)
+}
+
+fn entry<'a>(value: &'a Value, key: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    match value {
+        Value::Map(m) => m.get(key).unwrap_or(&NULL),
+        _ => &NULL,
+    }
+}
+
+/// Sorts and removes duplicates, as Terraform shows each path once.
+pub fn normalise_paths(paths: &mut Vec<AttrPath>) {
+    paths.sort_by_key(|p| p.to_string());
+    paths.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::{Attribute, Block, NestedBlock};
+
+    fn block() -> Block {
+        Block::new()
+            .attribute(Attribute::string("name").required().requires_replace())
+            .attribute(
+                Attribute::string("mode")
+                    .optional()
+                    .default(Value::string("DEFAULT")),
+            )
+            .attribute(Attribute::string("arn").computed().use_state_for_unknown())
+            .attribute(Attribute::string("status").computed())
+            .attribute(Attribute::string("note").optional())
+            .attribute(Attribute::string("secret").optional().write_only())
+            .block(NestedBlock::list(
+                "item",
+                Block::new()
+                    .attribute(Attribute::string("key").required())
+                    .attribute(Attribute::string("id").computed().use_state_for_unknown()),
+            ))
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn config(name: &str, note: Value) -> Value {
+        obj(&[
+            ("name", Value::string(name)),
+            ("mode", Value::Null),
+            ("arn", Value::Null),
+            ("status", Value::Null),
+            ("note", note),
+            ("secret", Value::string("s3cr3t")),
+            ("item", Value::List(vec![])),
+        ])
+    }
+
+    fn prior() -> Value {
+        obj(&[
+            ("name", Value::string("a")),
+            ("mode", Value::string("DEFAULT")),
+            ("arn", Value::string("arn:a")),
+            ("status", Value::string("ACTIVE")),
+            ("note", Value::Null),
+            ("secret", Value::Null),
+            ("item", Value::List(vec![])),
+        ])
+    }
+
+    /// Terraform's proposed new state: config, with prior values for computed attributes left null.
+    fn proposed(config: &Value, prior: &Value) -> Value {
+        let mut out = config.clone();
+        if let (Value::Object(o), Value::Object(p)) = (&mut out, prior) {
+            for k in ["mode", "arn", "status"] {
+                if o.get(k).is_some_and(Value::is_null) {
+                    o.insert(k.into(), p.get(k).cloned().unwrap_or(Value::Null));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn create_applies_defaults_and_marks_computed_unknown() {
+        let cfg = config("a", Value::Null);
+        let plan = plan_object(&block(), &cfg, &Value::Null, &cfg);
+        assert_eq!(plan.planned.get("mode"), Some(&Value::string("DEFAULT")));
+        assert_eq!(plan.planned.get("arn"), Some(&Value::Unknown));
+        assert_eq!(plan.planned.get("status"), Some(&Value::Unknown));
+        assert_eq!(
+            plan.planned.get("secret"),
+            Some(&Value::Null),
+            "write-only values are never planned"
+        );
+        assert!(plan.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn unchanged_object_keeps_every_value() {
+        let mut cfg = config("a", Value::Null);
+        if let Value::Object(o) = &mut cfg {
+            o.insert("secret".into(), Value::Null);
+        }
+        let prior = prior();
+        let plan = plan_object(&block(), &cfg, &prior, &proposed(&cfg, &prior));
+        assert_eq!(plan.planned, prior);
+    }
+
+    #[test]
+    fn update_marks_only_unpinned_computed_values_unknown() {
+        let cfg = config("a", Value::string("changed"));
+        let prior = prior();
+        let plan = plan_object(&block(), &cfg, &prior, &proposed(&cfg, &prior));
+        assert_eq!(
+            plan.planned.get("arn"),
+            Some(&Value::string("arn:a")),
+            "use-state-for-unknown"
+        );
+        assert_eq!(plan.planned.get("status"), Some(&Value::Unknown));
+        assert_eq!(plan.planned.get("note"), Some(&Value::string("changed")));
+        assert!(plan.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn requires_replace_names_the_attribute() {
+        let cfg = config("b", Value::Null);
+        let prior = prior();
+        let plan = plan_object(&block(), &cfg, &prior, &proposed(&cfg, &prior));
+        assert_eq!(plan.requires_replace.len(), 1);
+        assert_eq!(plan.requires_replace[0].to_string(), "name");
+    }
+
+    #[test]
+    fn nested_block_elements_keep_their_computed_values() {
+        let item = |id: Value| obj(&[("key", Value::string("k")), ("id", id)]);
+        let mut cfg = config("a", Value::string("x"));
+        let mut prior = prior();
+        if let (Value::Object(c), Value::Object(p)) = (&mut cfg, &mut prior) {
+            c.insert("item".into(), Value::List(vec![item(Value::Null)]));
+            p.insert("item".into(), Value::List(vec![item(Value::string("i-1"))]));
+        }
+        let mut prop = proposed(&cfg, &prior);
+        if let Value::Object(o) = &mut prop {
+            o.insert("item".into(), Value::List(vec![item(Value::string("i-1"))]));
+        }
+        let plan = plan_object(&block(), &cfg, &prior, &prop);
+        let items = plan
+            .planned
+            .get("item")
+            .and_then(Value::elements)
+            .unwrap()
+            .to_vec();
+        assert_eq!(items[0].get("id"), Some(&Value::string("i-1")));
+    }
+}

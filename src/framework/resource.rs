@@ -1,0 +1,137 @@
+//! The traits a managed resource implements: the core CRUD trait plus optional capabilities,
+//! discovered through the `as_*` accessors so the core trait stays small.
+
+use async_trait::async_trait;
+
+use super::context::Ctx;
+use super::diag::Diagnostics;
+use super::schema::Schema;
+use super::value::{AttrPath, Value};
+
+pub struct CreateRequest {
+    pub ctx: Ctx,
+    pub config: Value,
+    pub planned: Value,
+}
+
+pub struct ReadRequest {
+    pub ctx: Ctx,
+    pub state: Value,
+    pub private: Vec<u8>,
+}
+
+pub struct UpdateRequest {
+    pub ctx: Ctx,
+    pub config: Value,
+    pub prior: Value,
+    pub planned: Value,
+    pub private: Vec<u8>,
+}
+
+pub struct DeleteRequest {
+    pub ctx: Ctx,
+    pub prior: Value,
+    pub private: Vec<u8>,
+}
+
+/// The result of create, read and update: the new state (starting as the planned or prior state)
+/// and diagnostics. A create that fails half-way keeps whatever it made in `state`, so nothing is
+/// lost: the framework saves a partial state whenever it holds an identifier.
+pub struct StateResponse {
+    pub state: Value,
+    pub private: Vec<u8>,
+    pub diags: Diagnostics,
+}
+
+impl StateResponse {
+    pub fn new(state: Value, private: Vec<u8>) -> Self {
+        Self {
+            state,
+            private,
+            diags: Diagnostics::new(),
+        }
+    }
+
+    /// Tell Terraform the remote object is gone (read) so it plans to create it again.
+    pub fn remove(&mut self) {
+        self.state = Value::Null;
+    }
+}
+
+#[async_trait]
+pub trait Resource: Send + Sync {
+    /// The resource type name, e.g. `ecs_cluster`.
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+
+    async fn create(&self, req: CreateRequest, resp: &mut StateResponse);
+    async fn read(&self, req: ReadRequest, resp: &mut StateResponse);
+    async fn update(&self, req: UpdateRequest, resp: &mut StateResponse);
+    async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics);
+
+    fn as_validate_config(&self) -> Option<&dyn ValidateConfig> {
+        None
+    }
+    fn as_modify_plan(&self) -> Option<&dyn ModifyPlan> {
+        None
+    }
+    fn as_import(&self) -> Option<&dyn ImportState> {
+        None
+    }
+    fn as_upgrade_state(&self) -> Option<&dyn UpgradeState> {
+        None
+    }
+}
+
+/// Checks across attributes that a single attribute's validators cannot express.
+pub trait ValidateConfig: Send + Sync {
+    fn validate_config(&self, config: &Value, diags: &mut Diagnostics);
+}
+
+pub struct ModifyPlanRequest<'a> {
+    pub ctx: &'a Ctx,
+    pub config: &'a Value,
+    /// Null on create.
+    pub prior: &'a Value,
+}
+
+pub struct ModifyPlanResponse {
+    /// Null on destroy; the resource may still add diagnostics then.
+    pub planned: Value,
+    pub requires_replace: Vec<AttrPath>,
+    pub diags: Diagnostics,
+}
+
+/// A whole-resource hook after the attribute modifiers: semantic comparisons, values computed from
+/// several attributes (e.g. `tags_all`), cross-attribute replacement rules.
+pub trait ModifyPlan: Send + Sync {
+    fn modify_plan(&self, req: ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse);
+}
+
+pub struct ImportRequest {
+    pub ctx: Ctx,
+    pub id: String,
+}
+
+pub struct ImportResponse {
+    /// An object holding at least what `read` needs; other attributes may be left out and are
+    /// filled with nulls by the framework.
+    pub state: Value,
+    pub private: Vec<u8>,
+    pub diags: Diagnostics,
+}
+
+#[async_trait]
+pub trait ImportState: Send + Sync {
+    async fn import_state(&self, req: ImportRequest, resp: &mut ImportResponse);
+}
+
+/// Converts state stored under an older schema version into the current one (JSON form).
+pub trait UpgradeState: Send + Sync {
+    fn upgrade_state(
+        &self,
+        from_version: i64,
+        raw: serde_json::Value,
+        diags: &mut Diagnostics,
+    ) -> Option<serde_json::Value>;
+}

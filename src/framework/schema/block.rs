@@ -1,0 +1,121 @@
+use super::attribute::Attribute;
+use crate::framework::value::Type;
+
+/// How a nested block (or nested attribute) repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    /// At most one; null when absent.
+    Single,
+    /// Exactly one; Terraform synthesises an all-null object when absent.
+    Group,
+    List,
+    Set,
+    /// Labelled blocks, keyed by label.
+    Map,
+}
+
+/// A block: attributes and nested block types.
+#[derive(Clone, Default)]
+pub struct Block {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<NestedBlock>,
+    pub description: String,
+    pub deprecated: Option<String>,
+}
+
+/// A nested block type, written `name { ... }` in configuration.
+#[derive(Clone)]
+pub struct NestedBlock {
+    pub type_name: String,
+    pub block: Block,
+    pub nesting: Nesting,
+    pub min_items: i64,
+    pub max_items: i64,
+}
+
+impl Block {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn description(mut self, markdown: impl Into<String>) -> Self {
+        self.description = markdown.into();
+        self
+    }
+
+    pub fn attribute(mut self, attribute: Attribute) -> Self {
+        self.attributes.push(attribute);
+        self
+    }
+
+    pub fn block(mut self, block: NestedBlock) -> Self {
+        self.blocks.push(block);
+        self
+    }
+
+    pub fn attribute_named(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    pub fn block_named(&self, name: &str) -> Option<&NestedBlock> {
+        self.blocks.iter().find(|b| b.type_name == name)
+    }
+
+    /// The object type of this block's values: one attribute per attribute and per block type.
+    pub fn implied_type(&self) -> Type {
+        let attrs = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.ty.clone()));
+        let blocks = self
+            .blocks
+            .iter()
+            .map(|b| (b.type_name.clone(), b.implied_type()));
+        Type::object(attrs.chain(blocks))
+    }
+}
+
+impl NestedBlock {
+    pub fn new(type_name: impl Into<String>, nesting: Nesting, block: Block) -> Self {
+        Self {
+            type_name: type_name.into(),
+            block,
+            nesting,
+            min_items: 0,
+            max_items: 0,
+        }
+    }
+
+    /// A block that may appear at most once (`SINGLE` nesting).
+    pub fn single(type_name: impl Into<String>, block: Block) -> Self {
+        Self::new(type_name, Nesting::Single, block)
+    }
+
+    pub fn list(type_name: impl Into<String>, block: Block) -> Self {
+        Self::new(type_name, Nesting::List, block)
+    }
+
+    pub fn set(type_name: impl Into<String>, block: Block) -> Self {
+        Self::new(type_name, Nesting::Set, block)
+    }
+
+    pub fn max_items(mut self, max: i64) -> Self {
+        self.max_items = max;
+        self
+    }
+
+    pub fn min_items(mut self, min: i64) -> Self {
+        self.min_items = min;
+        self
+    }
+
+    pub fn implied_type(&self) -> Type {
+        let object = self.block.implied_type();
+        match self.nesting {
+            Nesting::Single | Nesting::Group => object,
+            Nesting::List => Type::list(object),
+            Nesting::Set => Type::set(object),
+            Nesting::Map => Type::map(object),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! GetProviderSchema: every schema, built once when the server starts.
+
+use super::Server;
+use crate::framework::diag::Diagnostics;
+use crate::framework::schema::Schema;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ServerCapabilities {
+    /// Terraform sends PlanResourceChange for destroys too, so resources can report problems.
+    pub plan_destroy: bool,
+    /// The schema is deterministic, so Terraform may cache it instead of asking every launch.
+    pub get_provider_schema_optional: bool,
+}
+
+pub struct GetProviderSchemaResponse<'a> {
+    pub provider: &'a Schema,
+    pub resources: Vec<(&'a str, &'a Schema)>,
+    pub data_sources: Vec<(&'a str, &'a Schema)>,
+    pub capabilities: ServerCapabilities,
+    pub diags: Diagnostics,
+}
+
+impl Server {
+    pub fn get_provider_schema(&self) -> GetProviderSchemaResponse<'_> {
+        GetProviderSchemaResponse {
+            provider: &self.provider_schema,
+            resources: self
+                .resources
+                .iter()
+                .map(|(n, r)| (n.as_str(), &r.schema))
+                .collect(),
+            data_sources: self
+                .data_sources
+                .iter()
+                .map(|(n, r)| (n.as_str(), &r.schema))
+                .collect(),
+            capabilities: self.capabilities(),
+            diags: Diagnostics::new(),
+        }
+    }
+
+    pub fn capabilities(&self) -> ServerCapabilities {
+        ServerCapabilities {
+            plan_destroy: true,
+            get_provider_schema_optional: true,
+        }
+    }
+
+    pub fn resource_type_names(&self) -> Vec<&str> {
+        self.resources.keys().map(String::as_str).collect()
+    }
+
+    pub fn data_source_type_names(&self) -> Vec<&str> {
+        self.data_sources.keys().map(String::as_str).collect()
+    }
+}

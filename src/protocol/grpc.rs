@@ -1,0 +1,351 @@
+//! The gRPC adapter: implements the generated `tfplugin6.Provider` service over the framework's
+//! server. Each method converts the request, calls the framework and converts the response back.
+//! Provider failures travel as diagnostics, never as gRPC status errors.
+
+use std::sync::{Arc, OnceLock};
+
+use tonic::{Request, Response, Status};
+
+use super::convert::{attribute_path, diagnostics, dynamic, raw, schema};
+use super::tfplugin6 as pb;
+use super::tfplugin6::provider_server::{Provider, ProviderServer};
+use crate::framework::server::{
+    ApplyResourceChangeRequest, ConfigureProviderRequest, ImportResourceStateRequest,
+    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest, Server,
+    UpgradeResourceStateRequest, ValidateRequest,
+};
+
+/// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
+pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
+
+pub struct GrpcProvider {
+    pub(super) server: Arc<Server>,
+    schema_response: OnceLock<pb::get_provider_schema::Response>,
+}
+
+impl GrpcProvider {
+    pub fn new(server: Arc<Server>) -> Self {
+        Self {
+            server,
+            schema_response: OnceLock::new(),
+        }
+    }
+
+    fn capabilities(&self) -> pb::ServerCapabilities {
+        let caps = self.server.capabilities();
+        pb::ServerCapabilities {
+            plan_destroy: caps.plan_destroy,
+            get_provider_schema_optional: caps.get_provider_schema_optional,
+            move_resource_state: false,
+            generate_resource_config: false,
+        }
+    }
+}
+
+/// The provider service as routes ready for the plugin transport, with raised message limits.
+pub fn routes(server: Arc<Server>) -> tonic::service::Routes {
+    let service = ProviderServer::new(GrpcProvider::new(server))
+        .max_decoding_message_size(MAX_MESSAGE_SIZE)
+        .max_encoding_message_size(MAX_MESSAGE_SIZE);
+    tonic::service::Routes::new(service)
+}
+
+fn write_only_allowed(caps: &Option<pb::ClientCapabilities>) -> bool {
+    caps.as_ref()
+        .is_some_and(|c| c.write_only_attributes_allowed)
+}
+
+type Reply<T> = Result<Response<T>, Status>;
+
+#[tonic::async_trait]
+impl Provider for GrpcProvider {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Reply<pb::get_metadata::Response> {
+        use pb::get_metadata::{DataSourceMetadata, ResourceMetadata};
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(self.capabilities()),
+            resources: self
+                .server
+                .resource_type_names()
+                .into_iter()
+                .map(|n| ResourceMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
+            data_sources: self
+                .server
+                .data_source_type_names()
+                .into_iter()
+                .map(|n| DataSourceMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Reply<pb::get_provider_schema::Response> {
+        let response = self.schema_response.get_or_init(|| {
+            let s = self.server.get_provider_schema();
+            pb::get_provider_schema::Response {
+                provider: Some(schema(s.provider)),
+                resource_schemas: s
+                    .resources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
+                data_source_schemas: s
+                    .data_sources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
+                server_capabilities: Some(self.capabilities()),
+                diagnostics: diagnostics(s.diags),
+                provider_meta: Some(pb::Schema {
+                    version: 0,
+                    block: Some(pb::schema::Block::default()),
+                }),
+                ..Default::default()
+            }
+        });
+        Ok(Response::new(response.clone()))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> Reply<pb::validate_provider_config::Response> {
+        let req = req.into_inner();
+        let resp = self.server.validate_provider_config(ValidateRequest {
+            type_name: String::new(),
+            config: raw(req.config),
+            write_only_allowed: false,
+        });
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> Reply<pb::validate_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self.server.validate_resource_config(ValidateRequest {
+            write_only_allowed: write_only_allowed(&req.client_capabilities),
+            type_name: req.type_name,
+            config: raw(req.config),
+        });
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> Reply<pb::validate_data_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self.server.validate_data_resource_config(ValidateRequest {
+            type_name: req.type_name,
+            config: raw(req.config),
+            write_only_allowed: false,
+        });
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> Reply<pb::upgrade_resource_state::Response> {
+        let req = req.into_inner();
+        let raw_state = req.raw_state.unwrap_or_default();
+        let resp = self
+            .server
+            .upgrade_resource_state(UpgradeResourceStateRequest {
+                type_name: req.type_name,
+                version: req.version,
+                raw_json: raw_state.json,
+                has_flatmap: !raw_state.flatmap.is_empty(),
+            });
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: dynamic(resp.upgraded),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> Reply<pb::get_resource_identity_schemas::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> Reply<pb::configure_provider::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .configure_provider(ConfigureProviderRequest {
+                terraform_version: req.terraform_version,
+                config: raw(req.config),
+            })
+            .await;
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> Reply<pb::read_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .read_resource(ReadResourceRequest {
+                type_name: req.type_name,
+                current_state: raw(req.current_state),
+                private: req.private,
+            })
+            .await;
+        Ok(Response::new(pb::read_resource::Response {
+            new_state: dynamic(resp.new_state),
+            private: resp.private,
+            diagnostics: diagnostics(resp.diags),
+            ..Default::default()
+        }))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> Reply<pb::plan_resource_change::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .plan_resource_change(PlanResourceChangeRequest {
+                type_name: req.type_name,
+                prior_state: raw(req.prior_state),
+                proposed_new_state: raw(req.proposed_new_state),
+                config: raw(req.config),
+                prior_private: req.prior_private,
+            })
+            .await;
+        Ok(Response::new(pb::plan_resource_change::Response {
+            planned_state: dynamic(resp.planned_state),
+            requires_replace: resp
+                .requires_replace
+                .into_iter()
+                .map(attribute_path)
+                .collect(),
+            planned_private: resp.planned_private,
+            diagnostics: diagnostics(resp.diags),
+            ..Default::default()
+        }))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> Reply<pb::apply_resource_change::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .apply_resource_change(ApplyResourceChangeRequest {
+                type_name: req.type_name,
+                prior_state: raw(req.prior_state),
+                planned_state: raw(req.planned_state),
+                config: raw(req.config),
+                planned_private: req.planned_private,
+            })
+            .await;
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state: dynamic(resp.new_state),
+            private: resp.private,
+            diagnostics: diagnostics(resp.diags),
+            ..Default::default()
+        }))
+    }
+
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> Reply<pb::import_resource_state::Response> {
+        let req = req.into_inner();
+        if req.id.is_empty() && req.identity.is_some() {
+            return Ok(Response::new(pb::import_resource_state::Response {
+                diagnostics: super::unsupported::diagnostic("Importing by resource identity"),
+                ..Default::default()
+            }));
+        }
+        let resp = self
+            .server
+            .import_resource_state(ImportResourceStateRequest {
+                type_name: req.type_name,
+                id: req.id,
+            })
+            .await;
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources: resp
+                .imported
+                .into_iter()
+                .map(|r| pb::import_resource_state::ImportedResource {
+                    type_name: r.type_name,
+                    state: dynamic(r.state),
+                    private: r.private,
+                    identity: None,
+                })
+                .collect(),
+            diagnostics: diagnostics(resp.diags),
+            deferred: None,
+        }))
+    }
+
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> Reply<pb::read_data_source::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .read_data_source(ReadDataSourceRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+            })
+            .await;
+        Ok(Response::new(pb::read_data_source::Response {
+            state: dynamic(resp.state),
+            diagnostics: diagnostics(resp.diags),
+            deferred: None,
+        }))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Reply<pb::get_functions::Response> {
+        // No provider functions; OpenTofu asks anyway.
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Reply<pb::stop_provider::Response> {
+        let error = self.server.stop_provider();
+        Ok(Response::new(pb::stop_provider::Response { error }))
+    }
+
+    // Features this provider does not offer answer with a diagnostic, never a crash.
+    super::unsupported::unsupported_methods!();
+}

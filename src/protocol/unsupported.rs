@@ -1,0 +1,148 @@
+//! Answers for the RPCs of features this provider does not offer (ephemeral resources, list,
+//! actions, state stores, functions, moves): a clear error diagnostic, never a gRPC failure.
+
+use super::tfplugin6 as pb;
+
+pub fn diagnostic(feature: &str) -> Vec<pb::Diagnostic> {
+    vec![pb::Diagnostic {
+        severity: pb::diagnostic::Severity::Error as i32,
+        summary: "Not supported".into(),
+        detail: format!("{feature} is not supported by this provider."),
+        attribute: None,
+    }]
+}
+
+/// A stream of exactly one message.
+pub fn one<T: Send + 'static>(item: T) -> tonic::codegen::BoxStream<T> {
+    Box::pin(tokio_stream::once(Ok(item)))
+}
+
+/// Expands, inside `impl Provider for GrpcProvider`, to one method per unsupported RPC. The methods
+/// are written in `async_trait`'s expanded form because the attribute runs before this macro does.
+macro_rules! unsupported_methods {
+    () => {
+        $crate::protocol::unsupported::unsupported_methods!(@diags
+            validate_ephemeral_resource_config, validate_ephemeral_resource_config, "Ephemeral resources";
+            open_ephemeral_resource, open_ephemeral_resource, "Ephemeral resources";
+            renew_ephemeral_resource, renew_ephemeral_resource, "Ephemeral resources";
+            close_ephemeral_resource, close_ephemeral_resource, "Ephemeral resources";
+            validate_list_resource_config, validate_list_resource_config, "List resources";
+            move_resource_state, move_resource_state, "Moving state between resource types";
+            generate_resource_config, generate_resource_config, "Generating configuration";
+            upgrade_resource_identity, upgrade_resource_identity, "Resource identity";
+            validate_state_store_config, validate_state_store, "State storage";
+            configure_state_store, configure_state_store, "State storage";
+            lock_state, lock_state, "State storage";
+            unlock_state, unlock_state, "State storage";
+            get_states, get_states, "State storage";
+            delete_state, delete_state, "State storage";
+            plan_action, plan_action, "Actions";
+            validate_action_config, validate_action_config, "Actions";
+        );
+
+        fn call_function<'life0, 'async_trait>(
+            &'life0 self,
+            _: tonic::Request<pb::call_function::Request>,
+        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<pb::call_function::Response>, tonic::Status>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async move {
+            Ok(tonic::Response::new(pb::call_function::Response {
+                error: Some(pb::FunctionError {
+                    text: "This provider offers no functions.".into(),
+                    function_argument: None,
+                }),
+                ..Default::default()
+            }))})
+        }
+
+        fn list_resource<'life0, 'async_trait>(
+            &'life0 self,
+            _: tonic::Request<pb::list_resource::Request>,
+        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, tonic::Status>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async move {
+            let event = pb::list_resource::Event {
+                diagnostic: $crate::protocol::unsupported::diagnostic("List resources"),
+                ..Default::default()
+            };
+            Ok(tonic::Response::new($crate::protocol::unsupported::one(event)))})
+        }
+
+        fn read_state_bytes<'life0, 'async_trait>(
+            &'life0 self,
+            _: tonic::Request<pb::read_state_bytes::Request>,
+        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::read_state_bytes::Response>>, tonic::Status>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async move {
+            let chunk = pb::read_state_bytes::Response {
+                diagnostics: $crate::protocol::unsupported::diagnostic("State storage"),
+                ..Default::default()
+            };
+            Ok(tonic::Response::new($crate::protocol::unsupported::one(chunk)))})
+        }
+
+        fn write_state_bytes<'life0, 'async_trait>(
+            &'life0 self,
+            _: tonic::Request<tonic::Streaming<pb::write_state_bytes::RequestChunk>>,
+        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<pb::write_state_bytes::Response>, tonic::Status>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async move {
+            Ok(tonic::Response::new(pb::write_state_bytes::Response {
+                diagnostics: $crate::protocol::unsupported::diagnostic("State storage"),
+                ..Default::default()
+            }))})
+        }
+
+        fn invoke_action<'life0, 'async_trait>(
+            &'life0 self,
+            _: tonic::Request<pb::invoke_action::Request>,
+        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::invoke_action::Event>>, tonic::Status>> + Send + 'async_trait>>
+        where
+            'life0: 'async_trait,
+            Self: 'async_trait,
+        {
+            Box::pin(async move {
+            use pb::invoke_action::event::{Completed, Type};
+            let event = pb::invoke_action::Event {
+                r#type: Some(Type::Completed(Completed {
+                    diagnostics: $crate::protocol::unsupported::diagnostic("Actions"),
+                })),
+            };
+            Ok(tonic::Response::new($crate::protocol::unsupported::one(event)))})
+        }
+    };
+    (@diags $($method:ident, $module:ident, $feature:literal;)*) => {
+        $(
+            #[allow(clippy::needless_update)]
+            fn $method<'life0, 'async_trait>(
+                &'life0 self,
+                _: tonic::Request<pb::$module::Request>,
+            ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<pb::$module::Response>, tonic::Status>> + Send + 'async_trait>>
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                Box::pin(async move {
+                    Ok(tonic::Response::new(pb::$module::Response {
+                        diagnostics: $crate::protocol::unsupported::diagnostic($feature),
+                        ..Default::default()
+                    }))
+                })
+            }
+        )*
+    };
+}
+
+pub(crate) use unsupported_methods;

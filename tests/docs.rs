@@ -1,0 +1,77 @@
+//! The documentation under docs/ is generated from the schema descriptions; this test fails when
+//! it is stale. Regenerate with `UPDATE_DOCS=1 cargo test --test docs`.
+
+use std::path::PathBuf;
+
+use ecs_provider::ecs::EcsProvider;
+use ecs_provider::framework::docs::{Kind, render};
+use ecs_provider::framework::provider::Provider;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn example(dir: &str) -> Option<String> {
+    std::fs::read_to_string(root().join("examples").join(dir).join("main.tf")).ok()
+}
+
+fn import_text(type_name: &str) -> Option<String> {
+    std::fs::read_to_string(root().join("docs/import").join(format!("{type_name}.md"))).ok()
+}
+
+#[test]
+fn docs_are_generated_from_schemas() {
+    let provider = EcsProvider::new();
+    let mut pages = vec![(
+        root().join("docs/index.md"),
+        render(
+            Kind::Provider,
+            "ecs",
+            &provider.schema(),
+            example("quickstart").as_deref(),
+            None,
+        ),
+    )];
+    for resource in provider.resources() {
+        let name = resource.type_name();
+        let short = name.trim_start_matches("ecs_");
+        pages.push((
+            root().join("docs/resources").join(format!("{short}.md")),
+            render(
+                Kind::Resource,
+                name,
+                &resource.schema(),
+                example(name).as_deref(),
+                import_text(name).as_deref(),
+            ),
+        ));
+    }
+    for data_source in provider.data_sources() {
+        let name = data_source.type_name();
+        let short = name.trim_start_matches("ecs_");
+        pages.push((
+            root().join("docs/data-sources").join(format!("{short}.md")),
+            render(
+                Kind::DataSource,
+                name,
+                &data_source.schema(),
+                example(&format!("data-{name}")).as_deref(),
+                None,
+            ),
+        ));
+    }
+    let update = std::env::var_os("UPDATE_DOCS").is_some();
+    let mut stale = Vec::new();
+    for (path, text) in pages {
+        if update {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale docs (run UPDATE_DOCS=1 cargo test --test docs): {stale:?}"
+    );
+}
