@@ -85,7 +85,8 @@ fn collect_nested<'a>(block: &'a Block, prefix: &str, out: &mut Vec<(String, &'a
 }
 
 fn block_sections(out: &mut String, block: &Block, prefix: &str) {
-    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+    type Pick = fn(&Attribute) -> bool;
+    let groups: [(&str, Pick); 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.computed && !a.optional && !a.required),

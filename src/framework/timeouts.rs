@@ -78,14 +78,14 @@ impl Validator for GoDuration {
     }
 
     fn validate(&self, path: &AttrPath, value: &Value, diags: &mut Diagnostics) {
-        if let Some(s) = value.as_str() {
-            if parse_duration(s).is_none() {
-                diags.error_at(
+        if let Some(s) = value.as_str()
+            && parse_duration(s).is_none()
+        {
+            diags.error_at(
                     path.clone(),
                     "Invalid duration",
                     format!("{path} is \"{s}\"; use a number with a unit (h, m, s, ms), such as \"30s\", \"10m\" or \"1h30m\"."),
                 );
-            }
         }
     }
 }

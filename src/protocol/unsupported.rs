@@ -101,7 +101,6 @@ macro_rules! unsupported_methods {
             Box::pin(async move {
             Ok(tonic::Response::new(pb::write_state_bytes::Response {
                 diagnostics: $crate::protocol::unsupported::diagnostic("State storage"),
-                ..Default::default()
             }))})
         }
 

@@ -238,3 +238,6 @@ pub fn unknowns_to_null(value: &mut Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests;

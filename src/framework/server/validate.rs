@@ -39,21 +39,21 @@ impl Server {
 
     pub fn validate_resource_config(&self, req: ValidateRequest) -> ValidateResponse {
         let mut diags = Diagnostics::new();
-        if let Some(r) = self.resource(&req.type_name, &mut diags) {
-            if let Some(config) = decode(&req.config, &r.ty, "resource configuration", &mut diags) {
-                let opts = ValidateOptions {
-                    write_only_allowed: req.write_only_allowed,
-                };
-                validate_block(
-                    &r.schema.block,
-                    &AttrPath::root(),
-                    &config,
-                    &opts,
-                    &mut diags,
-                );
-                if let Some(v) = r.imp.as_validate_config() {
-                    v.validate_config(&config, &mut diags);
-                }
+        if let Some(r) = self.resource(&req.type_name, &mut diags)
+            && let Some(config) = decode(&req.config, &r.ty, "resource configuration", &mut diags)
+        {
+            let opts = ValidateOptions {
+                write_only_allowed: req.write_only_allowed,
+            };
+            validate_block(
+                &r.schema.block,
+                &AttrPath::root(),
+                &config,
+                &opts,
+                &mut diags,
+            );
+            if let Some(v) = r.imp.as_validate_config() {
+                v.validate_config(&config, &mut diags);
             }
         }
         ValidateResponse { diags }
@@ -61,22 +61,21 @@ impl Server {
 
     pub fn validate_data_resource_config(&self, req: ValidateRequest) -> ValidateResponse {
         let mut diags = Diagnostics::new();
-        if let Some(d) = self.data_source(&req.type_name, &mut diags) {
-            if let Some(config) =
+        if let Some(d) = self.data_source(&req.type_name, &mut diags)
+            && let Some(config) =
                 decode(&req.config, &d.ty, "data source configuration", &mut diags)
-            {
-                let opts = ValidateOptions {
-                    write_only_allowed: false,
-                };
-                validate_block(
-                    &d.schema.block,
-                    &AttrPath::root(),
-                    &config,
-                    &opts,
-                    &mut diags,
-                );
-                d.imp.validate_config(&config, &mut diags);
-            }
+        {
+            let opts = ValidateOptions {
+                write_only_allowed: false,
+            };
+            validate_block(
+                &d.schema.block,
+                &AttrPath::root(),
+                &config,
+                &opts,
+                &mut diags,
+            );
+            d.imp.validate_config(&config, &mut diags);
         }
         ValidateResponse { diags }
     }

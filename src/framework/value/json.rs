@@ -165,13 +165,13 @@ fn read(v: &J, ty: &Type, opts: JsonDecodeOptions, path: &AttrPath) -> Result<Va
         }
         Type::Object(ot) => {
             let m = v.as_object().ok_or_else(unexpected)?;
-            if !opts.ignore_undefined_attributes {
-                if let Some(extra) = m.keys().find(|k| !ot.attrs.contains_key(*k)) {
-                    return Err(CodecError::new(
-                        path,
-                        format!("unsupported attribute \"{extra}\""),
-                    ));
-                }
+            if !opts.ignore_undefined_attributes
+                && let Some(extra) = m.keys().find(|k| !ot.attrs.contains_key(*k))
+            {
+                return Err(CodecError::new(
+                    path,
+                    format!("unsupported attribute \"{extra}\""),
+                ));
             }
             Value::Object(
                 ot.attrs

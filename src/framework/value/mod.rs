@@ -7,6 +7,7 @@ pub mod msgpack;
 mod number;
 mod path;
 mod types;
+#[allow(clippy::module_inception)]
 mod value;
 
 pub use error::CodecError;
@@ -14,3 +15,6 @@ pub use number::Number;
 pub use path::{AttrPath, PathStep};
 pub use types::{ObjectType, Type};
 pub use value::Value;
+
+#[cfg(test)]
+mod proptests;
