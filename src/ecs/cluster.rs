@@ -175,7 +175,10 @@ fn apply_remote(state: &mut Value, cluster: &Cluster, prior: &Value, default_tag
     );
     let exec = cluster
         .configuration()
-        .and_then(|c| c.execute_command_configuration());
+        .and_then(|c| c.execute_command_configuration())
+        .filter(|e| {
+            !(is_default_exec(e) && block(prior, "execute_command_configuration").is_none())
+        });
     set(
         state,
         "execute_command_configuration",
@@ -189,6 +192,13 @@ fn apply_remote(state: &mut Value, cluster: &Cluster, prior: &Value, default_tag
     let (own, all) = tags::split_remote(&remote, prior, default_tags);
     set(state, "tags", own);
     set(state, "tags_all", all);
+}
+
+/// What ECS keeps after the block is removed (there is no "unset"): the same as no block.
+fn is_default_exec(exec: &ExecuteCommandConfiguration) -> bool {
+    exec.kms_key_id().is_none()
+        && exec.log_configuration().is_none()
+        && matches!(exec.logging(), None | Some(ExecuteCommandLogging::Default))
 }
 
 fn exec_value(exec: &ExecuteCommandConfiguration, prior: &Value) -> Value {

@@ -29,3 +29,16 @@ impl fmt::Display for CodecError {
 }
 
 impl std::error::Error for CodecError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_the_path() {
+        let at_root = CodecError::new(&AttrPath::root(), "bad");
+        assert_eq!(at_root.to_string(), "bad");
+        let nested = CodecError::new(&AttrPath::root().attr("a").index(0), "bad");
+        assert_eq!(nested.to_string(), "at a[0]: bad");
+    }
+}

@@ -1,5 +1,9 @@
-//! The cty value model: types, values with null and unknown, attribute paths, and the msgpack
-//! and JSON encodings Terraform uses on the wire.
+//! The cty value model Terraform speaks: types, values with null and unknown, attribute
+//! paths, and the msgpack and JSON encodings used on the wire.
+//!
+//! Values carry no type of their own; every codec call takes the schema type, because the
+//! wire format depends on it (a `dynamic` slot is wrapped, an object must list every
+//! attribute).
 
 mod error;
 pub mod json;
@@ -7,10 +11,10 @@ pub mod msgpack;
 mod number;
 mod path;
 mod types;
-#[allow(clippy::module_inception)]
 mod value;
 
 pub use error::CodecError;
+pub use json::JsonDecodeOptions;
 pub use number::Number;
 pub use path::{AttrPath, PathStep};
 pub use types::{ObjectType, Type};

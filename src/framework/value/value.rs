@@ -5,6 +5,10 @@ use super::path::{AttrPath, PathStep};
 use super::types::Type;
 
 /// A cty value without its type; the codecs take the type from the schema.
+///
+/// Null and unknown are untyped here. Where a `dynamic` slot held a typed null or unknown on
+/// the wire (`[type, nil]`), it stays wrapped in [`Value::Dynamic`] so the type survives a
+/// round trip; the accessors look through that wrapper.
 #[derive(Clone, Debug)]
 pub enum Value {
     Null,
@@ -38,6 +42,8 @@ impl PartialEq for Value {
     }
 }
 
+impl Eq for Value {}
+
 /// Multiset equality: sets have no order.
 fn same_elements(a: &[Value], b: &[Value]) -> bool {
     if a.len() != b.len() {
@@ -45,11 +51,7 @@ fn same_elements(a: &[Value], b: &[Value]) -> bool {
     }
     let mut used = vec![false; b.len()];
     a.iter().all(|x| {
-        let found = b
-            .iter()
-            .enumerate()
-            .find(|(i, y)| !used[*i] && x == *y)
-            .map(|(i, _)| i);
+        let found = (0..b.len()).find(|&i| !used[i] && *x == b[i]);
         if let Some(i) = found {
             used[i] = true;
         }
@@ -62,20 +64,42 @@ impl Value {
         Value::String(s.into())
     }
 
+    pub fn number(n: impl Into<Number>) -> Self {
+        Value::Number(n.into())
+    }
+
     pub fn number_i64(n: i64) -> Self {
         Value::Number(Number::from_i64(n))
+    }
+
+    pub fn bool(b: bool) -> Self {
+        Value::Bool(b)
     }
 
     pub fn object<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Self {
         Value::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
-    pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
+    pub fn map<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Self {
+        Value::Map(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
+    pub fn list(items: impl IntoIterator<Item = Value>) -> Self {
+        Value::List(items.into_iter().collect())
+    }
+
+    pub fn set(items: impl IntoIterator<Item = Value>) -> Self {
+        Value::Set(items.into_iter().collect())
+    }
+
+    /// Null, including a typed null in a dynamic slot.
+    pub fn is_null(&self) -> bool {
+        matches!(self.strip_dynamic(), Value::Null)
+    }
+
+    /// Unknown at the top level, including a typed unknown in a dynamic slot.
     pub fn is_unknown(&self) -> bool {
-        matches!(self, Value::Unknown)
+        matches!(self.strip_dynamic(), Value::Unknown)
     }
 
     /// Known at the top level (it may still contain unknowns).
@@ -83,6 +107,7 @@ impl Value {
         !self.is_unknown()
     }
 
+    /// No unknown anywhere inside.
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Value::Unknown => false,
@@ -91,64 +116,73 @@ impl Value {
             }
             Value::Map(m) | Value::Object(m) => m.values().all(Value::is_wholly_known),
             Value::Dynamic(_, v) => v.is_wholly_known(),
-            _ => true,
+            Value::Null | Value::String(_) | Value::Number(_) | Value::Bool(_) => true,
         }
     }
 
     pub fn as_str(&self) -> Option<&str> {
-        match self {
+        match self.strip_dynamic() {
             Value::String(s) => Some(s),
-            Value::Dynamic(_, v) => v.as_str(),
             _ => None,
         }
     }
 
     pub fn as_bool(&self) -> Option<bool> {
-        match self {
+        match self.strip_dynamic() {
             Value::Bool(b) => Some(*b),
-            Value::Dynamic(_, v) => v.as_bool(),
             _ => None,
         }
     }
 
     pub fn as_number(&self) -> Option<&Number> {
-        match self {
+        match self.strip_dynamic() {
             Value::Number(n) => Some(n),
-            Value::Dynamic(_, v) => v.as_number(),
             _ => None,
         }
     }
 
+    /// The number as an i64, if it is an integer in range.
     pub fn as_i64(&self) -> Option<i64> {
         self.as_number().and_then(Number::as_i64)
     }
 
     /// An object's attribute.
     pub fn get(&self, attr: &str) -> Option<&Value> {
-        match self {
+        match self.strip_dynamic() {
             Value::Object(m) => m.get(attr),
             _ => None,
         }
     }
 
     pub fn get_mut(&mut self, attr: &str) -> Option<&mut Value> {
-        match self {
+        match self.strip_dynamic_mut() {
             Value::Object(m) => m.get_mut(attr),
             _ => None,
         }
     }
 
+    /// The elements of a list, set or tuple.
     pub fn elements(&self) -> Option<&[Value]> {
-        match self {
+        match self.strip_dynamic() {
             Value::List(v) | Value::Set(v) | Value::Tuple(v) => Some(v),
             _ => None,
         }
     }
 
+    /// The entries of a map or the attributes of an object.
+    pub fn entries(&self) -> Option<&BTreeMap<String, Value>> {
+        match self.strip_dynamic() {
+            Value::Map(m) | Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The value a path addresses: attributes in objects, keys in maps, indexes in lists and
+    /// tuples. Set elements have no address, so a path through a set finds nothing.
     pub fn at_path(&self, path: &AttrPath) -> Option<&Value> {
         let mut current = self;
         for step in &path.0 {
-            current = match (step, current) {
+            current = match (step, current.strip_dynamic()) {
                 (PathStep::Attr(name), Value::Object(m)) => m.get(name)?,
                 (PathStep::Key(key), Value::Map(m)) => m.get(key)?,
                 (PathStep::Index(i), Value::List(v) | Value::Tuple(v)) => {
@@ -160,11 +194,180 @@ impl Value {
         Some(current)
     }
 
-    /// The value inside a dynamic wrapper, or itself.
+    /// The value inside any dynamic wrappers, or itself.
     pub fn strip_dynamic(&self) -> &Value {
         match self {
             Value::Dynamic(_, v) => v.strip_dynamic(),
             v => v,
         }
+    }
+
+    pub fn strip_dynamic_mut(&mut self) -> &mut Value {
+        match self {
+            Value::Dynamic(_, v) => v.strip_dynamic_mut(),
+            v => v,
+        }
+    }
+
+    /// The type a value has on its own, as used when it fills a `dynamic` slot without a
+    /// wrapper: lists, sets and maps take the type of their first known, non-null element,
+    /// and an empty one gets `dynamic` elements.
+    pub fn infer_type(&self) -> Type {
+        fn element(items: &mut dyn Iterator<Item = &Value>) -> Type {
+            items
+                .map(Value::infer_type)
+                .find(|t| *t != Type::Dynamic)
+                .unwrap_or(Type::Dynamic)
+        }
+        match self {
+            Value::String(_) => Type::String,
+            Value::Number(_) => Type::Number,
+            Value::Bool(_) => Type::Bool,
+            Value::List(items) => Type::list(element(&mut items.iter())),
+            Value::Set(items) => Type::set(element(&mut items.iter())),
+            Value::Map(entries) => Type::map(element(&mut entries.values())),
+            Value::Tuple(items) => Type::Tuple(items.iter().map(Value::infer_type).collect()),
+            Value::Object(attrs) => {
+                Type::object(attrs.iter().map(|(k, v)| (k.clone(), v.infer_type())))
+            }
+            Value::Dynamic(t, _) => (**t).clone(),
+            Value::Null | Value::Unknown => Type::Dynamic,
+        }
+    }
+
+    /// A short name for the value's shape, for error messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Unknown => "unknown",
+            Value::String(_) => "string",
+            Value::Number(_) => "number",
+            Value::Bool(_) => "bool",
+            Value::List(_) => "list",
+            Value::Set(_) => "set",
+            Value::Tuple(_) => "tuple",
+            Value::Map(_) => "map",
+            Value::Object(_) => "object",
+            Value::Dynamic(..) => "dynamic",
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Self {
+        Value::number_i64(n)
+    }
+}
+
+impl From<Number> for Value {
+    fn from(n: Number) -> Self {
+        Value::Number(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dynamic(t: Type, v: Value) -> Value {
+        Value::Dynamic(Box::new(t), Box::new(v))
+    }
+
+    #[test]
+    fn sets_compare_as_multisets() {
+        let a = Value::set([Value::string("x"), Value::string("y"), Value::string("x")]);
+        let b = Value::set([Value::string("x"), Value::string("x"), Value::string("y")]);
+        let c = Value::set([Value::string("x"), Value::string("y"), Value::string("y")]);
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(
+            Value::list([Value::string("x"), Value::string("y")]),
+            Value::list([Value::string("y"), Value::string("x")])
+        );
+        assert_ne!(Value::list([]), Value::set([]));
+        assert_ne!(Value::Null, Value::Unknown);
+    }
+
+    #[test]
+    fn accessors() {
+        let v = Value::object([
+            ("name", Value::string("web")),
+            ("count", Value::number_i64(3)),
+            ("on", Value::Bool(true)),
+            ("tags", Value::map([("k", Value::string("v"))])),
+            (
+                "ports",
+                Value::list([Value::number_i64(80), Value::Unknown]),
+            ),
+            ("d", dynamic(Type::String, Value::string("x"))),
+            ("dn", dynamic(Type::String, Value::Null)),
+        ]);
+        assert_eq!(v.get("name").and_then(Value::as_str), Some("web"));
+        assert_eq!(v.get("count").and_then(Value::as_i64), Some(3));
+        assert_eq!(v.get("on").and_then(Value::as_bool), Some(true));
+        assert_eq!(v.get("d").and_then(Value::as_str), Some("x"));
+        assert!(v.get("dn").unwrap().is_null());
+        assert!(v.get("missing").is_none());
+        assert_eq!(
+            v.get("ports").and_then(Value::elements).map(<[_]>::len),
+            Some(2)
+        );
+        let path = AttrPath::root().attr("tags").key("k");
+        assert_eq!(v.at_path(&path).and_then(Value::as_str), Some("v"));
+        let path = AttrPath::root().attr("ports").index(1);
+        assert!(v.at_path(&path).unwrap().is_unknown());
+        assert!(
+            v.at_path(&AttrPath::root().attr("ports").index(2))
+                .is_none()
+        );
+        assert!(
+            v.at_path(&AttrPath::root().attr("tags").attr("k"))
+                .is_none()
+        );
+        assert_eq!(v.at_path(&AttrPath::root()), Some(&v));
+        assert!(v.is_known() && !v.is_wholly_known());
+        assert!(Value::Unknown.is_unknown() && !Value::Unknown.is_known());
+
+        let mut v = v;
+        *v.get_mut("name").unwrap() = Value::string("api");
+        assert_eq!(v.get("name").and_then(Value::as_str), Some("api"));
+    }
+
+    #[test]
+    fn inferred_types() {
+        let v = Value::object([
+            ("l", Value::list([Value::Null, Value::string("a")])),
+            ("e", Value::map::<String>([])),
+            (
+                "t",
+                Value::Tuple(vec![Value::Bool(true), Value::number_i64(1)]),
+            ),
+        ]);
+        assert_eq!(
+            v.infer_type(),
+            Type::object([
+                ("l", Type::list(Type::String)),
+                ("e", Type::map(Type::Dynamic)),
+                ("t", Type::Tuple(vec![Type::Bool, Type::Number])),
+            ])
+        );
     }
 }

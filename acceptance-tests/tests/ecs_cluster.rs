@@ -1,0 +1,187 @@
+//! `ecs_cluster` end to end with the real Terraform CLI: create → empty plan → in-place update →
+//! import by name and by ARN → drift → replacement → destroy → nothing left.
+
+use acceptance_tests::{
+    Action, Ctx, ImportId, ImportStep, StateCheck, Step, TestCase, skip_without_acc, unique_name,
+};
+use aws_sdk_ecs::types::Tag;
+use serde_json::json;
+
+fn config(name: &str, tags: &str, extra: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    ecs = {{ source = "ecsrs/ecs" }}
+  }}
+}}
+
+provider "ecs" {{
+  default_tags {{
+    tags = {{ suite = "acceptance" }}
+  }}
+}}
+
+resource "ecs_cluster" "c" {{
+  name               = "{name}"
+  container_insights = "enabled"
+  tags               = {{ {tags} }}
+  {extra}
+}}
+"#
+    )
+}
+
+async fn cluster_gone(ctx: Ctx, name: String) -> acceptance_tests::CheckResult {
+    let out = ctx
+        .ecs()
+        .await
+        .describe_clusters()
+        .clusters(&name)
+        .send()
+        .await?;
+    match out.clusters().first().and_then(|c| c.status()) {
+        None | Some("INACTIVE") => Ok(()),
+        Some(status) => Err(format!("cluster {name} is still {status}").into()),
+    }
+}
+
+#[tokio::test]
+async fn cluster_lifecycle() {
+    if skip_without_acc("cluster_lifecycle") {
+        return;
+    }
+    let name = unique_name("acc-cluster");
+    let renamed = format!("{name}-b");
+    let destroyed = renamed.clone();
+    TestCase::new("cluster_lifecycle")
+        .step(
+            Step::new(config(&name, r#"team = "web""#, ""))
+                .expect("ecs_cluster.c", Action::Create)
+                .check(StateCheck::attr_eq("ecs_cluster.c", "name", json!(name)))
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster.c",
+                    "container_insights",
+                    json!("enabled"),
+                ))
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster.c",
+                    "tags_all",
+                    json!({"suite": "acceptance", "team": "web"}),
+                ))
+                .check(StateCheck::attr_regex(
+                    "ecs_cluster.c",
+                    "arn",
+                    r"^arn:aws:ecs:[a-z0-9-]+:\d{12}:cluster/",
+                ))
+                .check(StateCheck::attr_regex(
+                    "ecs_cluster.c",
+                    "id",
+                    r"^arn:aws:ecs:",
+                )),
+        )
+        .step(
+            Step::new(config(&name, r#"team = "api", env = "dev""#, ""))
+                .expect("ecs_cluster.c", Action::Update)
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster.c",
+                    "tags",
+                    json!({"env": "dev", "team": "api"}),
+                )),
+        )
+        .step(Step::import(ImportStep::command(
+            "ecs_cluster.c",
+            ImportId::FromState("name".into()),
+        )))
+        .step(Step::import(ImportStep::block(
+            "ecs_cluster.c",
+            ImportId::FromState("arn".into()),
+        )))
+        .step(
+            // A tag changed outside Terraform shows as drift and is put back in place.
+            Step::new(config(&name, r#"team = "api", env = "dev""#, ""))
+                .pre_step(|ctx: Ctx| async move {
+                    let arn = ctx.attr_string("ecs_cluster.c", "arn")?;
+                    let tag = Tag::builder().key("team").value("changed-by-hand").build();
+                    ctx.ecs()
+                        .await
+                        .tag_resource()
+                        .resource_arn(arn)
+                        .tags(tag)
+                        .send()
+                        .await?;
+                    Ok(())
+                })
+                .expect("ecs_cluster.c", Action::Update)
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster.c",
+                    "tags",
+                    json!({"env": "dev", "team": "api"}),
+                )),
+        )
+        .step(
+            Step::new(config(&renamed, r#"team = "api""#, ""))
+                .expect("ecs_cluster.c", Action::Replace)
+                .check(StateCheck::attr_eq("ecs_cluster.c", "name", json!(renamed))),
+        )
+        .check_destroy(move |ctx| cluster_gone(ctx, destroyed.clone()))
+        .run()
+        .await;
+}
+
+#[tokio::test]
+async fn cluster_settings_update_in_place() {
+    if skip_without_acc("cluster_settings_update_in_place") {
+        return;
+    }
+    let name = unique_name("acc-settings");
+    let exec = r#"
+  execute_command_configuration {
+    logging = "OVERRIDE"
+    log_configuration {
+      cloud_watch_log_group_name = "/ecs/exec"
+    }
+  }
+"#;
+    let gone = name.clone();
+    TestCase::new("cluster_settings_update_in_place")
+        .step(Step::new(config(&name, "", "")).expect("ecs_cluster.c", Action::Create))
+        .step(
+            Step::new(config(&name, "", exec))
+                .expect("ecs_cluster.c", Action::Update)
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster.c",
+                    "execute_command_configuration.logging",
+                    json!("OVERRIDE"),
+                )),
+        )
+        .step(
+            Step::new(config(&name, "", "").replace(r#""enabled""#, r#""disabled""#))
+                .expect("ecs_cluster.c", Action::Update)
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster.c",
+                    "container_insights",
+                    json!("disabled"),
+                )),
+        )
+        .check_destroy(move |ctx| cluster_gone(ctx, gone.clone()))
+        .run()
+        .await;
+}
+
+#[tokio::test]
+async fn cluster_invalid_input_fails_at_plan() {
+    if skip_without_acc("cluster_invalid_input_fails_at_plan") {
+        return;
+    }
+    TestCase::new("cluster_invalid_input_fails_at_plan")
+        .step(Step::new(config("has spaces", "", "")).expect_error(r"(?s)Invalid character.*name"))
+        .step(
+            Step::new(
+                config(&unique_name("acc-bad"), "", "").replace(r#""enabled""#, r#""enabeld""#),
+            )
+            .expect_error(r#"(?s)container_insights.*Did you mean "enabled"\?"#),
+        )
+        .run()
+        .await;
+}
