@@ -11,6 +11,8 @@ pub mod msgpack;
 mod number;
 mod path;
 mod types;
+// The layout names the value tree after the module on purpose.
+#[allow(clippy::module_inception)]
 mod value;
 
 pub use error::CodecError;

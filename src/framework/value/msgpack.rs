@@ -546,7 +546,10 @@ mod tests {
         );
         // Any other extension type or size counts too.
         assert_eq!(dec(&[0xd5, 0x07, 0, 0], &Type::Bool), Value::Unknown);
-        assert_eq!(dec(&[0xd6, 0x0c, 0x81, 0x01, 0xc2, 0xc0], &Type::Bool), Value::Unknown);
+        assert_eq!(
+            dec(&[0xd6, 0x0c, 0x81, 0x01, 0xc2, 0xc0], &Type::Bool),
+            Value::Unknown
+        );
         let mut big = vec![0xc8, 0x04, 0x01, 0x0c];
         big.extend(std::iter::repeat_n(0, 1025));
         assert!(decode(&big, &Type::String).is_err());
