@@ -28,6 +28,10 @@ use crate::process::{self, Guarded};
 /// Flags the shared `local-aws` endpoint gets unless `ECS_ACC_LOCAL_AWS_FLAGS` says otherwise.
 pub const DEFAULT_FLAGS: &[&str] = &["--strict-shapes"];
 
+/// How a process that exited with status 0 without a word is described (a placeholder build
+/// of `local-aws` does that; the shared endpoint then falls back to plain moto).
+const SILENT_EXIT: &str = "exited successfully without printing anything";
+
 /// How long an endpoint may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -126,9 +130,6 @@ impl Endpoint {
     }
 
     fn running(url: String, kind: EndpointKind, log: PathBuf, guard: Guarded) -> Endpoint {
-        if !env::persist_working_dirs() {
-            process::remove_at_exit(log.clone());
-        }
         Endpoint {
             url,
             kind,
@@ -282,11 +283,16 @@ fn new_log_path(kind: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join("ecs-acc-logs");
     let _ = std::fs::create_dir_all(&dir);
-    dir.join(format!(
+    let path = dir.join(format!(
         "{kind}-{}-{}.log",
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
-    ))
+    ));
+    // Startup errors quote the log's tail, so it is only needed while the process runs.
+    if !env::persist_working_dirs() {
+        process::remove_at_exit(path.clone());
+    }
+    path
 }
 
 /// Copy every line of `from` into `log` on a background thread; the first line for which
@@ -331,6 +337,9 @@ fn wait_for_url(
                 None => "closed its output without printing an address".to_string(),
             };
             let output = std::fs::read_to_string(log).unwrap_or_default();
+            if output.trim().is_empty() && guard.try_wait().is_some_and(|s| s.success()) {
+                return Err(format!("{what} {SILENT_EXIT}"));
+            }
             Err(format!(
                 "{what} {status}; its output ({}):\n{}",
                 log.display(),
@@ -370,7 +379,16 @@ pub fn shared() -> Result<&'static Endpoint, String> {
                         Ok(flags) => flags.split_whitespace().map(str::to_string).collect(),
                         Err(_) => DEFAULT_FLAGS.iter().map(|s| s.to_string()).collect(),
                     };
-                    Endpoint::start_local_aws(&flags)
+                    match Endpoint::start_local_aws(&flags) {
+                        Err(e) if e.ends_with(SILENT_EXIT) => {
+                            eprintln!(
+                                "warning: {e}: local-aws is not functional yet, \
+                                 using plain moto (no fidelity layer, no stats)"
+                            );
+                            Endpoint::start_moto()
+                        }
+                        other => other,
+                    }
                 }
                 "moto" => Endpoint::start_moto(),
                 url if url.starts_with("http://") || url.starts_with("https://") => {

@@ -25,6 +25,10 @@ use crate::terraform::{CmdOutput, Terraform};
 
 const PLAN_FILE: &str = "tfplan";
 
+/// The endpoint of cases run [`TestCase::without_aws`]: a closed local port, so any AWS call
+/// fails at once instead of reaching a developer's real account.
+pub const NO_AWS_URL: &str = "http://127.0.0.1:9";
+
 /// Where the import ID comes from.
 #[derive(Debug, Clone)]
 pub enum ImportId {
@@ -207,7 +211,8 @@ pub enum Aws {
     Shared,
     /// A dedicated endpoint started by the test.
     Dedicated(Arc<Endpoint>),
-    /// No AWS at all (configurations using only built-in resources such as `terraform_data`).
+    /// No AWS at all (configurations using only built-in resources such as `terraform_data`):
+    /// AWS calls go to a closed local port ([`NO_AWS_URL`]), except in `ECS_ACC_REAL` mode.
     None,
 }
 
@@ -296,7 +301,9 @@ impl TestCase {
                 Err(e) => return Err(Failure::new(&self.name, 0, steps, "setup", e)),
             },
             Aws::Dedicated(e) => Some(e.url().to_string()),
-            Aws::None => None,
+            // Never let a configuration that was meant to stay offline reach real AWS.
+            Aws::None if env::real_aws() => None,
+            Aws::None => Some(NO_AWS_URL.to_string()),
         };
         if !matches!(self.aws, Aws::None) {
             env::check_provider_bin()
