@@ -185,3 +185,77 @@ async fn cluster_invalid_input_fails_at_plan() {
         .run()
         .await;
 }
+
+/// Without `force_destroy`, a destroy waits while the cluster still has a service Terraform does
+/// not manage, then fails naming it; once the service is gone the destroy succeeds. Relies on the
+/// local endpoint refusing DeleteCluster while services are active, as ECS does.
+#[tokio::test]
+async fn cluster_destroy_names_what_blocks_it() {
+    if skip_without_acc("cluster_destroy_names_what_blocks_it") {
+        return;
+    }
+    use acceptance_tests::{Endpoint, Terraform};
+    use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
+
+    let endpoint = Endpoint::start(&[]).expect("local endpoint");
+    let name = unique_name("acc-blocked");
+    let dir = tempfile::tempdir().unwrap();
+    let tf = Terraform::new(dir.path(), Some(endpoint.url())).unwrap();
+    tf.write_config(&config(&name, "", r#"timeouts { delete = "3s" }"#))
+        .unwrap();
+    tf.apply().await.expect("apply");
+
+    let ecs = endpoint.ecs_client().await;
+    let family = unique_name("acc-td");
+    let container = ContainerDefinition::builder()
+        .name("app")
+        .image("nginx")
+        .memory(128)
+        .build();
+    ecs.register_task_definition()
+        .family(&family)
+        .container_definitions(container)
+        .send()
+        .await
+        .unwrap();
+    ecs.create_service()
+        .cluster(&name)
+        .service_name("unmanaged-web")
+        .task_definition(&family)
+        .launch_type(LaunchType::Ec2)
+        .desired_count(0)
+        .send()
+        .await
+        .unwrap();
+
+    let failed = tf
+        .destroy()
+        .await
+        .expect_err("destroy must fail while a service remains");
+    let text = failed.combined();
+    assert!(
+        text.contains("still holds resources") && text.contains("unmanaged-web"),
+        "{text}"
+    );
+
+    ecs.delete_service()
+        .cluster(&name)
+        .service("unmanaged-web")
+        .force(true)
+        .send()
+        .await
+        .unwrap();
+    tf.destroy()
+        .await
+        .expect("destroy once the service is gone");
+    let out = ecs
+        .describe_clusters()
+        .clusters(&name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.clusters().first().and_then(|c| c.status()),
+        Some("INACTIVE")
+    );
+}

@@ -183,8 +183,14 @@ async fn handle(
         .stats
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .entry(action)
+        .entry(action.clone())
         .or_default() += 1;
+
+    if action == "ecs:DeleteCluster"
+        && let Some(refusal) = delete_cluster_refusal(&proxy, &body).await
+    {
+        return Ok(refusal);
+    }
 
     let uri = format!(
         "{}{}",
@@ -217,4 +223,70 @@ async fn handle(
             format!("moto did not answer: {e}"),
         )),
     }
+}
+
+/// One ECS JSON call straight to moto (the layer's own questions, not counted in the stats).
+async fn ecs_call(
+    proxy: &Proxy,
+    action: &str,
+    body: serde_json::Value,
+) -> Option<serde_json::Value> {
+    let req = Request::builder()
+        .method("POST")
+        .uri(format!("{}/", proxy.upstream))
+        .header(
+            "x-amz-target",
+            format!("AmazonEC2ContainerServiceV20141113.{action}"),
+        )
+        .header("content-type", "application/x-amz-json-1.1")
+        .header(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ecs/aws4_request",
+        )
+        .body(Full::new(Bytes::from(body.to_string())))
+        .ok()?;
+    let resp = proxy.client.request(req).await.ok()?;
+    let bytes = resp.into_body().collect().await.ok()?.to_bytes();
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Real ECS refuses to delete a cluster that still has ACTIVE or DRAINING services; moto does not.
+async fn delete_cluster_refusal(proxy: &Proxy, body: &[u8]) -> Option<Response<Full<Bytes>>> {
+    let request: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let cluster = request.get("cluster")?.as_str()?.to_string();
+    let listed = ecs_call(
+        proxy,
+        "ListServices",
+        serde_json::json!({ "cluster": cluster }),
+    )
+    .await?;
+    let arns: Vec<serde_json::Value> = listed.get("serviceArns")?.as_array()?.clone();
+    if arns.is_empty() {
+        return None;
+    }
+    let described = ecs_call(
+        proxy,
+        "DescribeServices",
+        serde_json::json!({ "cluster": cluster, "services": arns }),
+    )
+    .await?;
+    let active = described.get("services")?.as_array()?.iter().any(|s| {
+        matches!(
+            s.get("status").and_then(|v| v.as_str()),
+            Some("ACTIVE" | "DRAINING")
+        )
+    });
+    if !active {
+        return None;
+    }
+    let error = serde_json::json!({
+        "__type": "ClusterContainsServicesException",
+        "message": "The Cluster cannot be deleted while Services are active."
+    });
+    let mut resp = reply(StatusCode::BAD_REQUEST, error.to_string());
+    resp.headers_mut().insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/x-amz-json-1.1"),
+    );
+    Some(resp)
 }
