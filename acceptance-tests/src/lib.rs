@@ -24,13 +24,14 @@
 //! Modules: [`env`] (paths and modes), [`process`] (children that die with the test process),
 //! [`endpoint`] (the local AWS endpoint), [`clients`] (SDK clients), [`terraform`] (the CLI
 //! runner), [`state`] (reading `show -json`), [`checks`] (plan and state expectations),
-//! [`ctx`] (hook context), [`steps`] (the step runner), [`report`] (failure reports).
+//! [`ctx`] (hook context), [`fixtures`] (objects made with the SDK), [`steps`] (the step runner), [`report`] (failure reports).
 
 pub mod checks;
 pub mod clients;
 pub mod ctx;
 pub mod endpoint;
 pub mod env;
+pub mod fixtures;
 pub mod process;
 pub mod report;
 pub mod state;

@@ -195,7 +195,6 @@ async fn cluster_destroy_names_what_blocks_it() {
         return;
     }
     use acceptance_tests::{Endpoint, Terraform};
-    use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
 
     let endpoint = Endpoint::start(&[]).expect("local endpoint");
     let name = unique_name("acc-blocked");
@@ -206,25 +205,7 @@ async fn cluster_destroy_names_what_blocks_it() {
     tf.apply().await.expect("apply");
 
     let ecs = endpoint.ecs_client().await;
-    let family = unique_name("acc-td");
-    let container = ContainerDefinition::builder()
-        .name("app")
-        .image("nginx")
-        .memory(128)
-        .build();
-    ecs.register_task_definition()
-        .family(&family)
-        .container_definitions(container)
-        .send()
-        .await
-        .unwrap();
-    ecs.create_service()
-        .cluster(&name)
-        .service_name("unmanaged-web")
-        .task_definition(&family)
-        .launch_type(LaunchType::Ec2)
-        .desired_count(0)
-        .send()
+    acceptance_tests::fixtures::unmanaged_service(&ecs, &name, "unmanaged-web")
         .await
         .unwrap();
 

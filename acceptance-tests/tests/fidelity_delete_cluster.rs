@@ -2,7 +2,6 @@
 //! an ACTIVE service (moto alone deletes it), and allows it once the service is gone.
 
 use acceptance_tests::{Endpoint, unique_name};
-use aws_sdk_ecs::types::{ContainerDefinition, LaunchType};
 
 #[tokio::test]
 async fn delete_cluster_refused_while_services_are_active() {
@@ -14,26 +13,7 @@ async fn delete_cluster_refused_while_services_are_active() {
         .send()
         .await
         .unwrap();
-    let family = unique_name("fid-td");
-    ecs.register_task_definition()
-        .family(&family)
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("nginx")
-                .memory(128)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    ecs.create_service()
-        .cluster(&cluster)
-        .service_name("web")
-        .task_definition(&family)
-        .launch_type(LaunchType::Ec2)
-        .desired_count(0)
-        .send()
+    acceptance_tests::fixtures::unmanaged_service(&ecs, &cluster, "web")
         .await
         .unwrap();
 

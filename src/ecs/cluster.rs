@@ -296,15 +296,12 @@ impl Resource for ClusterResource {
             .set_settings(settings(&req.planned))
             .set_configuration(configuration(&req.planned))
             .set_service_connect_defaults(
-                string(&req.planned, "service_connect_namespace")
-                    .map(|ns| {
-                        ClusterServiceConnectDefaultsRequest::builder()
-                            .namespace(ns)
-                            .build()
-                    })
-                    .transpose()
-                    .ok()
-                    .flatten(),
+                string(&req.planned, "service_connect_namespace").and_then(|ns| {
+                    ClusterServiceConnectDefaultsRequest::builder()
+                        .namespace(ns)
+                        .build()
+                        .ok()
+                }),
             )
             .set_tags((!all_tags.is_empty()).then(|| aws_tags(&all_tags)))
             .send()
@@ -312,8 +309,8 @@ impl Resource for ClusterResource {
         let cluster = match created {
             Ok(out) => out.cluster,
             Err(err) => {
-                resp.diags.error_at(
-                    crate::framework::AttrPath::root().attr("name"),
+                // The API error may concern any argument; it names the one itself.
+                resp.diags.error(
                     "Could not create the ECS cluster",
                     format!("CreateCluster for \"{name}\" failed: {}", describe(&err)),
                 );
