@@ -45,3 +45,11 @@ pub async fn ecs_client_for(endpoint_url: Option<&str>) -> aws_sdk_ecs::Client {
 pub async fn ssm_client_for(endpoint_url: Option<&str>) -> aws_sdk_ssm::Client {
     aws_sdk_ssm::Client::new(&sdk_config(endpoint_url).await)
 }
+
+/// An ECS client for `endpoint_url` that never retries (to observe throttling and faults).
+pub async fn ecs_client_without_retries(endpoint_url: &str) -> aws_sdk_ecs::Client {
+    let config = aws_sdk_ecs::config::Builder::from(&sdk_config(Some(endpoint_url)).await)
+        .retry_config(aws_config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_ecs::Client::from_conf(config)
+}

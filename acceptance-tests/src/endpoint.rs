@@ -28,10 +28,6 @@ use crate::process::{self, Guarded};
 /// Flags the shared `local-aws` endpoint gets unless `ECS_ACC_LOCAL_AWS_FLAGS` says otherwise.
 pub const DEFAULT_FLAGS: &[&str] = &["--strict-shapes"];
 
-/// How a process that exited with status 0 without a word is described (a placeholder build
-/// of `local-aws` does that; the shared endpoint then falls back to plain moto).
-const SILENT_EXIT: &str = "exited successfully without printing anything";
-
 /// How long an endpoint may take to print its address.
 const START_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -337,9 +333,6 @@ fn wait_for_url(
                 None => "closed its output without printing an address".to_string(),
             };
             let output = std::fs::read_to_string(log).unwrap_or_default();
-            if output.trim().is_empty() && guard.try_wait().is_some_and(|s| s.success()) {
-                return Err(format!("{what} {SILENT_EXIT}"));
-            }
             Err(format!(
                 "{what} {status}; its output ({}):\n{}",
                 log.display(),
@@ -379,16 +372,7 @@ pub fn shared() -> Result<&'static Endpoint, String> {
                         Ok(flags) => flags.split_whitespace().map(str::to_string).collect(),
                         Err(_) => DEFAULT_FLAGS.iter().map(|s| s.to_string()).collect(),
                     };
-                    match Endpoint::start_local_aws(&flags) {
-                        Err(e) if e.ends_with(SILENT_EXIT) => {
-                            eprintln!(
-                                "warning: {e}: local-aws is not functional yet, \
-                                 using plain moto (no fidelity layer, no stats)"
-                            );
-                            Endpoint::start_moto()
-                        }
-                        other => other,
-                    }
+                    Endpoint::start_local_aws(&flags)
                 }
                 "moto" => Endpoint::start_moto(),
                 url if url.starts_with("http://") || url.starts_with("https://") => {
@@ -401,6 +385,24 @@ pub fn shared() -> Result<&'static Endpoint, String> {
         })
         .as_ref()
         .map_err(|e| format!("local AWS endpoint failed to start: {e}"))
+}
+
+/// The shared endpoint for a test of the fidelity layer itself, or `None` (with a notice) when
+/// the test must be skipped: `TF_ACC` unset, real AWS, or an endpoint without the layer.
+pub fn local_endpoint(test: &str) -> Option<&'static Endpoint> {
+    if env::skip_without_acc(test) {
+        return None;
+    }
+    if env::real_aws() {
+        eprintln!("{test}: skipped: tests the local endpoint (ECS_ACC_REAL is set)");
+        return None;
+    }
+    let endpoint = shared_or_panic();
+    if endpoint.kind() != EndpointKind::LocalAws {
+        eprintln!("{test}: skipped: the shared endpoint is not local-aws");
+        return None;
+    }
+    Some(endpoint)
 }
 
 fn shared_or_panic() -> &'static Endpoint {

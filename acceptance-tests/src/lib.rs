@@ -24,7 +24,8 @@
 //! Modules: [`env`] (paths and modes), [`process`] (children that die with the test process),
 //! [`endpoint`] (the local AWS endpoint), [`clients`] (SDK clients), [`terraform`] (the CLI
 //! runner), [`state`] (reading `show -json`), [`checks`] (plan and state expectations),
-//! [`ctx`] (hook context), [`fixtures`] (objects made with the SDK), [`steps`] (the step runner), [`report`] (failure reports).
+//! [`ctx`] (hook context), [`fixtures`] (objects made with the SDK), [`steps`] (the step runner), [`report`] (failure reports),
+//! [`local_aws`] (the endpoint's proxy and fidelity layer, run by the `local-aws` binary).
 
 pub mod checks;
 pub mod clients;
@@ -32,6 +33,7 @@ pub mod ctx;
 pub mod endpoint;
 pub mod env;
 pub mod fixtures;
+pub mod local_aws;
 pub mod process;
 pub mod report;
 pub mod state;
@@ -41,7 +43,8 @@ pub mod terraform;
 pub use checks::{Action, PlanCheck, StateCheck};
 pub use ctx::{BoxError, CheckResult, Ctx, Hook, hook};
 pub use endpoint::{
-    Endpoint, EndpointKind, ecs_client, endpoint_url, reset_stats, ssm_client, stats,
+    Endpoint, EndpointKind, ecs_client, endpoint_url, local_endpoint, reset_stats, ssm_client,
+    stats,
 };
 pub use env::{acc_enabled, real_aws, skip_without_acc};
 pub use report::Failure;

@@ -1,0 +1,240 @@
+//! Clusters: deletion is refused while the cluster still holds services, tasks, container
+//! instances or capacity providers (moto deletes anyway), and the calls moto cannot answer
+//! (UpdateClusterSettings, DescribeCapacityProviders without names, the Fargate providers).
+
+use serde_json::{Value, json};
+
+use super::{Fidelity, reply_of, services};
+use crate::local_aws::moto::Upstream;
+use crate::local_aws::wire::{Call, Reply, client_error, json_reply};
+
+/// The capacity providers every account has.
+const BUILT_IN_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
+
+pub async fn delete_cluster(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    if let Some(cluster) = call.str("cluster")
+        && let Some(refusal) = refusal(fidelity, call, up, cluster).await
+    {
+        return refusal;
+    }
+    up.forward(call).await
+}
+
+/// Why AWS would refuse to delete `cluster` now, checked in the order AWS reports them.
+async fn refusal(fidelity: &Fidelity, call: &Call, up: &Upstream, cluster: &str) -> Option<Reply> {
+    let described = up
+        .ask(&call.sibling("DescribeClusters", json!({ "clusters": [cluster] })))
+        .await;
+    let found = described.json.get("clusters")?.as_array()?.first()?.clone();
+    if found.get("status").and_then(Value::as_str) != Some("ACTIVE") {
+        return None;
+    }
+    if services::cluster_has_live_services(fidelity, call, up, cluster).await {
+        return Some(client_error(
+            "ClusterContainsServicesException",
+            "The Cluster cannot be deleted while Services are active.",
+        ));
+    }
+    let tasks = up
+        .ask(&call.sibling(
+            "ListTasks",
+            json!({ "cluster": cluster, "desiredStatus": "RUNNING" }),
+        ))
+        .await;
+    if non_empty(&tasks.json, "taskArns") {
+        return Some(client_error(
+            "ClusterContainsTasksException",
+            "The Cluster cannot be deleted while Tasks are active.",
+        ));
+    }
+    let instances = up
+        .ask(&call.sibling("ListContainerInstances", json!({ "cluster": cluster })))
+        .await;
+    if non_empty(&instances.json, "containerInstanceArns") {
+        return Some(client_error(
+            "ClusterContainsContainerInstancesException",
+            "The Cluster cannot be deleted while Container Instances are active or draining.",
+        ));
+    }
+    let custom_providers = found
+        .get("capacityProviders")
+        .and_then(Value::as_array)
+        .is_some_and(|providers| {
+            providers
+                .iter()
+                .filter_map(Value::as_str)
+                .any(|p| !BUILT_IN_PROVIDERS.contains(&p))
+        });
+    if custom_providers {
+        return Some(client_error(
+            "ClusterContainsCapacityProviderException",
+            "The Cluster cannot be deleted while capacity providers are associated with it. \
+             Remove them with PutClusterCapacityProviders first.",
+        ));
+    }
+    None
+}
+
+fn non_empty(json: &Value, member: &str) -> bool {
+    json.get(member)
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty())
+}
+
+/// moto does not implement UpdateClusterSettings (HTTP 500). AWS merges the given settings
+/// into the cluster's by name; UpdateCluster in moto replaces them, so merge here first.
+pub async fn update_cluster_settings(call: &Call, up: &Upstream) -> Reply {
+    let Some(cluster) = call.str("cluster") else {
+        return client_error("InvalidParameterException", "Cluster cannot be empty.");
+    };
+    let described = up
+        .ask(&call.sibling(
+            "DescribeClusters",
+            json!({ "clusters": [cluster], "include": ["SETTINGS"] }),
+        ))
+        .await;
+    let Some(current) = described
+        .json
+        .get("clusters")
+        .and_then(Value::as_array)
+        .and_then(|c| c.first())
+    else {
+        return client_error("ClusterNotFoundException", "Cluster not found.");
+    };
+    let mut settings: Vec<Value> = current
+        .get("settings")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for new in call.list("settings") {
+        let name = new.get("name").cloned();
+        settings.retain(|s| s.get("name") != name.as_ref());
+        settings.push(new);
+    }
+    let updated = up
+        .ask(&call.sibling(
+            "UpdateCluster",
+            json!({ "cluster": cluster, "settings": settings }),
+        ))
+        .await;
+    reply_of(&updated)
+}
+
+/// Remember capacity providers made through the endpoint (moto cannot list them).
+pub async fn track_capacity_provider(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    let answer = up.ask(call).await;
+    if answer.ok()
+        && let Some(name) = answer
+            .json
+            .pointer("/capacityProvider/name")
+            .and_then(Value::as_str)
+    {
+        let mut state = fidelity.state();
+        let known = state.capacity_providers.entry(call.region()).or_default();
+        if call.action == "CreateCapacityProvider" {
+            known.insert(name.to_string());
+        } else {
+            known.remove(name);
+        }
+    }
+    reply_of(&answer)
+}
+
+/// Describe capacity providers as AWS does: all of them without names (moto fails), and the
+/// Fargate providers present (moto reports them MISSING).
+pub async fn describe_capacity_providers(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    let requested: Vec<String> = match call.json.get("capacityProviders") {
+        Some(Value::Array(names)) if !names.is_empty() => names
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => {
+            let mut all: Vec<String> = BUILT_IN_PROVIDERS.iter().map(|s| s.to_string()).collect();
+            if let Some(known) = fidelity.state().capacity_providers.get(&call.region()) {
+                all.extend(known.iter().cloned());
+            }
+            all
+        }
+    };
+    let (built_in, custom): (Vec<String>, Vec<String>) = requested
+        .into_iter()
+        .partition(|n| BUILT_IN_PROVIDERS.contains(&super::last_segment(n)));
+    let mut providers = Vec::new();
+    let mut failures = Vec::new();
+    if !custom.is_empty() {
+        let mut request = call.json.clone();
+        request["capacityProviders"] = json!(custom);
+        let answer = up.ask(&call.with_json(request)).await;
+        if !answer.ok() {
+            return reply_of(&answer);
+        }
+        for (member, into) in [
+            ("capacityProviders", &mut providers),
+            ("failures", &mut failures),
+        ] {
+            if let Some(items) = answer.json.get(member).and_then(Value::as_array) {
+                into.extend(items.iter().cloned());
+            }
+        }
+    }
+    let region = call.region();
+    let account = super::account_of(
+        providers
+            .first()
+            .and_then(|p| p.get("capacityProviderArn"))
+            .and_then(Value::as_str)
+            .unwrap_or(""),
+    )
+    .to_string();
+    for (i, name) in built_in.iter().enumerate() {
+        let name = super::last_segment(name).to_string();
+        providers.insert(
+            i,
+            json!({
+                "capacityProviderArn": format!("arn:aws:ecs:{region}:{account}:capacity-provider/{name}"),
+                "name": name,
+                "status": "ACTIVE",
+                "tags": [],
+            }),
+        );
+    }
+    json_reply(
+        hyper::StatusCode::OK,
+        &json!({ "capacityProviders": providers, "failures": failures }),
+    )
+}
+
+/// ListClusters names ACTIVE clusters only (moto lists deleted ones too).
+pub async fn list_clusters(call: &Call, up: &Upstream) -> Reply {
+    let listed = up.ask(&call.sibling("ListClusters", json!({}))).await;
+    let arns: Vec<Value> = listed
+        .json
+        .get("clusterArns")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut inactive = Vec::new();
+    for batch in arns.chunks(100) {
+        let described = up
+            .ask(&call.sibling("DescribeClusters", json!({ "clusters": batch })))
+            .await;
+        for cluster in described
+            .json
+            .get("clusters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if cluster.get("status").and_then(Value::as_str) != Some("ACTIVE")
+                && let Some(arn) = cluster.get("clusterArn").and_then(Value::as_str)
+            {
+                inactive.push(arn.to_string());
+            }
+        }
+    }
+    super::limits::paginated_list(call, up, "clusterArns", 100, |arn| {
+        !inactive.iter().any(|i| i == arn)
+    })
+    .await
+}

@@ -1,0 +1,131 @@
+//! Batch limits AWS enforces and moto does not (or only partly), and `maxResults`/`nextToken`
+//! pagination for the list calls moto answers in one piece.
+
+use serde_json::{Value, json};
+
+use super::{fnv, reply_of};
+use crate::local_aws::moto::Upstream;
+use crate::local_aws::wire::{Call, Reply, client_error, json_reply};
+
+/// Refuse a call whose list member `member` has more than `max` items, with ECS's message.
+pub fn batch(call: &Call, member: &str, max: usize) -> Option<Reply> {
+    let label = match member {
+        "services" => "service names",
+        other => other,
+    };
+    let count = call.list(member).len();
+    (count > max).then(|| {
+        client_error(
+            "InvalidParameterException",
+            format!("{label} can have at most {max} items."),
+        )
+    })
+}
+
+/// SSM GetParameters takes at most 10 names.
+pub fn ssm_get_parameters(call: &Call) -> Option<Reply> {
+    let names = call.list("Names");
+    if names.len() <= 10 {
+        return None;
+    }
+    let shown: Vec<&str> = names.iter().filter_map(Value::as_str).collect();
+    Some(client_error(
+        "ValidationException",
+        format!(
+            "1 validation error detected: Value '[{}]' at 'names' failed to satisfy constraint: \
+             Member must have length less than or equal to 10.",
+            shown.join(", ")
+        ),
+    ))
+}
+
+/// DeleteTaskDefinitions takes at most 10 references.
+pub fn delete_task_definitions(call: &Call) -> Option<Reply> {
+    let count = call.list("taskDefinitions").len();
+    (count > 10).then(|| {
+        client_error(
+            "InvalidParameterException",
+            "Size of TaskDefinition references list cannot exceed 10",
+        )
+    })
+}
+
+/// Answer a list call page by page: moto gets the request without `maxResults`/`nextToken`,
+/// its whole list (entries for which `keep` is true) is cut into pages of `maxResults`
+/// (default `default_max`, at most 100) and `nextToken` says where the next page starts.
+pub async fn paginated_list(
+    call: &Call,
+    up: &Upstream,
+    member: &str,
+    default_max: usize,
+    keep: impl Fn(&str) -> bool,
+) -> Reply {
+    let page = match Page::of(call, default_max) {
+        Ok(page) => page,
+        Err(refusal) => return refusal,
+    };
+    let mut request = call.json.clone();
+    if let Some(map) = request.as_object_mut() {
+        map.remove("maxResults");
+        map.remove("nextToken");
+    }
+    let answer = up.ask(&call.with_json(request)).await;
+    if !answer.ok() {
+        return reply_of(&answer);
+    }
+    let all: Vec<Value> = answer
+        .json
+        .get(member)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|v| v.as_str().is_some_and(&keep))
+        .collect();
+    let end = (page.start + page.size).min(all.len());
+    let items = all.get(page.start..end).unwrap_or_default().to_vec();
+    let mut body = json!({ member: items });
+    if end < all.len() {
+        body["nextToken"] = Value::String(page.token_for(end));
+    }
+    json_reply(answer.status, &body)
+}
+
+struct Page {
+    start: usize,
+    size: usize,
+    salt: u64,
+}
+
+impl Page {
+    fn of(call: &Call, default_max: usize) -> Result<Page, Reply> {
+        let salt = fnv(&call.key);
+        let size = match call.json.get("maxResults") {
+            None | Some(Value::Null) => default_max,
+            Some(v) => match v.as_u64() {
+                Some(n @ 1..=100) => n as usize,
+                _ => {
+                    return Err(client_error(
+                        "InvalidParameterException",
+                        "maxResults must be between 1 and 100.",
+                    ));
+                }
+            },
+        };
+        let start = match call.str("nextToken") {
+            None => 0,
+            Some(token) => token
+                .split_once('.')
+                .filter(|(s, _)| *s == format!("{salt:x}"))
+                .and_then(|(_, offset)| offset.parse::<usize>().ok())
+                .ok_or_else(|| {
+                    client_error("InvalidParameterException", "Invalid nextToken value.")
+                })?,
+        };
+        Ok(Page { start, size, salt })
+    }
+
+    fn token_for(&self, offset: usize) -> String {
+        format!("{:x}.{offset}", self.salt)
+    }
+}

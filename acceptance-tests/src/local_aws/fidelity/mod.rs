@@ -1,0 +1,152 @@
+//! The fidelity layer: what real ECS and SSM do that moto does not, added around moto's answers.
+//!
+//! Each submodule owns one area: [`clusters`] (deletion refusals, calls moto cannot answer),
+//! [`services`] (names, kept settings, deployments, draining, the read-back shape),
+//! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
+//! [`limits`] (batch limits and pagination). The list of behaviours is in the harness README.
+
+pub mod clusters;
+pub mod limits;
+pub mod services;
+pub mod task_definitions;
+pub mod taskdef_shape;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Mutex, MutexGuard};
+
+use hyper::StatusCode;
+use serde_json::Value;
+
+use super::moto::{Answer, Upstream};
+use super::options::Options;
+use super::wire::{Call, Reply, Service, client_error, json_reply};
+
+/// The layer's memory of what moto forgets or gets wrong.
+#[derive(Default)]
+pub struct State {
+    pub services: HashMap<String, services::ServiceRecord>,
+    pub task_definitions: HashMap<String, task_definitions::Registration>,
+    /// Capacity providers created through the endpoint, by region (moto cannot list them).
+    pub capacity_providers: HashMap<String, BTreeSet<String>>,
+}
+
+pub struct Fidelity {
+    pub options: Options,
+    state: Mutex<State>,
+}
+
+impl Fidelity {
+    pub fn new(options: &Options) -> Fidelity {
+        Fidelity {
+            options: options.clone(),
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Answer `call` the way AWS would, asking moto where it can.
+    pub async fn answer(&self, call: &Call, up: &Upstream) -> Reply {
+        let reply = match (call.service, call.action.as_str()) {
+            (Service::Ecs, "DeleteCluster") => clusters::delete_cluster(self, call, up).await,
+            (Service::Ecs, "UpdateClusterSettings") => {
+                clusters::update_cluster_settings(call, up).await
+            }
+            (Service::Ecs, "DescribeCapacityProviders") => {
+                clusters::describe_capacity_providers(self, call, up).await
+            }
+            (Service::Ecs, "CreateCapacityProvider" | "DeleteCapacityProvider") => {
+                clusters::track_capacity_provider(self, call, up).await
+            }
+            (Service::Ecs, "DescribeClusters") => match limits::batch(call, "clusters", 100) {
+                Some(refusal) => refusal,
+                None => up.forward(call).await,
+            },
+            (Service::Ecs, "ListClusters") => clusters::list_clusters(call, up).await,
+            (Service::Ecs, "CreateService") => services::create(self, call, up).await,
+            (Service::Ecs, "UpdateService") => services::update(self, call, up).await,
+            (Service::Ecs, "DeleteService") => services::delete(self, call, up).await,
+            (Service::Ecs, "DescribeServices") => services::describe(self, call, up).await,
+            (Service::Ecs, "ListServices") => services::list(self, call, up).await,
+            (Service::Ecs, "RegisterTaskDefinition") => {
+                task_definitions::register(self, call, up).await
+            }
+            (Service::Ecs, "DescribeTaskDefinition") => {
+                task_definitions::describe(self, call, up).await
+            }
+            (Service::Ecs, "DeregisterTaskDefinition") => {
+                task_definitions::deregister(self, call, up).await
+            }
+            (Service::Ecs, "DeleteTaskDefinitions") => {
+                task_definitions::delete(self, call, up).await
+            }
+            (Service::Ecs, "ListTaskDefinitions") => {
+                limits::paginated_list(call, up, "taskDefinitionArns", 100, |_| true).await
+            }
+            (Service::Ecs, "ListTaskDefinitionFamilies") => {
+                limits::paginated_list(call, up, "families", 100, |_| true).await
+            }
+            (Service::Ssm, "GetParameters") => match limits::ssm_get_parameters(call) {
+                Some(refusal) => refusal,
+                None => up.forward(call).await,
+            },
+            _ => up.forward(call).await,
+        };
+        no_server_errors(call, reply)
+    }
+}
+
+/// moto answers some calls with HTTP 500 (a Python exception). The SDKs retry those for a long
+/// time; AWS would have answered with a client error, so say plainly what moto could not do.
+fn no_server_errors(call: &Call, reply: Reply) -> Reply {
+    if reply.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return reply;
+    }
+    let kind = match call.service {
+        Service::Ssm => "ValidationException",
+        _ => "ClientException",
+    };
+    client_error(
+        kind,
+        format!(
+            "local-aws: moto cannot answer {} with these parameters (it failed internally)",
+            call.action
+        ),
+    )
+}
+
+/// An answer from moto turned back into a reply, keeping its status.
+pub fn reply_of(answer: &Answer) -> Reply {
+    json_reply(answer.status, &answer.json)
+}
+
+/// Remove members whose value is JSON `null` (AWS omits absent members; moto writes null).
+pub fn strip_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+/// `123456789012` from any ARN.
+pub fn account_of(arn: &str) -> &str {
+    arn.split(':').nth(4).unwrap_or("123456789012")
+}
+
+/// The last `/`-separated part of a name or ARN.
+pub fn last_segment(name_or_arn: &str) -> &str {
+    name_or_arn.rsplit('/').next().unwrap_or(name_or_arn)
+}
+
+/// A stable 64-bit FNV-1a hash (deterministic orders, identifiers).
+pub fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}

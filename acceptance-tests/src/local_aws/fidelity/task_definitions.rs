@@ -1,0 +1,307 @@
+//! Task definitions: the registration rules AWS enforces and moto does not (Fargate network
+//! mode and cpu/memory pairs, container memory, unique container names, family characters),
+//! and every task definition read back in the shape real ECS returns ([`super::taskdef_shape`]).
+
+use serde_json::{Value, json};
+
+use super::taskdef_shape::{self, Meta};
+use super::{Fidelity, account_of, limits, reply_of};
+use crate::local_aws::moto::Upstream;
+use crate::local_aws::wire::{Call, Reply, client_error, epoch_now, json_reply};
+
+/// What was registered, as sent, and when things happened to it.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    request: Value,
+    meta: Meta,
+}
+
+/// The refusal AWS gives for `request`, if any.
+pub fn registration_refusal(request: &Value) -> Option<String> {
+    let family = request.get("family").and_then(Value::as_str).unwrap_or("");
+    let family_ok = !family.is_empty()
+        && family.len() <= 255
+        && family
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !family_ok {
+        return Some(
+            "Family name must be 1-255 letters (uppercase and lowercase), numbers, hyphens and \
+             underscores."
+                .to_string(),
+        );
+    }
+    let containers = request
+        .get("containerDefinitions")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut names: Vec<&str> = containers
+        .iter()
+        .filter_map(|c| c.get("name").and_then(Value::as_str))
+        .collect();
+    names.sort_unstable();
+    if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Some(format!(
+            "Container names must be unique within a task definition: '{}' appears more than once.",
+            pair[0]
+        ));
+    }
+    let task_cpu = request
+        .get("cpu")
+        .and_then(Value::as_str)
+        .map(taskdef_shape::cpu_units);
+    let task_memory = request
+        .get("memory")
+        .and_then(Value::as_str)
+        .map(taskdef_shape::memory_mib);
+    let fargate = request
+        .get("requiresCompatibilities")
+        .and_then(Value::as_array)
+        .is_some_and(|c| c.iter().any(|v| v == "FARGATE"));
+    if fargate {
+        if request.get("networkMode").and_then(Value::as_str) != Some("awsvpc") {
+            return Some("Fargate only supports network mode \u{2018}awsvpc\u{2019}.".to_string());
+        }
+        let Some(cpu) = task_cpu.clone() else {
+            return Some("Fargate requires that 'cpu' be defined at the task level.".to_string());
+        };
+        let Some(memory) = task_memory.clone() else {
+            return Some(
+                "Fargate requires that 'memory' be defined at the task level.".to_string(),
+            );
+        };
+        let numbers = (cpu.parse::<u64>(), memory.parse::<u64>());
+        let valid = matches!(numbers, (Ok(c), Ok(m)) if taskdef_shape::fargate_size_valid(c, m));
+        if !valid {
+            return Some(format!(
+                "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. \
+                 See the Amazon ECS documentation for the valid values."
+            ));
+        }
+    }
+    if task_memory.is_none() {
+        for container in &containers {
+            let has_memory =
+                container.get("memory").is_some() || container.get("memoryReservation").is_some();
+            if !has_memory {
+                let name = container.get("name").and_then(Value::as_str).unwrap_or("");
+                return Some(format!(
+                    "Invalid setting for container '{name}'. At least one of 'memory' or \
+                     'memoryReservation' must be specified."
+                ));
+            }
+        }
+    }
+    None
+}
+
+pub async fn register(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    if let Some(message) = registration_refusal(&call.json) {
+        return client_error("ClientException", message);
+    }
+    // moto stores "1 vCPU" verbatim: give it the numbers AWS would store.
+    let mut request = call.json.clone();
+    for (member, convert) in [
+        ("cpu", taskdef_shape::cpu_units as fn(&str) -> String),
+        ("memory", taskdef_shape::memory_mib),
+    ] {
+        if let Some(text) = request.get(member).and_then(Value::as_str) {
+            request[member] = Value::String(convert(text));
+        }
+    }
+    let answer = up.ask(&call.with_json(request)).await;
+    if !answer.ok() {
+        return reply_of(&answer);
+    }
+    let mut body = answer.json.clone();
+    let Some(moto_def) = body.get("taskDefinition").cloned() else {
+        return reply_of(&answer);
+    };
+    let arn = str_member(&moto_def, "taskDefinitionArn").to_string();
+    let registration = Registration {
+        request: call.json.clone(),
+        meta: Meta {
+            registered_at: epoch_now(),
+            registered_by: format!("arn:aws:iam::{}:root", account_of(&arn)),
+            deregistered_at: None,
+            delete_requested_at: None,
+        },
+    };
+    body["taskDefinition"] = registration.shape(&moto_def, fidelity.options.strict_shapes);
+    fidelity.state().task_definitions.insert(arn, registration);
+    json_reply(answer.status, &body)
+}
+
+impl Registration {
+    fn shape(&self, moto_def: &Value, strict: bool) -> Value {
+        taskdef_shape::shape(&self.request, moto_def, &self.meta, strict)
+    }
+}
+
+fn str_member<'a>(value: &'a Value, member: &str) -> &'a str {
+    value.get(member).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Rewrite the task definition at `pointer` in `body` from its registration.
+fn reshape(fidelity: &Fidelity, body: &mut Value, pointer: &str) {
+    let Some(def) = body.pointer_mut(pointer) else {
+        return;
+    };
+    let arn = str_member(def, "taskDefinitionArn").to_string();
+    if let Some(registration) = fidelity.state().task_definitions.get(&arn) {
+        *def = registration.shape(def, fidelity.options.strict_shapes);
+    }
+}
+
+pub async fn describe(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    let answer = up.ask(call).await;
+    if !answer.ok() {
+        // moto forgets revisions once their deletion was requested; AWS shows them with status
+        // DELETE_IN_PROGRESS until they are purged.
+        let wanted = call.str("taskDefinition").unwrap_or_default();
+        let state = fidelity.state();
+        let found = state.task_definitions.iter().find(|(arn, r)| {
+            r.meta.delete_requested_at.is_some()
+                && (arn.as_str() == wanted || arn.ends_with(&format!("/{wanted}")))
+        });
+        if let Some((arn, registration)) = found {
+            let moto_def = deleted_placeholder(arn);
+            let def = registration.shape(&moto_def, fidelity.options.strict_shapes);
+            return json_reply(hyper::StatusCode::OK, &json!({ "taskDefinition": def }));
+        }
+        return reply_of(&answer);
+    }
+    let mut body = answer.json.clone();
+    reshape(fidelity, &mut body, "/taskDefinition");
+    json_reply(answer.status, &body)
+}
+
+/// The identity members of a revision moto no longer knows.
+fn deleted_placeholder(arn: &str) -> Value {
+    let tail = super::last_segment(arn);
+    let (family, revision) = tail.rsplit_once(':').unwrap_or((tail, "0"));
+    json!({
+        "taskDefinitionArn": arn,
+        "family": family,
+        "revision": revision.parse::<i64>().unwrap_or(0),
+        "status": "DELETE_IN_PROGRESS",
+    })
+}
+
+pub async fn deregister(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    let answer = up.ask(call).await;
+    if !answer.ok() {
+        return reply_of(&answer);
+    }
+    let mut body = answer.json.clone();
+    if let Some(arn) = body
+        .pointer("/taskDefinition/taskDefinitionArn")
+        .and_then(Value::as_str)
+        && let Some(registration) = fidelity.state().task_definitions.get_mut(arn)
+    {
+        registration
+            .meta
+            .deregistered_at
+            .get_or_insert_with(epoch_now);
+    }
+    reshape(fidelity, &mut body, "/taskDefinition");
+    json_reply(answer.status, &body)
+}
+
+pub async fn delete(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    if let Some(refusal) = limits::delete_task_definitions(call) {
+        return refusal;
+    }
+    let answer = up.ask(call).await;
+    if !answer.ok() {
+        return reply_of(&answer);
+    }
+    let mut body = answer.json.clone();
+    let count = body
+        .get("taskDefinitions")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    for i in 0..count {
+        let pointer = format!("/taskDefinitions/{i}");
+        if let Some(arn) = body
+            .pointer(&format!("{pointer}/taskDefinitionArn"))
+            .and_then(Value::as_str)
+            && let Some(registration) = fidelity.state().task_definitions.get_mut(arn)
+        {
+            registration
+                .meta
+                .delete_requested_at
+                .get_or_insert_with(epoch_now);
+        }
+        reshape(fidelity, &mut body, &pointer);
+    }
+    json_reply(answer.status, &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fargate(cpu: &str, memory: &str) -> Value {
+        json!({
+            "family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+            "cpu": cpu, "memory": memory,
+            "containerDefinitions": [{ "name": "app", "image": "nginx" }],
+        })
+    }
+
+    #[test]
+    fn fargate_pairs_follow_the_published_table() {
+        for (cpu, memory) in [
+            ("256", "512"),
+            ("512", "4096"),
+            ("1 vCPU", "2 GB"),
+            ("16384", "122880"),
+        ] {
+            assert_eq!(
+                registration_refusal(&fargate(cpu, memory)),
+                None,
+                "{cpu}/{memory}"
+            );
+        }
+        for (cpu, memory) in [
+            ("256", "4096"),
+            ("3", "7"),
+            ("8192", "18432"),
+            ("1024", "1536"),
+        ] {
+            let refusal = registration_refusal(&fargate(cpu, memory)).expect("refused");
+            assert!(refusal.contains("No Fargate configuration"), "{refusal}");
+        }
+    }
+
+    #[test]
+    fn fargate_needs_awsvpc_and_task_size() {
+        let mut bridge = fargate("256", "512");
+        bridge["networkMode"] = json!("bridge");
+        assert!(registration_refusal(&bridge).unwrap().contains("awsvpc"));
+        let mut no_cpu = fargate("256", "512");
+        no_cpu.as_object_mut().unwrap().remove("cpu");
+        assert!(registration_refusal(&no_cpu).unwrap().contains("'cpu'"));
+    }
+
+    #[test]
+    fn ec2_containers_need_memory_without_task_memory() {
+        let request = json!({
+            "family": "web",
+            "containerDefinitions": [{ "name": "app", "image": "nginx" }],
+        });
+        assert!(registration_refusal(&request).unwrap().contains("'app'"));
+    }
+
+    #[test]
+    fn duplicate_names_and_bad_families_are_refused() {
+        let mut request = fargate("256", "512");
+        request["containerDefinitions"] = json!([{ "name": "a" }, { "name": "a" }]);
+        assert!(registration_refusal(&request).unwrap().contains("unique"));
+        let mut request = fargate("256", "512");
+        request["family"] = json!("bad name!");
+        assert!(registration_refusal(&request).unwrap().contains("Family"));
+    }
+}

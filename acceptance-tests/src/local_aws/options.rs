@@ -1,0 +1,150 @@
+//! Command-line flags of `local-aws`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What the endpoint adds on top of moto. Everything is off or neutral by default except the
+/// fidelity layer itself and the drain/steady delays, which match a small real service.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The `moto_server` executable.
+    pub moto: PathBuf,
+    /// Plain moto behind the proxy: no fidelity behaviour, no shape rewriting.
+    pub no_fidelity: bool,
+    /// Added to every call before it is answered.
+    pub latency: Duration,
+    /// ECS's published token buckets per API family.
+    pub throttle: bool,
+    /// Fraction of calls answered with HTTP 500 before they reach moto.
+    pub fault_rate: f64,
+    /// How long a deleted service stays DRAINING before it is INACTIVE.
+    pub drain: Duration,
+    /// How long a deployment takes to reach steady state.
+    pub steady: Duration,
+    /// New deployments fail as a deployment circuit breaker would fail them.
+    pub fail_deployments: bool,
+    /// Also emulate the response-shape rows whose evidence is weaker (reported or inferred).
+    pub strict_shapes: bool,
+}
+
+impl Options {
+    /// Parse `args` (without the program name). `default_moto` is used without `--moto`.
+    pub fn parse(args: &[String], default_moto: PathBuf) -> Result<Options, String> {
+        let mut options = Options {
+            moto: default_moto,
+            no_fidelity: false,
+            latency: Duration::ZERO,
+            throttle: false,
+            fault_rate: 0.0,
+            drain: Duration::from_secs(2),
+            steady: Duration::from_secs(1),
+            fail_deployments: false,
+            strict_shapes: false,
+        };
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            let mut value = |what: &str| {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{flag} needs {what}"))
+            };
+            match flag.as_str() {
+                "--moto" => options.moto = PathBuf::from(value("a path")?),
+                "--no-fidelity" => options.no_fidelity = true,
+                "--throttle" => options.throttle = true,
+                "--fail-deployments" => options.fail_deployments = true,
+                "--strict-shapes" => options.strict_shapes = true,
+                "--latency-ms" => options.latency = millis(flag, &value("milliseconds")?)?,
+                "--drain-seconds" => options.drain = seconds(flag, &value("seconds")?)?,
+                "--steady-seconds" => options.steady = seconds(flag, &value("seconds")?)?,
+                "--fault-rate" => {
+                    let text = value("a fraction between 0 and 1")?;
+                    options.fault_rate = text
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|p| (0.0..=1.0).contains(p))
+                        .ok_or_else(|| {
+                            format!("{flag}: {text:?} is not a fraction between 0 and 1")
+                        })?;
+                }
+                "-h" | "--help" => return Err(USAGE.to_string()),
+                other => return Err(format!("unknown flag {other:?}\n{USAGE}")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+fn millis(flag: &str, text: &str) -> Result<Duration, String> {
+    text.parse::<u64>()
+        .map(Duration::from_millis)
+        .map_err(|_| format!("{flag}: {text:?} is not a whole number of milliseconds"))
+}
+
+fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| format!("{flag}: {text:?} is not a number of seconds"))
+}
+
+/// Shown for `--help` and after an unknown flag.
+pub const USAGE: &str = "\
+usage: local-aws [--moto PATH] [--no-fidelity] [--latency-ms N] [--throttle] [--fault-rate P]
+                 [--drain-seconds N] [--steady-seconds N] [--fail-deployments] [--strict-shapes]";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        Options::parse(&args, PathBuf::from("moto_server"))
+    }
+
+    #[test]
+    fn defaults_are_neutral() {
+        let o = parse(&[]).unwrap();
+        assert!(!o.no_fidelity && !o.throttle && !o.fail_deployments && !o.strict_shapes);
+        assert_eq!(o.latency, Duration::ZERO);
+        assert_eq!(o.fault_rate, 0.0);
+        assert_eq!(o.drain, Duration::from_secs(2));
+        assert_eq!(o.steady, Duration::from_secs(1));
+    }
+
+    #[test]
+    fn every_flag_is_read() {
+        let o = parse(&[
+            "--latency-ms",
+            "25",
+            "--throttle",
+            "--fault-rate",
+            "0.5",
+            "--drain-seconds",
+            "0.5",
+            "--steady-seconds",
+            "3",
+            "--fail-deployments",
+            "--strict-shapes",
+            "--no-fidelity",
+        ])
+        .unwrap();
+        assert_eq!(o.latency, Duration::from_millis(25));
+        assert!(o.throttle && o.fail_deployments && o.strict_shapes && o.no_fidelity);
+        assert_eq!(o.fault_rate, 0.5);
+        assert_eq!(o.drain, Duration::from_millis(500));
+        assert_eq!(o.steady, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn bad_values_and_unknown_flags_are_refused() {
+        assert!(
+            parse(&["--fault-rate", "2"])
+                .unwrap_err()
+                .contains("fraction")
+        );
+        assert!(parse(&["--latency-ms"]).unwrap_err().contains("needs"));
+        assert!(parse(&["--bogus"]).unwrap_err().contains("unknown flag"));
+    }
+}
