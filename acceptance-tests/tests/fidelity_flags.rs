@@ -1,0 +1,118 @@
+//! The endpoint's flags: `--throttle` answers `ThrottlingException: Rate exceeded` beyond ECS's
+//! published token buckets, `--fault-rate` fails calls with HTTP 500, `--latency-ms` delays every
+//! call, `--no-fidelity` is plain moto behind the proxy, and `/_local/stats` counts calls.
+//! Each test starts its own endpoint and talks to it with the AWS SDK for Rust.
+//! Run with `TF_ACC=1`.
+
+use std::time::{Duration, Instant};
+
+use acceptance_tests::clients::ecs_client_without_retries;
+use acceptance_tests::{Endpoint, real_aws, skip_without_acc, unique_name};
+use aws_sdk_ecs::error::ProvideErrorMetadata;
+
+fn skip(test: &str) -> bool {
+    skip_without_acc(test) || real_aws()
+}
+
+#[tokio::test]
+async fn throttle_refuses_beyond_the_cluster_modify_burst() {
+    if skip("throttle_refuses_beyond_the_cluster_modify_burst") {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--throttle"]).unwrap();
+    let ecs = ecs_client_without_retries(endpoint.url()).await;
+    let mut outcomes = Vec::new();
+    for i in 0..22 {
+        let out = ecs
+            .create_cluster()
+            .cluster_name(format!("thr-{i}"))
+            .send()
+            .await;
+        outcomes.push(out.map_err(|e| {
+            let e = e.into_service_error();
+            format!("{}: {}", e.code().unwrap_or("?"), e.message().unwrap_or(""))
+        }));
+    }
+    let admitted = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert!(
+        (20..=21).contains(&admitted),
+        "burst of 20 (+1 refilled): {admitted}"
+    );
+    let refusal = outcomes
+        .iter()
+        .find_map(|o| o.as_ref().err())
+        .expect("a refusal");
+    assert_eq!(refusal, "ThrottlingException: Rate exceeded");
+    ecs.describe_clusters()
+        .clusters("thr-0")
+        .send()
+        .await
+        .expect("reads have their own bucket");
+}
+
+#[tokio::test]
+async fn fault_rate_fails_calls_with_server_errors() {
+    if skip("fault_rate_fails_calls_with_server_errors") {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--fault-rate", "1"]).unwrap();
+    let ecs = ecs_client_without_retries(endpoint.url()).await;
+    let err = ecs.list_clusters().send().await.unwrap_err();
+    let raw = err.raw_response().map(|r| r.status().as_u16());
+    assert_eq!(raw, Some(500));
+    assert!(err.into_service_error().is_server_exception());
+}
+
+#[tokio::test]
+async fn latency_delays_every_call() {
+    if skip("latency_delays_every_call") {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--latency-ms", "300"]).unwrap();
+    let ecs = endpoint.ecs_client().await;
+    ecs.list_clusters().send().await.unwrap();
+    let start = Instant::now();
+    ecs.list_clusters().send().await.unwrap();
+    assert!(
+        start.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn no_fidelity_is_plain_moto_with_stats() {
+    if skip("no_fidelity_is_plain_moto_with_stats") {
+        return;
+    }
+    let endpoint = Endpoint::start_exact(&["--no-fidelity"]).unwrap();
+    let ecs = endpoint.ecs_client().await;
+    let cluster = unique_name("plain");
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
+    acceptance_tests::fixtures::unmanaged_service(&ecs, &cluster, "web")
+        .await
+        .unwrap();
+    ecs.delete_cluster()
+        .cluster(&cluster)
+        .send()
+        .await
+        .expect("moto deletes a cluster with an active service");
+    let stats = endpoint.stats().await.unwrap();
+    assert_eq!(stats.get("ecs:DeleteCluster"), Some(&1), "{stats:?}");
+    assert_eq!(stats.get("ecs:CreateService"), Some(&1), "{stats:?}");
+    endpoint.reset_stats().await.unwrap();
+    assert!(endpoint.stats().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn unknown_flags_stop_the_endpoint_with_usage() {
+    if skip("unknown_flags_stop_the_endpoint_with_usage") {
+        return;
+    }
+    let err = Endpoint::start_exact(&["--bogus"]).unwrap_err();
+    assert!(err.contains("unknown flag"), "{err}");
+}

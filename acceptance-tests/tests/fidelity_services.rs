@@ -1,0 +1,467 @@
+//! Fidelity of services: unique names among ACTIVE and DRAINING services, the CreateService
+//! settings moto drops kept and read back, steady state after `--steady-seconds` (or a
+//! circuit-breaker failure with `--fail-deployments`), DRAINING for `--drain-seconds` after
+//! DeleteService. Each test talks to the endpoint with the AWS SDK for Rust. Run with `TF_ACC=1`.
+
+use std::time::{Duration, Instant};
+
+use acceptance_tests::fixtures::default_subnet;
+use acceptance_tests::{Endpoint, local_endpoint, real_aws, skip_without_acc, unique_name};
+use aws_sdk_ecs::Client;
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, ContainerDefinition,
+    DeploymentCircuitBreaker, DeploymentConfiguration, LaunchType, NetworkConfiguration,
+    PlacementStrategy, PlacementStrategyType, PropagateTags, Service,
+};
+
+async fn cluster_and_family(ecs: &Client, prefix: &str) -> (String, String) {
+    let cluster = unique_name(prefix);
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
+    let family = unique_name("fid-td");
+    register(ecs, &family, "nginx:1").await;
+    (cluster, family)
+}
+
+async fn register(ecs: &Client, family: &str, image: &str) -> String {
+    let out = ecs
+        .register_task_definition()
+        .family(family)
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("app")
+                .image(image)
+                .memory(128)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    out.task_definition()
+        .unwrap()
+        .task_definition_arn()
+        .unwrap()
+        .to_string()
+}
+
+async fn describe(ecs: &Client, cluster: &str, service: &str) -> Service {
+    let out = ecs
+        .describe_services()
+        .cluster(cluster)
+        .services(service)
+        .send()
+        .await
+        .unwrap();
+    out.services().first().cloned().expect("service described")
+}
+
+/// Poll until `done` holds for the service (at most `limit`); returns the last description.
+async fn until(
+    ecs: &Client,
+    cluster: &str,
+    service: &str,
+    limit: Duration,
+    done: impl Fn(&Service) -> bool,
+) -> Service {
+    let start = Instant::now();
+    loop {
+        let s = describe(ecs, cluster, service).await;
+        if done(&s) || start.elapsed() > limit {
+            return s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn steady(s: &Service) -> bool {
+    s.deployments().len() == 1
+        && s.running_count() == s.desired_count()
+        && s.deployments()[0].rollout_state().map(|r| r.as_str()) == Some("COMPLETED")
+}
+
+#[tokio::test]
+async fn create_service_refuses_the_name_of_an_active_or_draining_service() {
+    let Some(endpoint) =
+        local_endpoint("create_service_refuses_the_name_of_an_active_or_draining_service")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-dup").await;
+    let create = || {
+        ecs.create_service()
+            .cluster(&cluster)
+            .service_name("web")
+            .task_definition(&family)
+            .desired_count(0)
+            .send()
+    };
+    create().await.unwrap();
+    let err = create().await.unwrap_err().into_service_error();
+    assert!(err.is_invalid_parameter_exception(), "{err:?}");
+    assert!(
+        err.to_string().contains("not idempotent") || format!("{err:?}").contains("not idempotent")
+    );
+
+    ecs.delete_service()
+        .cluster(&cluster)
+        .service("web")
+        .send()
+        .await
+        .unwrap();
+    let err = create().await.unwrap_err().into_service_error();
+    assert!(format!("{err:?}").contains("still Draining"), "{err:?}");
+
+    until(&ecs, &cluster, "web", Duration::from_secs(10), |s| {
+        s.status() == Some("INACTIVE")
+    })
+    .await;
+    create().await.expect("an INACTIVE name may be used again");
+}
+
+#[tokio::test]
+async fn create_service_keeps_the_settings_moto_drops() {
+    let Some(endpoint) = local_endpoint("create_service_keeps_the_settings_moto_drops") else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-keep").await;
+    let strategy = CapacityProviderStrategyItem::builder()
+        .capacity_provider("FARGATE_SPOT")
+        .weight(1)
+        .build()
+        .unwrap();
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("web")
+        .task_definition(&family)
+        .desired_count(0)
+        .capacity_provider_strategy(strategy)
+        .deployment_configuration(
+            DeploymentConfiguration::builder()
+                .deployment_circuit_breaker(
+                    DeploymentCircuitBreaker::builder()
+                        .enable(true)
+                        .rollback(true)
+                        .build(),
+                )
+                .maximum_percent(150)
+                .build(),
+        )
+        .enable_execute_command(true)
+        .health_check_grace_period_seconds(45)
+        .placement_strategy(
+            PlacementStrategy::builder()
+                .r#type(PlacementStrategyType::Spread)
+                .field("attribute:ecs.availability-zone")
+                .build(),
+        )
+        .propagate_tags(PropagateTags::Service)
+        .enable_ecs_managed_tags(true)
+        .send()
+        .await
+        .unwrap();
+
+    let s = describe(&ecs, &cluster, "web").await;
+    let config = s.deployment_configuration().unwrap();
+    let breaker = config.deployment_circuit_breaker().unwrap();
+    assert!(breaker.enable() && breaker.rollback());
+    assert_eq!(config.maximum_percent(), Some(150));
+    assert_eq!(
+        config.minimum_healthy_percent(),
+        Some(100),
+        "AWS fills the default"
+    );
+    assert!(s.enable_execute_command());
+    assert_eq!(s.health_check_grace_period_seconds(), Some(45));
+    assert_eq!(s.placement_strategy().len(), 1);
+    assert_eq!(s.propagate_tags(), Some(&PropagateTags::Service));
+    assert!(s.enable_ecs_managed_tags());
+    assert_eq!(
+        s.capacity_provider_strategy()[0].capacity_provider(),
+        "FARGATE_SPOT"
+    );
+    assert_eq!(s.launch_type(), None, "a strategy replaces the launch type");
+}
+
+#[tokio::test]
+async fn services_reach_steady_state_after_create_and_update() {
+    let Some(endpoint) = local_endpoint("services_reach_steady_state_after_create_and_update")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-steady").await;
+    let created = ecs
+        .create_service()
+        .cluster(&cluster)
+        .service_name("web")
+        .task_definition(&family)
+        .desired_count(2)
+        .send()
+        .await
+        .unwrap();
+    let s = created.service().unwrap();
+    assert_eq!((s.running_count(), s.pending_count()), (0, 2));
+    assert_eq!(
+        s.deployments()[0].rollout_state().unwrap().as_str(),
+        "IN_PROGRESS"
+    );
+
+    let s = until(&ecs, &cluster, "web", Duration::from_secs(10), steady).await;
+    assert!(steady(&s), "{s:?}");
+    assert!(
+        s.events()
+            .iter()
+            .any(|e| e.message().unwrap_or("").contains("steady state")),
+        "{:?}",
+        s.events()
+    );
+
+    let second = register(&ecs, &family, "nginx:2").await;
+    let updated = ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("web")
+        .task_definition(format!("{family}:2"))
+        .send()
+        .await
+        .unwrap();
+    let u = updated.service().unwrap();
+    assert_eq!(
+        u.task_definition(),
+        Some(second.as_str()),
+        "the ARN, as ECS stores it"
+    );
+    assert_eq!(u.deployments().len(), 2, "new PRIMARY plus the ACTIVE one");
+    assert_eq!(u.deployments()[0].status(), Some("PRIMARY"));
+    assert_eq!(
+        u.deployments()[1].running_count(),
+        2,
+        "old tasks run until replaced"
+    );
+
+    let s = until(&ecs, &cluster, "web", Duration::from_secs(10), steady).await;
+    assert!(steady(&s), "{s:?}");
+    assert_eq!(s.deployments()[0].task_definition(), Some(second.as_str()));
+}
+
+#[tokio::test]
+async fn deleted_services_drain_then_turn_inactive_and_leave_the_list() {
+    let Some(endpoint) =
+        local_endpoint("deleted_services_drain_then_turn_inactive_and_leave_the_list")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-drain").await;
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("web")
+        .task_definition(&family)
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap();
+    let refused = ecs
+        .delete_service()
+        .cluster(&cluster)
+        .service("web")
+        .send()
+        .await;
+    assert!(
+        refused.is_err(),
+        "a scaled-up service needs force or a scale to 0"
+    );
+
+    let deleted = ecs
+        .delete_service()
+        .cluster(&cluster)
+        .service("web")
+        .force(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.service().unwrap().status(), Some("DRAINING"));
+    let listed = ecs.list_services().cluster(&cluster).send().await.unwrap();
+    assert_eq!(
+        listed.service_arns().len(),
+        1,
+        "DRAINING services are listed"
+    );
+
+    let err = ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("web")
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.into_service_error().is_service_not_active_exception());
+    // DeleteService does not model the error; AWS still names it.
+    let err = ecs
+        .delete_service()
+        .cluster(&cluster)
+        .service("web")
+        .send()
+        .await
+        .unwrap_err();
+    use aws_sdk_ecs::error::ProvideErrorMetadata;
+    assert_eq!(
+        err.into_service_error().code(),
+        Some("ServiceNotActiveException")
+    );
+
+    let start = Instant::now();
+    let s = until(&ecs, &cluster, "web", Duration::from_secs(10), |s| {
+        s.status() == Some("INACTIVE")
+    })
+    .await;
+    assert_eq!(s.status(), Some("INACTIVE"));
+    assert!(
+        start.elapsed() >= Duration::from_millis(1500),
+        "drains for about 2 s"
+    );
+    let listed = ecs.list_services().cluster(&cluster).send().await.unwrap();
+    assert!(
+        listed.service_arns().is_empty(),
+        "INACTIVE services are not listed"
+    );
+}
+
+#[tokio::test]
+async fn awsvpc_services_need_no_security_groups() {
+    let Some(endpoint) = local_endpoint("awsvpc_services_need_no_security_groups") else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let cluster = unique_name("fid-vpc");
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
+    let family = unique_name("fid-fargate");
+    ecs.register_task_definition()
+        .family(&family)
+        .network_mode(aws_sdk_ecs::types::NetworkMode::Awsvpc)
+        .requires_compatibilities(aws_sdk_ecs::types::Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name("app")
+                .image("nginx")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let subnet = default_subnet(endpoint.url()).await.unwrap();
+    let network = NetworkConfiguration::builder()
+        .awsvpc_configuration(
+            AwsVpcConfiguration::builder()
+                .subnets(&subnet)
+                .assign_public_ip(AssignPublicIp::Disabled)
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let created = ecs
+        .create_service()
+        .cluster(&cluster)
+        .service_name("web")
+        .task_definition(&family)
+        .launch_type(LaunchType::Fargate)
+        .desired_count(1)
+        .network_configuration(network.clone())
+        .send()
+        .await
+        .expect("moto alone answers HTTP 500");
+    let s = created.service().unwrap();
+    assert_eq!(
+        s.network_configuration(),
+        Some(&network),
+        "read back as sent"
+    );
+    assert_eq!(s.platform_version(), Some("LATEST"));
+}
+
+/// Deployments fail as a circuit breaker fails them, and roll back when asked to.
+#[tokio::test]
+async fn failing_deployments_end_failed_and_roll_back() {
+    let test = "failing_deployments_end_failed_and_roll_back";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--fail-deployments", "--steady-seconds", "0.3"]).unwrap();
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-fail").await;
+    let breaker = DeploymentConfiguration::builder()
+        .deployment_circuit_breaker(
+            DeploymentCircuitBreaker::builder()
+                .enable(true)
+                .rollback(true)
+                .build(),
+        )
+        .build();
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("web")
+        .task_definition(&family)
+        .desired_count(1)
+        .deployment_configuration(breaker)
+        .send()
+        .await
+        .unwrap();
+    let failed = |s: &Service| {
+        s.deployments()
+            .iter()
+            .any(|d| d.rollout_state().map(|r| r.as_str()) == Some("FAILED"))
+    };
+    let s = until(&ecs, &cluster, "web", Duration::from_secs(10), failed).await;
+    let deployment = &s.deployments()[0];
+    assert_eq!(deployment.rollout_state().unwrap().as_str(), "FAILED");
+    assert!(
+        deployment
+            .rollout_state_reason()
+            .unwrap()
+            .contains("circuit breaker"),
+        "{deployment:?}"
+    );
+    assert_eq!(s.running_count(), 0);
+
+    // An update that fails rolls back to the task definition that ran before it.
+    let first = s.task_definition().unwrap().to_string();
+    let second = register(&ecs, &family, "nginx:broken").await;
+    let updated = ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("web")
+        .task_definition(&second)
+        .send()
+        .await
+        .unwrap();
+    let id = updated.service().unwrap().deployments()[0]
+        .id()
+        .unwrap()
+        .to_string();
+    let s = until(&ecs, &cluster, "web", Duration::from_secs(10), |s| {
+        s.deployments().iter().any(|d| {
+            d.id() == Some(id.as_str()) && d.rollout_state().map(|r| r.as_str()) == Some("FAILED")
+        }) && s.deployments()[0].task_definition() == Some(first.as_str())
+    })
+    .await;
+    assert_eq!(s.task_definition(), Some(first.as_str()), "{s:?}");
+    assert!(
+        s.events()
+            .iter()
+            .any(|e| e.message().unwrap_or("").contains("rolling back")),
+        "{:?}",
+        s.events()
+    );
+}

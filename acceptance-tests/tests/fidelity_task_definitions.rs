@@ -1,0 +1,146 @@
+//! Fidelity of task-definition registration: the Fargate rules AWS enforces (network mode
+//! awsvpc, task-level cpu and memory, valid cpu/memory pairs) and the rules for every launch
+//! type (container memory, unique container names). moto accepts all of these. Each test talks
+//! to the endpoint with the AWS SDK for Rust. Run with `TF_ACC=1`.
+
+use acceptance_tests::{local_endpoint, unique_name};
+use aws_sdk_ecs::Client;
+use aws_sdk_ecs::error::ProvideErrorMetadata;
+use aws_sdk_ecs::types::{Compatibility, ContainerDefinition, NetworkMode};
+
+fn app() -> ContainerDefinition {
+    ContainerDefinition::builder()
+        .name("app")
+        .image("nginx")
+        .build()
+}
+
+async fn register_fargate(
+    ecs: &Client,
+    mode: NetworkMode,
+    cpu: Option<&str>,
+    memory: Option<&str>,
+) -> Result<aws_sdk_ecs::types::TaskDefinition, String> {
+    ecs.register_task_definition()
+        .family(unique_name("fid-fargate"))
+        .requires_compatibilities(Compatibility::Fargate)
+        .network_mode(mode)
+        .set_cpu(cpu.map(str::to_string))
+        .set_memory(memory.map(str::to_string))
+        .container_definitions(app())
+        .send()
+        .await
+        .map(|out| out.task_definition().cloned().expect("task definition"))
+        .map_err(|e| {
+            let e = e.into_service_error();
+            format!("{}: {}", e.code().unwrap_or("?"), e.message().unwrap_or(""))
+        })
+}
+
+#[tokio::test]
+async fn fargate_requires_awsvpc() {
+    let Some(endpoint) = local_endpoint("fargate_requires_awsvpc") else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let err = register_fargate(&ecs, NetworkMode::Bridge, Some("256"), Some("512"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.starts_with("ClientException: Fargate only supports network mode"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn fargate_requires_task_cpu_and_memory() {
+    let Some(endpoint) = local_endpoint("fargate_requires_task_cpu_and_memory") else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let err = register_fargate(&ecs, NetworkMode::Awsvpc, None, Some("512"))
+        .await
+        .unwrap_err();
+    assert!(err.contains("'cpu' be defined at the task level"), "{err}");
+    let err = register_fargate(&ecs, NetworkMode::Awsvpc, Some("256"), None)
+        .await
+        .unwrap_err();
+    assert!(
+        err.contains("'memory' be defined at the task level"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn fargate_accepts_only_published_cpu_memory_pairs() {
+    let Some(endpoint) = local_endpoint("fargate_accepts_only_published_cpu_memory_pairs") else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    for (cpu, memory) in [
+        ("256", "4096"),
+        ("3", "7"),
+        ("1024", "1536"),
+        ("8192", "18432"),
+    ] {
+        let err = register_fargate(&ecs, NetworkMode::Awsvpc, Some(cpu), Some(memory))
+            .await
+            .unwrap_err();
+        assert!(
+            err.starts_with("ClientException: No Fargate configuration exists for given values"),
+            "{cpu}/{memory}: {err}"
+        );
+    }
+    for (cpu, memory) in [
+        ("256", "512"),
+        ("512", "3072"),
+        ("4096", "30720"),
+        ("1 vCPU", "2 GB"),
+    ] {
+        register_fargate(&ecs, NetworkMode::Awsvpc, Some(cpu), Some(memory))
+            .await
+            .unwrap_or_else(|e| panic!("{cpu}/{memory} is valid: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn containers_need_memory_without_task_memory_and_unique_names() {
+    let Some(endpoint) =
+        local_endpoint("containers_need_memory_without_task_memory_and_unique_names")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let err = ecs
+        .register_task_definition()
+        .family(unique_name("fid-mem"))
+        .container_definitions(app())
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_client_exception(), "{err:?}");
+    assert!(
+        err.message()
+            .unwrap_or("")
+            .contains("'memory' or 'memoryReservation'")
+    );
+
+    let with_memory = || {
+        ContainerDefinition::builder()
+            .name("app")
+            .image("x")
+            .memory(64)
+            .build()
+    };
+    let err = ecs
+        .register_task_definition()
+        .family(unique_name("fid-dup"))
+        .container_definitions(with_memory())
+        .container_definitions(with_memory())
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_client_exception(), "{err:?}");
+}
