@@ -52,10 +52,11 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// Start a dedicated `local-aws` with the default flags plus `extra`
+    /// Start a dedicated `local-aws` with the suite's flags (`ECS_ACC_LOCAL_AWS_FLAGS` or
+    /// [`DEFAULT_FLAGS`]) plus `extra`
     /// (e.g. `&["--drain-seconds", "5"]`). Stopped when dropped.
     pub fn start(extra: &[&str]) -> Result<Endpoint, String> {
-        let mut flags: Vec<String> = DEFAULT_FLAGS.iter().map(|s| s.to_string()).collect();
+        let mut flags = base_flags();
         flags.extend(extra.iter().map(|s| s.to_string()));
         Self::start_local_aws(&flags)
     }
@@ -357,6 +358,14 @@ fn wait_for_socket(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// `ECS_ACC_LOCAL_AWS_FLAGS` (split on whitespace) or [`DEFAULT_FLAGS`].
+fn base_flags() -> Vec<String> {
+    match std::env::var("ECS_ACC_LOCAL_AWS_FLAGS") {
+        Ok(flags) => flags.split_whitespace().map(str::to_string).collect(),
+        Err(_) => DEFAULT_FLAGS.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
 /// The endpoint shared by every test of this process, started on first use according to
 /// `ECS_ACC_ENDPOINT` (`local-aws` by default, with `ECS_ACC_LOCAL_AWS_FLAGS` or
 /// [`DEFAULT_FLAGS`]). Errors in `ECS_ACC_REAL` mode and when the endpoint cannot start.
@@ -367,13 +376,7 @@ pub fn shared() -> Result<&'static Endpoint, String> {
         .get_or_init(|| {
             let choice = std::env::var("ECS_ACC_ENDPOINT").unwrap_or_default();
             match choice.as_str() {
-                "" | "local-aws" => {
-                    let flags: Vec<String> = match std::env::var("ECS_ACC_LOCAL_AWS_FLAGS") {
-                        Ok(flags) => flags.split_whitespace().map(str::to_string).collect(),
-                        Err(_) => DEFAULT_FLAGS.iter().map(|s| s.to_string()).collect(),
-                    };
-                    Endpoint::start_local_aws(&flags)
-                }
+                "" | "local-aws" => Endpoint::start_local_aws(&base_flags()),
                 "moto" => Endpoint::start_moto(),
                 url if url.starts_with("http://") || url.starts_with("https://") => {
                     Ok(Endpoint::external(url))

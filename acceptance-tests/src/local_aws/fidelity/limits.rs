@@ -62,7 +62,7 @@ pub async fn paginated_list(
 ) -> Reply {
     let page = match Page::of(call, default_max) {
         Ok(page) => page,
-        Err(refusal) => return refusal,
+        Err(message) => return client_error("InvalidParameterException", message),
     };
     let mut request = call.json.clone();
     if let Some(map) = request.as_object_mut() {
@@ -98,18 +98,13 @@ struct Page {
 }
 
 impl Page {
-    fn of(call: &Call, default_max: usize) -> Result<Page, Reply> {
+    fn of(call: &Call, default_max: usize) -> Result<Page, &'static str> {
         let salt = fnv(&call.key);
         let size = match call.json.get("maxResults") {
             None | Some(Value::Null) => default_max,
             Some(v) => match v.as_u64() {
                 Some(n @ 1..=100) => n as usize,
-                _ => {
-                    return Err(client_error(
-                        "InvalidParameterException",
-                        "maxResults must be between 1 and 100.",
-                    ));
-                }
+                _ => return Err("maxResults must be between 1 and 100."),
             },
         };
         let start = match call.str("nextToken") {
@@ -118,9 +113,7 @@ impl Page {
                 .split_once('.')
                 .filter(|(s, _)| *s == format!("{salt:x}"))
                 .and_then(|(_, offset)| offset.parse::<usize>().ok())
-                .ok_or_else(|| {
-                    client_error("InvalidParameterException", "Invalid nextToken value.")
-                })?,
+                .ok_or("Invalid nextToken value.")?,
         };
         Ok(Page { start, size, salt })
     }

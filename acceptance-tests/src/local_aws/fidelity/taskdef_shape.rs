@@ -97,7 +97,7 @@ fn scaled(text: &str, units: &[&str]) -> Option<String> {
 pub fn fargate_size_valid(cpu: u64, memory: u64) -> bool {
     let gib = |n: u64| n * 1024;
     let steps = |from: u64, to: u64, step: u64| {
-        (gib(from)..=gib(to)).contains(&memory) && memory % gib(step) == 0
+        (gib(from)..=gib(to)).contains(&memory) && memory.is_multiple_of(gib(step))
     };
     match cpu {
         256 => [512, 1024, 2048].contains(&memory),
