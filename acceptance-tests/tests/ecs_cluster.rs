@@ -240,3 +240,39 @@ async fn cluster_destroy_names_what_blocks_it() {
         Some("INACTIVE")
     );
 }
+
+/// A step whose expectation is wrong fails with a report that names the step, the expectation,
+/// the command and Terraform's output; the cluster is still destroyed afterwards.
+#[tokio::test]
+async fn cluster_wrong_expectation_gives_a_readable_report() {
+    if skip_without_acc("cluster_wrong_expectation_gives_a_readable_report") {
+        return;
+    }
+    let name = unique_name("acc-report");
+    let gone = name.clone();
+    let failure = TestCase::new("cluster_wrong_expectation")
+        .step(Step::new(config(&name, r#"team = "a""#, "")).expect("ecs_cluster.c", Action::Create))
+        .step(
+            Step::new(config(&name, r#"team = "b""#, "")).expect("ecs_cluster.c", Action::Replace),
+        )
+        .check_destroy(move |ctx| cluster_gone(ctx, gone.clone()))
+        .try_run()
+        .await
+        .expect_err("the plan is an in-place update, not a replacement");
+    let report = failure.to_string();
+    for wanted in [
+        "failed at step 2 of 2 (config step)",
+        "ecs_cluster.c",
+        "update",
+        "command: terraform",
+    ] {
+        assert!(
+            report.contains(wanted),
+            "{wanted:?} missing from:\n{report}"
+        );
+    }
+    assert!(
+        !report.contains("then:"),
+        "destroy after the failure succeeded:\n{report}"
+    );
+}

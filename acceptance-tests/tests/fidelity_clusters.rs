@@ -298,3 +298,32 @@ async fn list_clusters_leaves_out_deleted_clusters() {
         "{arns:?}"
     );
 }
+
+#[tokio::test]
+async fn moto_internal_errors_become_client_errors_at_once() {
+    let Some(endpoint) = local_endpoint("moto_internal_errors_become_client_errors_at_once") else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    // moto fails internally when tagging a capacity provider; the SDK would retry an HTTP 500.
+    let start = std::time::Instant::now();
+    let err = ecs
+        .tag_resource()
+        .resource_arn("arn:aws:ecs:us-east-1:123456789012:capacity-provider/none")
+        .tags(
+            aws_sdk_ecs::types::Tag::builder()
+                .key("k")
+                .value("v")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(400));
+    let err = err.into_service_error();
+    assert!(err.is_client_exception(), "{err:?}");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "answered without retries"
+    );
+}
