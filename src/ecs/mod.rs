@@ -4,6 +4,7 @@ pub mod arn;
 pub mod cluster;
 pub mod model;
 pub mod provider;
+pub mod secret;
 pub mod tags;
 
 pub use provider::{Configured, EcsProvider};

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 
 use super::cluster::ClusterResource;
 use super::model::{block, string, string_map};
+use super::secret::SecretResource;
 use super::tags::Tags;
 use crate::aws::{AssumeRole, AwsSettings, Clients, Endpoints};
 use crate::framework::data_source::DataSource;
@@ -139,7 +140,7 @@ impl Provider for EcsProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(ClusterResource)]
+        vec![Arc::new(ClusterResource), Arc::new(SecretResource)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {

@@ -1,0 +1,651 @@
+//! `ecs_secret`: an SSM Parameter Store parameter that containers read through `secrets[].valueFrom`.
+//!
+//! The value is sensitive: it never appears in logs or diagnostics (AWS error messages are scrubbed
+//! of it). With `value_wo` it is write-only and never stored in state or plan; `value_wo_version`
+//! says when to send it again.
+
+use async_trait::async_trait;
+use aws_sdk_ssm::types::{
+    Parameter, ParameterMetadata, ParameterStringFilter, ParameterTier, ParameterType,
+    ResourceTypeForTagging, Tag,
+};
+
+use super::model::{object, set, string, string_value};
+use super::provider::Configured;
+use super::tags::{self, Tags};
+use crate::aws::Clients;
+use crate::aws::errors::{code, describe};
+use crate::framework::resource::{
+    CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
+    ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
+    ValidateConfig,
+};
+use crate::framework::schema::validators::{Length, OneOf};
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::framework::value::AttrPath;
+use crate::framework::{Ctx, Diagnostics, Value};
+
+pub struct SecretResource;
+
+const TYPES: &[&str] = &["String", "StringList", "SecureString"];
+const TIERS: &[&str] = &["Standard", "Advanced", "Intelligent-Tiering"];
+
+pub fn schema() -> Schema {
+    Schema::new(
+        Block::new()
+            .description("A parameter in AWS Systems Manager Parameter Store, for containers to read as a secret (`secrets = [{ name = \"DB_PASSWORD\", valueFrom = ecs_secret.db.arn }]`).")
+            .attribute(
+                Attribute::string("name")
+                    .required()
+                    .requires_replace()
+                    .validate(Length { min: 1, max: 2048 })
+                    .description("Name of the parameter, e.g. `db-password` or `/web/prod/db-password` (letters, digits and `.-_/`; not starting with `aws` or `ssm`). Changing it replaces the parameter."),
+            )
+            .attribute(
+                Attribute::string("type")
+                    .optional()
+                    .default(Value::string("SecureString"))
+                    .validate(OneOf(TYPES))
+                    .description("`String`, `StringList` or `SecureString` (default, encrypted with KMS)."),
+            )
+            .attribute(
+                Attribute::string("value")
+                    .optional()
+                    .sensitive()
+                    .description("The value, stored in Terraform state (marked sensitive). Exactly one of `value` and `value_wo`. Changing it writes a new parameter version in place."),
+            )
+            .attribute(
+                Attribute::string("value_wo")
+                    .optional()
+                    .write_only()
+                    .description("The value as a write-only argument (Terraform 1.11 or later): sent to AWS but never stored in state or plan. Exactly one of `value` and `value_wo`; bump `value_wo_version` to send a new value."),
+            )
+            .attribute(
+                Attribute::number("value_wo_version")
+                    .optional()
+                    .description("Any number; changing it sends `value_wo` again (a write-only value cannot be compared with the previous one)."),
+            )
+            .attribute(
+                Attribute::string("key_id")
+                    .optional()
+                    .computed()
+                    .use_state_for_unknown()
+                    .description("KMS key (ID, ARN or alias) that encrypts a `SecureString`. Defaults to the AWS-managed key `alias/aws/ssm`."),
+            )
+            .attribute(
+                Attribute::string("description")
+                    .optional()
+                    .validate(Length { min: 0, max: 1024 })
+                    .description("Description, up to 1024 characters."),
+            )
+            .attribute(
+                Attribute::string("tier")
+                    .optional()
+                    .computed()
+                    .use_state_for_unknown()
+                    .validate(OneOf(TIERS))
+                    .description("`Standard` (values up to 4 KB, the default), `Advanced` (8 KB) or `Intelligent-Tiering` (AWS picks; reads back as the tier chosen, which is no diff)."),
+            )
+            .attribute(tags::tags_attribute())
+            .attribute(tags::tags_all_attribute())
+            .attribute(Attribute::string("arn").computed().use_state_for_unknown().description("ARN of the parameter: what `secrets[].valueFrom` takes."))
+            .attribute(Attribute::number("version").computed().use_state_for_unknown().description("Version of the parameter; grows with every value change."))
+            .attribute(Attribute::string("id").computed().use_state_for_unknown().description("Same as `name`.")),
+    )
+}
+
+fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
+    ctx.provider::<Configured>(diags)
+}
+
+/// Replace every occurrence of the secret in an AWS message: some validation errors echo input.
+fn scrub(message: String, secret: Option<&str>) -> String {
+    match secret {
+        Some(s) if !s.is_empty() => message.replace(s, "(sensitive value)"),
+        _ => message,
+    }
+}
+
+/// The value to send: `value`, or `value_wo` from the configuration (never from state).
+fn value_to_send<'a>(planned: &'a Value, config: &'a Value) -> Option<&'a str> {
+    string(planned, "value").or_else(|| string(config, "value_wo"))
+}
+
+fn aws_tags(tags: &Tags) -> Vec<Tag> {
+    tags.iter()
+        .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
+        .collect()
+}
+
+/// PutParameter from the planned state: `overwrite` for updates (AWS refuses tags then).
+async fn put(
+    clients: &Clients,
+    planned: &Value,
+    config: &Value,
+    overwrite: bool,
+) -> Result<(), String> {
+    let name = string(planned, "name").unwrap_or_default();
+    let secret = value_to_send(planned, config);
+    let kind = string(planned, "type").unwrap_or("SecureString");
+    let tags = super::model::string_map(planned, "tags_all").unwrap_or_default();
+    let tier = match string(planned, "tier") {
+        Some(t) => Some(ParameterTier::from(t)),
+        None => None,
+    };
+    let result = clients
+        .ssm
+        .put_parameter()
+        .name(name)
+        .value(secret.unwrap_or_default())
+        .r#type(ParameterType::from(kind))
+        .set_key_id(
+            (kind == "SecureString")
+                .then(|| string(planned, "key_id").map(str::to_string))
+                .flatten(),
+        )
+        .set_description(string(planned, "description").map(str::to_string))
+        .set_tier(tier)
+        .overwrite(overwrite)
+        .set_tags((!overwrite && !tags.is_empty()).then(|| aws_tags(&tags)))
+        .send()
+        .await;
+    result.map(|_| ()).map_err(|e| {
+        scrub(
+            format!("PutParameter for \"{name}\" failed: {}", describe(&e)),
+            secret,
+        )
+    })
+}
+
+/// What AWS holds for the parameter; `Ok(None)` when it does not exist.
+struct Remote {
+    parameter: Parameter,
+    metadata: Option<ParameterMetadata>,
+    tags: Tags,
+}
+
+async fn fetch(clients: &Clients, name: &str) -> Result<Option<Remote>, String> {
+    let got = clients
+        .ssm
+        .get_parameter()
+        .name(name)
+        .with_decryption(true)
+        .send()
+        .await;
+    let parameter = match got {
+        Ok(out) => match out.parameter {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+        Err(e) if code(&e) == Some("ParameterNotFound") => return Ok(None),
+        // The message may quote the value: never show it.
+        Err(e) => {
+            return Err(format!(
+                "GetParameter for \"{name}\" failed: {}",
+                code(&e).unwrap_or("error")
+            ));
+        }
+    };
+    let filter = ParameterStringFilter::builder()
+        .key("Name")
+        .option("Equals")
+        .values(name)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let metadata = clients
+        .ssm
+        .describe_parameters()
+        .parameter_filters(filter)
+        .send()
+        .await
+        .map_err(|e| format!("DescribeParameters for \"{name}\" failed: {}", describe(&e)))?
+        .parameters
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| p.name() == Some(name));
+    let listed = clients
+        .ssm
+        .list_tags_for_resource()
+        .resource_type(ResourceTypeForTagging::Parameter)
+        .resource_id(name)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "ListTagsForResource for \"{name}\" failed: {}",
+                describe(&e)
+            )
+        })?;
+    let tags = listed
+        .tag_list()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+    Ok(Some(Remote {
+        parameter,
+        metadata,
+        tags,
+    }))
+}
+
+/// Fill `state` from AWS. `value` is read back only when the state tracks it (not for `value_wo`).
+fn apply_remote(state: &mut Value, remote: &Remote, prior: &Value, default_tags: &Tags) {
+    let p = &remote.parameter;
+    let name = p.name().unwrap_or_default();
+    set(state, "name", Value::string(name));
+    set(state, "id", Value::string(name));
+    set(state, "arn", string_value(p.arn()));
+    set(state, "version", Value::number_i64(p.version()));
+    set(state, "type", string_value(p.r#type().map(|t| t.as_str())));
+    // With `value_wo` the state never holds the value (import fills it in for `value` users).
+    let tracks_value = !matches!(prior.get("value"), None | Some(Value::Null));
+    if tracks_value {
+        set(state, "value", string_value(p.value()));
+    }
+    if let Some(meta) = &remote.metadata {
+        set(state, "description", string_value(meta.description()));
+        let key = meta
+            .key_id()
+            .filter(|_| p.r#type() == Some(&ParameterType::SecureString));
+        set(state, "key_id", string_value(key));
+        let tier = meta.tier().map(|t| t.as_str());
+        // Intelligent-Tiering reads back as the tier AWS chose: keep the user's word.
+        let keep_intelligent = string(prior, "tier") == Some("Intelligent-Tiering");
+        if !keep_intelligent {
+            set(state, "tier", string_value(tier));
+        }
+    }
+    let (own, all) = tags::split_remote(&remote.tags, prior, default_tags);
+    set(state, "tags", own);
+    set(state, "tags_all", all);
+}
+
+async fn update_tags(clients: &Clients, name: &str, old: &Tags, new: &Tags) -> Result<(), String> {
+    let (upsert, remove) = tags::diff(old, new);
+    if !remove.is_empty() {
+        clients
+            .ssm
+            .remove_tags_from_resource()
+            .resource_type(ResourceTypeForTagging::Parameter)
+            .resource_id(name)
+            .set_tag_keys(Some(remove))
+            .send()
+            .await
+            .map_err(|e| format!("RemoveTagsFromResource failed: {}", describe(&e)))?;
+    }
+    if !upsert.is_empty() {
+        clients
+            .ssm
+            .add_tags_to_resource()
+            .resource_type(ResourceTypeForTagging::Parameter)
+            .resource_id(name)
+            .set_tags(Some(aws_tags(&upsert)))
+            .send()
+            .await
+            .map_err(|e| format!("AddTagsToResource failed: {}", describe(&e)))?;
+    }
+    Ok(())
+}
+
+/// After apply, values the plan knew come back as planned (AWS may spell them differently).
+fn keep_planned(state: &mut Value, planned: &Value) {
+    for name in [
+        "name",
+        "type",
+        "value",
+        "value_wo_version",
+        "description",
+        "tags",
+    ] {
+        if let Some(v) = planned.get(name).filter(|v| v.is_known()) {
+            set(state, name, v.clone());
+        }
+    }
+    for name in ["key_id", "tier"] {
+        if let Some(v) = planned.get(name).filter(|v| v.is_known() && !v.is_null()) {
+            set(state, name, v.clone());
+        }
+    }
+}
+
+async fn read_into(cfg: &Configured, state: &mut Value, planned: &Value, diags: &mut Diagnostics) {
+    let name = string(planned, "name").unwrap_or_default().to_string();
+    match fetch(&cfg.clients, &name).await {
+        Ok(Some(remote)) => {
+            let default_tags = cfg.default_tags.clone().unwrap_or_default();
+            apply_remote(state, &remote, planned, &default_tags);
+            keep_planned(state, planned);
+        }
+        Ok(None) => diags.error(
+            "The parameter disappeared",
+            format!("\"{name}\" was written but cannot be read back."),
+        ),
+        Err(e) => diags.error("Could not read the parameter back", e),
+    }
+}
+
+#[async_trait]
+impl Resource for SecretResource {
+    fn type_name(&self) -> &'static str {
+        "ecs_secret"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn create(&self, req: CreateRequest, resp: &mut StateResponse) {
+        let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
+            return;
+        };
+        if let Err(e) = put(&cfg.clients, &req.planned, &req.config, false).await {
+            resp.diags.error("Could not create the parameter", e);
+            return;
+        }
+        let name = string(&req.planned, "name").unwrap_or_default().to_string();
+        // From here on the parameter exists: keep it in state whatever happens next.
+        let mut state = req.planned.clone();
+        set(&mut state, "id", Value::string(&name));
+        resp.state = state;
+        let planned = req.planned.clone();
+        read_into(&cfg, &mut resp.state, &planned, &mut resp.diags).await;
+    }
+
+    async fn read(&self, req: ReadRequest, resp: &mut StateResponse) {
+        let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
+            return;
+        };
+        let name = string(&req.state, "name").unwrap_or_default().to_string();
+        match fetch(&cfg.clients, &name).await {
+            Ok(Some(remote)) => {
+                let default_tags = cfg.default_tags.clone().unwrap_or_default();
+                apply_remote(&mut resp.state, &remote, &req.state, &default_tags);
+            }
+            Ok(None) => {
+                tracing::info!(parameter = %name, "parameter is gone; removing it from state");
+                resp.remove();
+            }
+            Err(e) => resp.diags.error("Could not read the parameter", e),
+        }
+    }
+
+    async fn update(&self, req: UpdateRequest, resp: &mut StateResponse) {
+        let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
+            return;
+        };
+        let name = string(&req.prior, "name").unwrap_or_default().to_string();
+        if needs_new_version(&req.prior, &req.planned) {
+            if value_to_send(&req.planned, &req.config).is_none() {
+                resp.diags.error_at(
+                    AttrPath::root().attr("value_wo"),
+                    "The write-only value is needed again",
+                    "Changing this parameter writes a new version, which needs the value: `value_wo` is not set in the configuration.",
+                );
+                return;
+            }
+            if let Err(e) = put(&cfg.clients, &req.planned, &req.config, true).await {
+                resp.diags.error("Could not update the parameter", e);
+                return;
+            }
+        }
+        let old = super::model::string_map(&req.prior, "tags_all").unwrap_or_default();
+        let new = super::model::string_map(&req.planned, "tags_all").unwrap_or_default();
+        if let Err(e) = update_tags(&cfg.clients, &name, &old, &new).await {
+            resp.diags.error("Could not update the parameter's tags", e);
+            return;
+        }
+        let mut state = req.planned.clone();
+        read_into(&cfg, &mut state, &req.planned, &mut resp.diags).await;
+        resp.state = state;
+    }
+
+    async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
+        let Some(cfg) = configured(&req.ctx, diags) else {
+            return;
+        };
+        let name = string(&req.prior, "name").unwrap_or_default();
+        match cfg.clients.ssm.delete_parameter().name(name).send().await {
+            Ok(_) => {}
+            Err(e) if code(&e) == Some("ParameterNotFound") => {}
+            Err(e) => diags.error(
+                "Could not delete the parameter",
+                format!("DeleteParameter for \"{name}\" failed: {}", describe(&e)),
+            ),
+        }
+    }
+
+    fn as_validate_config(&self) -> Option<&dyn ValidateConfig> {
+        Some(self)
+    }
+
+    fn as_modify_plan(&self) -> Option<&dyn ModifyPlan> {
+        Some(self)
+    }
+
+    fn as_import(&self) -> Option<&dyn ImportState> {
+        Some(self)
+    }
+}
+
+/// Whether going from `prior` to `planned` needs PutParameter (a new version), not just tags.
+fn needs_new_version(prior: &Value, planned: &Value) -> bool {
+    [
+        "type",
+        "value",
+        "value_wo_version",
+        "key_id",
+        "description",
+        "tier",
+    ]
+    .iter()
+    .any(|name| {
+        let (old, new) = (prior.get(name), planned.get(name));
+        // A computed attribute left to AWS (null in the plan) is no change.
+        old != new && !(matches!(*name, "key_id" | "tier") && new.is_none_or(Value::is_null))
+    })
+}
+
+/// Why AWS would refuse `name`, if it would.
+pub fn name_problem(name: &str) -> Option<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-/".contains(c);
+    if let Some(bad) = name.chars().find(|c| !allowed(*c)) {
+        return Some(format!(
+            "{bad:?} is not allowed: use letters, digits, and . - _ /"
+        ));
+    }
+    let first = name.trim_start_matches('/').to_ascii_lowercase();
+    if first.starts_with("aws") || first.starts_with("ssm") {
+        return Some(
+            "names may not begin with \"aws\" or \"ssm\" (any case): AWS reserves them".into(),
+        );
+    }
+    if name.contains('/') && !name.starts_with('/') {
+        return Some("a hierarchical name must begin with \"/\", e.g. \"/web/db-password\"".into());
+    }
+    if name.matches('/').count() > 15 {
+        return Some("at most 15 levels of hierarchy are allowed".into());
+    }
+    None
+}
+
+impl ValidateConfig for SecretResource {
+    fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        if let Some(name) = string(config, "name")
+            && let Some(problem) = name_problem(name)
+        {
+            diags.error_at(
+                AttrPath::root().attr("name"),
+                "Invalid parameter name",
+                problem,
+            );
+        }
+        let value = config.get("value").unwrap_or(&Value::Null);
+        let value_wo = config.get("value_wo").unwrap_or(&Value::Null);
+        if value.is_known() && value_wo.is_known() {
+            match (value.is_null(), value_wo.is_null()) {
+                (false, false) => diags.error_at(
+                    AttrPath::root().attr("value_wo"),
+                    "Conflicting values",
+                    "Set exactly one of `value` and `value_wo`, not both.",
+                ),
+                (true, true) => diags.error_at(
+                    AttrPath::root().attr("value"),
+                    "Missing value",
+                    "Set exactly one of `value` (kept in state, sensitive) and `value_wo` (write-only, never stored).",
+                ),
+                _ => {}
+            }
+        }
+        if value_wo.is_null()
+            && value_wo.is_known()
+            && config.get("value_wo_version").is_some_and(|v| !v.is_null())
+        {
+            diags.error_at(
+                AttrPath::root().attr("value_wo_version"),
+                "`value_wo_version` without `value_wo`",
+                "`value_wo_version` only says when to send `value_wo` again; set `value_wo` or remove it.",
+            );
+        }
+        if let Some(kind) = string(config, "type")
+            && kind != "SecureString"
+            && config.get("key_id").is_some_and(|v| !v.is_null())
+        {
+            diags.error_at(
+                AttrPath::root().attr("key_id"),
+                "`key_id` needs a SecureString",
+                format!("Only `SecureString` parameters are encrypted; this one is a `{kind}`. Remove `key_id` or use `type = \"SecureString\"`."),
+            );
+        }
+        let limit = match string(config, "tier") {
+            Some("Advanced") | Some("Intelligent-Tiering") => 8192,
+            Some(_) | None if config.get("tier").is_some_and(Value::is_unknown) => usize::MAX,
+            _ => 4096,
+        };
+        for attr in ["value", "value_wo"] {
+            if let Some(v) = string(config, attr)
+                && v.len() > limit
+            {
+                diags.error_at(
+                    AttrPath::root().attr(attr),
+                    "Value too large for the tier",
+                    format!("The value is {} bytes; the Standard tier takes at most 4096 bytes and `Advanced` 8192. Set `tier = \"Advanced\"` for larger values.", v.len()),
+                );
+            }
+            if string(config, attr) == Some("") {
+                diags.error_at(
+                    AttrPath::root().attr(attr),
+                    "Empty value",
+                    "Parameter Store does not accept an empty value.",
+                );
+            }
+        }
+    }
+}
+
+impl ModifyPlan for SecretResource {
+    fn modify_plan(&self, req: ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
+        if resp.planned.is_null() {
+            return;
+        }
+        let mut diags = Diagnostics::new();
+        let default_tags = req
+            .ctx
+            .provider::<Configured>(&mut diags)
+            .and_then(|c| c.default_tags.clone());
+        set(
+            &mut resp.planned,
+            "tags_all",
+            tags::plan_tags_all(req.config, default_tags.as_ref()),
+        );
+        if req.prior.is_null() {
+            if let Some(name) = req.config.get("name").filter(|v| v.is_known()) {
+                set(&mut resp.planned, "id", name.clone());
+            }
+            return;
+        }
+        if needs_new_version(req.prior, &resp.planned) {
+            set(&mut resp.planned, "version", Value::Unknown);
+        }
+    }
+}
+
+#[async_trait]
+impl ImportState for SecretResource {
+    async fn import_state(&self, req: ImportRequest, resp: &mut ImportResponse) {
+        let name = req.id.trim();
+        if name.is_empty() {
+            resp.diags.error(
+                "Invalid import ID",
+                "Give the parameter's name, e.g. `/web/db-password`.",
+            );
+            return;
+        }
+        resp.state = object([
+            ("name", Value::string(name)),
+            ("id", Value::string(name)),
+            ("tags", Value::Null),
+        ]);
+        // Read only refreshes a value the state already tracks: bring it in once here.
+        let Some(cfg) = req.ctx.provider::<Configured>(&mut resp.diags) else {
+            return;
+        };
+        match fetch(&cfg.clients, name).await {
+            Ok(Some(remote)) => {
+                set(
+                    &mut resp.state,
+                    "value",
+                    string_value(remote.parameter.value()),
+                );
+            }
+            Ok(None) => resp.diags.error(
+                "Cannot import a parameter that does not exist",
+                format!("No parameter named \"{name}\" was found."),
+            ),
+            Err(e) => resp.diags.error("Could not look up the parameter", e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_parameter_store_rules() {
+        assert_eq!(name_problem("db-password"), None);
+        assert_eq!(name_problem("/web/prod/db.password_1"), None);
+        assert!(name_problem("has space").unwrap().contains("' '"));
+        assert!(name_problem("/aws/reserved").unwrap().contains("aws"));
+        assert!(name_problem("SSM-thing").unwrap().contains("ssm"));
+        assert!(name_problem("web/db").unwrap().contains("begin with"));
+    }
+
+    #[test]
+    fn scrub_removes_every_occurrence() {
+        let msg = "Value 'hunter2' failed: hunter2 too short".to_string();
+        assert_eq!(
+            scrub(msg, Some("hunter2")),
+            "Value '(sensitive value)' failed: (sensitive value) too short"
+        );
+    }
+
+    #[test]
+    fn tag_only_changes_keep_the_version() {
+        let prior = object([
+            ("value", Value::string("a")),
+            ("type", Value::string("SecureString")),
+            ("tier", Value::string("Standard")),
+        ]);
+        let mut planned = prior.clone();
+        set(
+            &mut planned,
+            "tags",
+            Value::map([("a", Value::string("b"))]),
+        );
+        assert!(!needs_new_version(&prior, &planned));
+        set(&mut planned, "tier", Value::Null);
+        assert!(!needs_new_version(&prior, &planned), "tier left to AWS");
+        set(&mut planned, "value", Value::string("b"));
+        assert!(needs_new_version(&prior, &planned));
+    }
+}
