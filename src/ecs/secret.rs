@@ -128,10 +128,7 @@ async fn put(
     let secret = value_to_send(planned, config);
     let kind = string(planned, "type").unwrap_or("SecureString");
     let tags = super::model::string_map(planned, "tags_all").unwrap_or_default();
-    let tier = match string(planned, "tier") {
-        Some(t) => Some(ParameterTier::from(t)),
-        None => None,
-    };
+    let tier = string(planned, "tier").map(ParameterTier::from);
     let result = clients
         .ssm
         .put_parameter()
