@@ -265,18 +265,16 @@ async fn secret_values_never_reach_logs_or_output() {
     let kept = "kept-secret-3f9a";
     let write_only = "write-only-secret-77c1";
     let name = unique_name("logs");
-    tf.write_config(&format!(
-        "{}\n{}",
-        config(&format!("{name}-a"), &format!(r#"value = "{kept}""#)),
-        format!(
-            r#"resource "ecs_secret" "w" {{
+    let write_only_resource = format!(
+        r#"resource "ecs_secret" "w" {{
   name             = "{name}-w"
   value_wo         = "{write_only}"
   value_wo_version = 1
 }}"#
-        )
-    ))
-    .unwrap();
+    );
+    let kept_resource = config(&format!("{name}-a"), &format!(r#"value = "{kept}""#));
+    tf.write_config(&format!("{kept_resource}\n{write_only_resource}"))
+        .unwrap();
     let mut outputs = Vec::new();
     outputs.push(tf.apply().await.expect("apply"));
     outputs.push(tf.plan(None).await.expect("plan"));
