@@ -241,6 +241,24 @@ impl StateCheck {
         })
     }
 
+    /// `address.path` is a list holding the same elements as `value` in any order (sets are
+    /// stored as lists whose order Terraform chooses).
+    pub fn attr_set_eq(address: &str, path: &str, value: Value) -> Self {
+        let description = format!("{address}.{path} == {value} (in any order)");
+        let sorted = |v: &Value| -> Option<Vec<String>> {
+            let mut items: Vec<String> = v.as_array()?.iter().map(canonical).collect();
+            items.sort();
+            Some(items)
+        };
+        Self::attr_check(address, path, description, move |got| {
+            if sorted(got).is_some() && sorted(got) == sorted(&value) {
+                Ok(())
+            } else {
+                Err(format!("got {got}"))
+            }
+        })
+    }
+
     /// `address.path` is set: not null, not an empty string, list or map.
     pub fn attr_set(address: &str, path: &str) -> Self {
         Self::attr_check(address, path, format!("{address}.{path} is set"), |got| {
@@ -364,4 +382,26 @@ impl StateCheck {
 fn guarded(f: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
         .unwrap_or_else(|p| Err(format!("panicked: {}", ctx::panic_message(p.as_ref()))))
+}
+
+/// JSON text with object keys sorted, so equal values print equally whatever their key order.
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let inner: Vec<String> = entries
+                .into_iter()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), canonical(v)))
+                .collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        Value::Array(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(canonical).collect::<Vec<_>>().join(",")
+            )
+        }
+        other => other.to_string(),
+    }
 }

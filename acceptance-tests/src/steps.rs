@@ -609,11 +609,22 @@ impl Run<'_> {
                 )
                 .with_command(replan));
         }
-        let refresh = self.tf.plan_refresh_only().await.map_err(|out| {
-            self.fail(n, &phase, "the refresh-only plan after apply must succeed")
-                .with_command(out)
-        })?;
-        if refresh.status != 0 {
+        let refresh = self
+            .tf
+            .plan_with(Some(REFRESH_PLAN), &["-refresh-only"])
+            .await
+            .map_err(|out| {
+                self.fail(n, &phase, "the refresh-only plan after apply must succeed")
+                    .with_command(out)
+            })?;
+        // Terraform sometimes answers 2 for a refresh-only plan that changes nothing (seen with
+        // data sources): only drift or changes in the saved plan count.
+        let drifted = refresh.status != 0
+            && match self.tf.show_plan_json(REFRESH_PLAN).await {
+                Ok(plan) => refresh_plan_changes_something(&plan),
+                Err(_) => true,
+            };
+        if drifted {
             return Err(self
                 .fail(
                     n,
@@ -832,4 +843,55 @@ fn state_has_resources(dir: &Path) -> bool {
                 .map(|r| !r.is_empty())
         })
         .unwrap_or(true)
+}
+
+/// Where the refresh-only plan after each apply is saved.
+const REFRESH_PLAN: &str = "refresh.tfplan";
+
+/// Whether a refresh-only plan (`show -json`) finds drift or plans any change.
+fn refresh_plan_changes_something(plan: &serde_json::Value) -> bool {
+    let not_noop = |list: Option<&serde_json::Value>| {
+        list.and_then(serde_json::Value::as_array)
+            .is_some_and(|items| {
+                items.iter().any(|c| {
+                    c.pointer("/change/actions")
+                        .and_then(serde_json::Value::as_array)
+                        .is_none_or(|a| a.iter().any(|x| x != "no-op"))
+                })
+            })
+    };
+    let outputs_change = plan
+        .get("output_changes")
+        .and_then(serde_json::Value::as_object)
+        .is_some_and(|o| {
+            o.values().any(|c| {
+                c.get("actions")
+                    .and_then(serde_json::Value::as_array)
+                    .is_none_or(|a| a.iter().any(|x| x != "no-op"))
+            })
+        });
+    not_noop(plan.get("resource_drift")) || not_noop(plan.get("resource_changes")) || outputs_change
+}
+
+#[cfg(test)]
+mod refresh_tests {
+    use super::refresh_plan_changes_something;
+    use serde_json::json;
+
+    #[test]
+    fn only_drift_or_changes_count() {
+        assert!(!refresh_plan_changes_something(
+            &json!({ "applyable": true })
+        ));
+        assert!(!refresh_plan_changes_something(&json!({
+            "resource_changes": [{ "change": { "actions": ["no-op"] } }],
+            "output_changes": { "o": { "actions": ["no-op"] } }
+        })));
+        assert!(refresh_plan_changes_something(&json!({
+            "resource_drift": [{ "change": { "actions": ["update"] } }]
+        })));
+        assert!(refresh_plan_changes_something(&json!({
+            "output_changes": { "o": { "actions": ["update"] } }
+        })));
+    }
 }

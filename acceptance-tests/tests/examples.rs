@@ -57,3 +57,18 @@ async fn example_ecs_cluster() {
 async fn example_ecs_secret() {
     apply_example("ecs_secret").await;
 }
+
+#[tokio::test]
+async fn example_ecs_cluster_capacity_providers() {
+    apply_example("ecs_cluster_capacity_providers").await;
+}
+
+#[tokio::test]
+async fn example_data_ecs_cluster() {
+    apply_example("data-ecs_cluster").await;
+}
+
+#[tokio::test]
+async fn example_data_ecs_secret() {
+    apply_example("data-ecs_secret").await;
+}

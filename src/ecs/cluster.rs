@@ -241,7 +241,7 @@ fn exec_value(exec: &ExecuteCommandConfiguration, prior: &Value) -> Value {
 }
 
 /// Looks the cluster up; `Ok(None)` when it does not exist or is INACTIVE (deleted).
-async fn describe_cluster(
+pub(crate) async fn describe_cluster(
     clients: &crate::aws::Clients,
     name_or_arn: &str,
 ) -> Result<Option<Cluster>, String> {

@@ -1,10 +1,13 @@
 //! The ECS provider: resources, data sources and the rules of ECS and Fargate.
 
 pub mod arn;
+pub mod capacity_providers;
 pub mod cluster;
+pub mod data;
 pub mod model;
 pub mod provider;
 pub mod secret;
+pub mod strategy;
 pub mod tags;
 
 pub use provider::{Configured, EcsProvider};

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::capacity_providers::ClusterCapacityProvidersResource;
 use super::cluster::ClusterResource;
 use super::model::{block, string, string_map};
 use super::secret::SecretResource;
@@ -140,10 +141,17 @@ impl Provider for EcsProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(ClusterResource), Arc::new(SecretResource)]
+        vec![
+            Arc::new(ClusterResource),
+            Arc::new(ClusterCapacityProvidersResource),
+            Arc::new(SecretResource),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![
+            Arc::new(super::data::cluster::ClusterDataSource),
+            Arc::new(super::data::secret::SecretDataSource),
+        ]
     }
 }

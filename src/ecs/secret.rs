@@ -155,13 +155,13 @@ async fn put(
 }
 
 /// What AWS holds for the parameter; `Ok(None)` when it does not exist.
-struct Remote {
-    parameter: Parameter,
-    metadata: Option<ParameterMetadata>,
-    tags: Tags,
+pub(crate) struct Remote {
+    pub parameter: Parameter,
+    pub metadata: Option<ParameterMetadata>,
+    pub tags: Tags,
 }
 
-async fn fetch(clients: &Clients, name: &str) -> Result<Option<Remote>, String> {
+pub(crate) async fn fetch(clients: &Clients, name: &str) -> Result<Option<Remote>, String> {
     let got = clients
         .ssm
         .get_parameter()

@@ -1,0 +1,196 @@
+//! `ecs_cluster_capacity_providers` end to end: create → empty plan → strategy change in place →
+//! import by cluster name (command and block) → drift → invalid strategies fail at plan →
+//! destroy in the order ECS demands (a custom provider blocks the cluster's deletion until it is
+//! detached, a local-endpoint fidelity behaviour) → nothing left.
+
+use acceptance_tests::{
+    Action, Ctx, ImportId, ImportStep, StateCheck, Step, TestCase, unique_name,
+};
+use serde_json::json;
+
+fn config(cluster: &str, providers: &str, strategy: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    ecs = {{ source = "ecsrs/ecs" }}
+  }}
+}}
+
+resource "ecs_cluster" "c" {{
+  name = "{cluster}"
+}}
+
+resource "ecs_cluster_capacity_providers" "p" {{
+  cluster_name       = ecs_cluster.c.name
+  capacity_providers = [{providers}]
+  {strategy}
+}}
+"#
+    )
+}
+
+const FARGATE_FIRST: &str = r#"
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    base              = 1
+    weight            = 1
+  }
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 4
+  }"#;
+
+async fn cluster_gone(ctx: Ctx, name: String) -> acceptance_tests::CheckResult {
+    let out = ctx
+        .ecs()
+        .await
+        .describe_clusters()
+        .clusters(&name)
+        .send()
+        .await?;
+    match out.clusters().first().and_then(|c| c.status()) {
+        None | Some("INACTIVE") => Ok(()),
+        Some(status) => Err(format!("cluster {name} is still {status}").into()),
+    }
+}
+
+#[tokio::test]
+async fn capacity_providers_lifecycle() {
+    let cluster = unique_name("acc-cp");
+    let custom = unique_name("acc-asg-cp");
+    let (drift_cluster, gone, custom_for_setup, custom_for_cleanup) = (
+        cluster.clone(),
+        cluster.clone(),
+        custom.clone(),
+        custom.clone(),
+    );
+    let providers = format!(r#""FARGATE", "FARGATE_SPOT", "{custom}""#);
+    TestCase::new("capacity_providers_lifecycle")
+        .step(
+            Step::new(config(&cluster, &providers, FARGATE_FIRST))
+                .pre_step(move |ctx| {
+                    let name = custom_for_setup.clone();
+                    async move { create_custom_provider(&ctx, &name).await }
+                })
+                .expect("ecs_cluster_capacity_providers.p", Action::Create)
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster_capacity_providers.p",
+                    "id",
+                    json!(cluster),
+                ))
+                .check(StateCheck::attr_set_eq(
+                    "ecs_cluster_capacity_providers.p",
+                    "default_capacity_provider_strategy",
+                    json!([
+                        {"capacity_provider": "FARGATE", "base": 1, "weight": 1},
+                        {"capacity_provider": "FARGATE_SPOT", "base": 0, "weight": 4}
+                    ]),
+                )),
+        )
+        .step(
+            Step::new(config(
+                &cluster,
+                &providers,
+                r#"
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 1
+  }"#,
+            ))
+            .expect("ecs_cluster_capacity_providers.p", Action::Update),
+        )
+        .step(Step::import(ImportStep::command(
+            "ecs_cluster_capacity_providers.p",
+            ImportId::Fixed(cluster.clone()),
+        )))
+        .step(Step::import(ImportStep::block(
+            "ecs_cluster_capacity_providers.p",
+            ImportId::Fixed(cluster.clone()),
+        )))
+        .step(
+            Step::new(config(
+                &cluster,
+                &providers,
+                r#"
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 1
+  }"#,
+            ))
+            .pre_step(move |ctx| {
+                let cluster = drift_cluster.clone();
+                async move {
+                    ctx.ecs()
+                        .await
+                        .put_cluster_capacity_providers()
+                        .cluster(&cluster)
+                        .capacity_providers("FARGATE")
+                        .set_default_capacity_provider_strategy(Some(vec![]))
+                        .send()
+                        .await?;
+                    Ok(())
+                }
+            })
+            .expect("ecs_cluster_capacity_providers.p", Action::Update),
+        )
+        .step(
+            Step::new(config(
+                &cluster,
+                r#""FARGATE""#,
+                r#"
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 1
+  }"#,
+            ))
+            .expect_error(r#""FARGATE_SPOT" is not in `capacity_providers`"#),
+        )
+        .step(
+            Step::new(config(
+                &cluster,
+                r#""FARGATE", "FARGATE_SPOT""#,
+                r#"
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    base              = 1
+  }
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    base              = 2
+  }"#,
+            ))
+            .expect_error("Only one capacity provider may have a base"),
+        )
+        .check_destroy(move |ctx| {
+            let (cluster, custom) = (gone.clone(), custom_for_cleanup.clone());
+            async move {
+                cluster_gone(ctx.clone(), cluster).await?;
+                ctx.ecs()
+                    .await
+                    .delete_capacity_provider()
+                    .capacity_provider(&custom)
+                    .send()
+                    .await?;
+                Ok(())
+            }
+        })
+        .run()
+        .await;
+}
+
+async fn create_custom_provider(ctx: &Ctx, name: &str) -> acceptance_tests::CheckResult {
+    let group = aws_sdk_ecs::types::AutoScalingGroupProvider::builder()
+        .auto_scaling_group_arn(format!(
+            "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{name}"
+        ))
+        .build()?;
+    ctx.ecs()
+        .await
+        .create_capacity_provider()
+        .name(name)
+        .auto_scaling_group_provider(group)
+        .send()
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,305 @@
+//! `ecs_cluster_capacity_providers`: which capacity providers a cluster may use and its default
+//! strategy. Create and update put both lists; delete puts empty ones.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_ecs::types::Cluster;
+
+use super::arn::{is_name_char, name_of};
+use super::model::{object, set, string};
+use super::provider::Configured;
+use super::strategy;
+use crate::aws::Clients;
+use crate::aws::errors::{code, describe};
+use crate::aws::wait::{self, Poll, WaitError};
+use crate::framework::resource::{
+    CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ReadRequest,
+    Resource, StateResponse, UpdateRequest, ValidateConfig,
+};
+use crate::framework::schema::validators::Length;
+use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
+use crate::framework::value::AttrPath;
+use crate::framework::{Ctx, Diagnostics, Value};
+
+pub struct ClusterCapacityProvidersResource;
+
+/// How long a put may wait for an update already in progress on the cluster.
+const PUT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+fn schema() -> Schema {
+    Schema::new(
+        Block::new()
+            .description("The capacity providers of an ECS cluster and its default capacity-provider strategy. Manage them here rather than in several places: this resource replaces both lists on every change.")
+            .attribute(
+                Attribute::string("cluster_name")
+                    .required()
+                    .requires_replace()
+                    .validate(Length { min: 1, max: 2048 })
+                    .description("Name of the cluster (its ARN is accepted too). Changing it moves the association to another cluster."),
+            )
+            .attribute(
+                Attribute::string_set("capacity_providers")
+                    .optional()
+                    .description("Capacity providers the cluster may use: `FARGATE`, `FARGATE_SPOT` and custom (Auto Scaling group) providers."),
+            )
+            .attribute(Attribute::string("id").computed().use_state_for_unknown().description("The cluster name."))
+            .block(NestedBlock::set(
+                "default_capacity_provider_strategy",
+                strategy::block("How services without their own strategy or launch type spread their tasks."),
+            )),
+    )
+}
+
+fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
+    ctx.provider::<Configured>(diags)
+}
+
+fn providers(state: &Value) -> Vec<String> {
+    state
+        .get("capacity_providers")
+        .and_then(Value::elements)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// PutClusterCapacityProviders, retried while another update of the cluster is in progress.
+async fn put(
+    clients: &Clients,
+    ctx: &Ctx,
+    cluster: &str,
+    providers: Vec<String>,
+    strategy: Vec<aws_sdk_ecs::types::CapacityProviderStrategyItem>,
+) -> Result<(), String> {
+    let attempt = || {
+        let (providers, strategy) = (providers.clone(), strategy.clone());
+        async move {
+            let out = clients
+                .ecs
+                .put_cluster_capacity_providers()
+                .cluster(cluster)
+                .set_capacity_providers(Some(providers))
+                .set_default_capacity_provider_strategy(Some(strategy))
+                .send()
+                .await;
+            match out {
+                Ok(_) => Poll::Done(Ok(())),
+                Err(e)
+                    if matches!(
+                        code(&e),
+                        Some("UpdateInProgressException" | "ResourceInUseException")
+                    ) =>
+                {
+                    Poll::Pending(describe(&e))
+                }
+                Err(e) => Poll::Done(Err(e)),
+            }
+        }
+    };
+    let waited = wait::until(
+        PUT_TIMEOUT,
+        Duration::from_secs(1),
+        Duration::from_secs(10),
+        &ctx.cancel,
+        attempt,
+    )
+    .await;
+    match waited {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!(
+            "PutClusterCapacityProviders for \"{cluster}\" failed: {}",
+            describe(&e)
+        )),
+        Err(WaitError::Cancelled) => {
+            Err("interrupted: Terraform asked the provider to stop".into())
+        }
+        Err(WaitError::TimedOut { last }) => Err(format!(
+            "the cluster stayed busy for {}s: {}",
+            PUT_TIMEOUT.as_secs(),
+            last.unwrap_or_default()
+        )),
+    }
+}
+
+async fn describe_cluster(clients: &Clients, cluster: &str) -> Result<Option<Cluster>, String> {
+    let out = clients
+        .ecs
+        .describe_clusters()
+        .clusters(cluster)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "DescribeClusters for \"{cluster}\" failed: {}",
+                describe(&e)
+            )
+        })?;
+    Ok(out
+        .clusters()
+        .iter()
+        .find(|c| c.status() == Some("ACTIVE"))
+        .cloned())
+}
+
+fn apply_remote(state: &mut Value, cluster: &Cluster) {
+    let names: Vec<Value> = cluster
+        .capacity_providers()
+        .iter()
+        .map(Value::string)
+        .collect();
+    let had_providers = !matches!(state.get("capacity_providers"), None | Some(Value::Null));
+    set(
+        state,
+        "capacity_providers",
+        if names.is_empty() && !had_providers {
+            Value::Null
+        } else {
+            Value::set(names)
+        },
+    );
+    set(
+        state,
+        "default_capacity_provider_strategy",
+        Value::set(strategy::from_sdk(
+            cluster.default_capacity_provider_strategy(),
+        )),
+    );
+}
+
+async fn apply(cfg: &Configured, ctx: &Ctx, planned: &Value, resp: &mut StateResponse) {
+    let cluster = string(planned, "cluster_name")
+        .unwrap_or_default()
+        .to_string();
+    let items = strategy::to_sdk(planned.get("default_capacity_provider_strategy"));
+    if let Err(e) = put(&cfg.clients, ctx, &cluster, providers(planned), items).await {
+        resp.diags
+            .error("Could not set the cluster's capacity providers", e);
+        return;
+    }
+    let mut state = planned.clone();
+    set(&mut state, "id", Value::string(name_of(&cluster)));
+    resp.state = state;
+}
+
+#[async_trait]
+impl Resource for ClusterCapacityProvidersResource {
+    fn type_name(&self) -> &'static str {
+        "ecs_cluster_capacity_providers"
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    async fn create(&self, req: CreateRequest, resp: &mut StateResponse) {
+        if let Some(cfg) = configured(&req.ctx, &mut resp.diags) {
+            apply(&cfg, &req.ctx, &req.planned, resp).await;
+        }
+    }
+
+    async fn read(&self, req: ReadRequest, resp: &mut StateResponse) {
+        let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
+            return;
+        };
+        let cluster = string(&req.state, "cluster_name")
+            .unwrap_or_default()
+            .to_string();
+        match describe_cluster(&cfg.clients, &cluster).await {
+            Ok(Some(c)) => {
+                apply_remote(&mut resp.state, &c);
+                set(&mut resp.state, "id", Value::string(name_of(&cluster)));
+            }
+            Ok(None) => {
+                tracing::info!(cluster = %cluster, "cluster is gone; removing its capacity providers from state");
+                resp.remove();
+            }
+            Err(e) => resp
+                .diags
+                .error("Could not read the cluster's capacity providers", e),
+        }
+    }
+
+    async fn update(&self, req: UpdateRequest, resp: &mut StateResponse) {
+        if let Some(cfg) = configured(&req.ctx, &mut resp.diags) {
+            apply(&cfg, &req.ctx, &req.planned, resp).await;
+        }
+    }
+
+    async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
+        let Some(cfg) = configured(&req.ctx, diags) else {
+            return;
+        };
+        let cluster = string(&req.prior, "cluster_name")
+            .unwrap_or_default()
+            .to_string();
+        match describe_cluster(&cfg.clients, &cluster).await {
+            Ok(None) => return,
+            Ok(Some(_)) => {}
+            Err(e) => {
+                diags.error("Could not read the cluster", e);
+                return;
+            }
+        }
+        if let Err(e) = put(&cfg.clients, &req.ctx, &cluster, vec![], vec![]).await {
+            diags.error("Could not remove the cluster's capacity providers", e);
+        }
+    }
+
+    fn as_validate_config(&self) -> Option<&dyn ValidateConfig> {
+        Some(self)
+    }
+
+    fn as_import(&self) -> Option<&dyn ImportState> {
+        Some(self)
+    }
+}
+
+impl ValidateConfig for ClusterCapacityProvidersResource {
+    fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        let path = AttrPath::root().attr("default_capacity_provider_strategy");
+        let strategy = config.get("default_capacity_provider_strategy");
+        strategy::check_single_base(strategy, &path, diags);
+        // Every provider of the strategy must be one the cluster may use.
+        let Some(Value::Set(listed)) = config.get("capacity_providers") else {
+            return;
+        };
+        if listed.iter().any(|v| !v.is_known()) {
+            return;
+        }
+        let allowed: Vec<&str> = listed.iter().filter_map(Value::as_str).collect();
+        for item in strategy.and_then(Value::elements).unwrap_or_default() {
+            if let Some(name) = string(item, "capacity_provider")
+                && !allowed.contains(&name)
+            {
+                diags.error_at(
+                    path.clone(),
+                    "Strategy names a capacity provider the cluster does not have",
+                    format!(
+                        "\"{name}\" is not in `capacity_providers` ({}). Add it there or remove it from the strategy.",
+                        if allowed.is_empty() { "empty".to_string() } else { allowed.join(", ") }
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl ImportState for ClusterCapacityProvidersResource {
+    async fn import_state(&self, req: ImportRequest, resp: &mut ImportResponse) {
+        let name = name_of(req.id.trim());
+        if name.is_empty() || !name.chars().all(is_name_char) {
+            resp.diags.error(
+                "Invalid import ID",
+                format!("\"{}\" is not a cluster name.", req.id),
+            );
+            return;
+        }
+        resp.state = object([
+            ("cluster_name", Value::string(name)),
+            ("id", Value::string(name)),
+        ]);
+    }
+}

@@ -1,0 +1,92 @@
+//! Capacity-provider strategies, shared by `ecs_cluster_capacity_providers` and `ecs_service`:
+//! the block schema, conversions to and from the SDK, and the checks AWS applies.
+
+use aws_sdk_ecs::types::CapacityProviderStrategyItem;
+
+use super::model::{object, string};
+use crate::framework::schema::validators::IntBetween;
+use crate::framework::schema::{Attribute, Block};
+use crate::framework::value::AttrPath;
+use crate::framework::{Diagnostics, Value};
+
+pub fn block(description: &str) -> Block {
+    Block::new()
+        .description(description)
+        .attribute(
+            Attribute::string("capacity_provider")
+                .required()
+                .description("Name of the capacity provider, e.g. `FARGATE`, `FARGATE_SPOT` or a custom provider."),
+        )
+        .attribute(
+            Attribute::number("weight")
+                .optional()
+                .default(Value::number_i64(0))
+                .validate(IntBetween { min: 0, max: 1000 })
+                .description("Relative share of tasks placed with this provider, 0 to 1000. Default 0."),
+        )
+        .attribute(
+            Attribute::number("base")
+                .optional()
+                .default(Value::number_i64(0))
+                .validate(IntBetween { min: 0, max: 100_000 })
+                .description("Tasks placed with this provider before weights apply, 0 to 100000; only one provider of a strategy may have a base. Default 0."),
+        )
+}
+
+fn number(item: &Value, name: &str) -> i32 {
+    item.get(name)
+        .and_then(Value::as_i64)
+        .and_then(|n| i32::try_from(n).ok())
+        .unwrap_or(0)
+}
+
+/// The strategy items of a set or list of blocks (unknown items are skipped).
+pub fn to_sdk(items: Option<&Value>) -> Vec<CapacityProviderStrategyItem> {
+    items
+        .and_then(Value::elements)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| {
+            CapacityProviderStrategyItem::builder()
+                .capacity_provider(string(item, "capacity_provider")?)
+                .weight(number(item, "weight"))
+                .base(number(item, "base"))
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
+pub fn from_sdk(items: &[CapacityProviderStrategyItem]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|i| {
+            object([
+                ("capacity_provider", Value::string(i.capacity_provider())),
+                ("weight", Value::number_i64(i64::from(i.weight()))),
+                ("base", Value::number_i64(i64::from(i.base()))),
+            ])
+        })
+        .collect()
+}
+
+/// AWS allows a base on one provider of a strategy only; `path` names the blocks.
+pub fn check_single_base(items: Option<&Value>, path: &AttrPath, diags: &mut Diagnostics) {
+    let with_base: Vec<&str> = items
+        .and_then(Value::elements)
+        .unwrap_or_default()
+        .iter()
+        .filter(|i| i.get("base").and_then(Value::as_i64).is_some_and(|b| b > 0))
+        .filter_map(|i| string(i, "capacity_provider"))
+        .collect();
+    if with_base.len() > 1 {
+        diags.error_at(
+            path.clone(),
+            "Only one capacity provider may have a base",
+            format!(
+                "{} all set `base`; ECS accepts a base greater than 0 on one provider of a strategy only.",
+                with_base.join(", ")
+            ),
+        );
+    }
+}
