@@ -72,3 +72,8 @@ async fn example_data_ecs_cluster() {
 async fn example_data_ecs_secret() {
     apply_example("data-ecs_secret").await;
 }
+
+#[tokio::test]
+async fn example_ecs_task_definition() {
+    apply_example("ecs_task_definition").await;
+}

@@ -3,6 +3,7 @@
 
 mod config;
 pub mod errors;
+pub mod raw_json;
 pub mod wait;
 
 pub use config::{AssumeRole, AwsSettings, Clients, Endpoints};

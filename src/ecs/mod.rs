@@ -3,11 +3,13 @@
 pub mod arn;
 pub mod capacity_providers;
 pub mod cluster;
+pub mod container_definitions;
 pub mod data;
 pub mod model;
 pub mod provider;
 pub mod secret;
 pub mod strategy;
 pub mod tags;
+pub mod task_definition;
 
 pub use provider::{Configured, EcsProvider};

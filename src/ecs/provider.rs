@@ -145,6 +145,7 @@ impl Provider for EcsProvider {
             Arc::new(ClusterResource),
             Arc::new(ClusterCapacityProvidersResource),
             Arc::new(SecretResource),
+            Arc::new(super::task_definition::TaskDefinitionResource),
         ]
     }
 

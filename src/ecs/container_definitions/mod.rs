@@ -1,0 +1,33 @@
+//! `container_definitions`: the JSON a task definition carries, checked against the API's shape
+//! ([`parse`]) and compared by meaning ([`normalize`]), never by text.
+
+pub mod fields;
+pub mod normalize;
+pub mod parse;
+
+pub use normalize::NetworkMode;
+pub use parse::{Mode, Problem};
+
+use serde_json::Value;
+
+/// Whether the two JSON texts describe the same containers under `mode`. Texts that do not
+/// parse are compared as text.
+pub fn equivalent(a: &str, b: &str, mode: NetworkMode) -> bool {
+    match (normal_form(a, mode), normal_form(b, mode)) {
+        (Some(x), Some(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn normal_form(text: &str, mode: NetworkMode) -> Option<Value> {
+    let containers = parse::parse(text, Mode::Remote).ok()?;
+    Some(normalize::normalize(&containers, mode))
+}
+
+/// The containers in the API's spelling, as the request body takes them.
+pub fn for_request(text: &str) -> Result<Vec<Value>, Vec<Problem>> {
+    parse::parse(text, Mode::Config)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,107 @@
+//! The meaning of a list of container definitions, free of everything ECS adds or reorders:
+//! two lists are equivalent when their normal forms are equal. Covers the defaults and rewrites
+//! listed in the task-definition shape reference (both confirmed and reported ones, so that the
+//! worst case AWS may answer still plans empty).
+
+use serde_json::{Value, json};
+
+/// The network mode decides what an omitted `hostPort` becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkMode {
+    /// `awsvpc` and `host`: ECS sets `hostPort` to `containerPort`.
+    HostPortFollows,
+    /// `bridge`, `none` or not set: an omitted `hostPort` is dynamic (0).
+    Dynamic,
+}
+
+impl NetworkMode {
+    pub fn of(mode: Option<&str>) -> Self {
+        match mode {
+            Some("awsvpc" | "host") => NetworkMode::HostPortFollows,
+            _ => NetworkMode::Dynamic,
+        }
+    }
+}
+
+/// The normal form of parsed containers (see [`super::parse`]).
+pub fn normalize(containers: &[Value], mode: NetworkMode) -> Value {
+    let mut out: Vec<Value> = containers.iter().map(|c| container(c, mode)).collect();
+    out.sort_by(|a, b| name(a).cmp(name(b)));
+    Value::Array(out)
+}
+
+fn name(v: &Value) -> &str {
+    v.get("name").and_then(Value::as_str).unwrap_or("")
+}
+
+fn container(c: &Value, mode: NetworkMode) -> Value {
+    let mut c = c.as_object().cloned().unwrap_or_default();
+    c.entry("essential").or_insert(json!(true));
+    c.entry("cpu").or_insert(json!(0));
+    if let Some(Value::Array(env)) = c.get_mut("environment") {
+        // ECS drops variables without a value (reported) and does not keep the order.
+        env.retain(|e| {
+            e.get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty())
+        });
+        env.sort_by(|a, b| name(a).cmp(name(b)));
+    }
+    if let Some(Value::Array(secrets)) = c.get_mut("secrets") {
+        secrets.sort_by(|a, b| name(a).cmp(name(b)));
+    }
+    if let Some(Value::Array(ports)) = c.get_mut("portMappings") {
+        for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+            port.entry("protocol").or_insert(json!("tcp"));
+            if let Some(container_port) = port.get("containerPort").cloned() {
+                let host = match mode {
+                    NetworkMode::HostPortFollows => container_port,
+                    NetworkMode::Dynamic => json!(0),
+                };
+                port.entry("hostPort").or_insert(host);
+            }
+        }
+    }
+    if let Some(Value::Object(check)) = c.get_mut("healthCheck") {
+        check.entry("interval").or_insert(json!(30));
+        check.entry("timeout").or_insert(json!(5));
+        check.entry("retries").or_insert(json!(3));
+    }
+    if let Some(Value::Object(policy)) = c.get_mut("restartPolicy") {
+        policy.entry("restartAttemptPeriod").or_insert(json!(300));
+    }
+    for list in ["mountPoints", "volumesFrom"] {
+        if let Some(Value::Array(items)) = c.get_mut(list) {
+            for item in items.iter_mut().filter_map(Value::as_object_mut) {
+                if item.get("readOnly") == Some(&json!(false)) {
+                    item.remove("readOnly");
+                }
+            }
+        }
+    }
+    let mut value = Value::Object(c);
+    prune(&mut value);
+    value
+}
+
+/// Remove empty lists, empty objects and nulls at every depth: ECS adds some (`mountPoints: []`,
+/// `capabilities.add: []`) and drops others (`capabilities: {}`), and none of them mean anything.
+fn prune(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.values_mut().for_each(prune);
+            map.retain(|_, v| !is_empty(v));
+        }
+        Value::Array(items) => items.iter_mut().for_each(prune),
+        _ => {}
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}

@@ -1,0 +1,172 @@
+//! The schema of `ecs_task_definition`.
+
+use crate::ecs::arn::is_name_char;
+use crate::ecs::tags;
+use crate::framework::Value;
+use crate::framework::schema::validators::{Chars, Each, IntBetween, Length, OneOf};
+use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
+
+pub const NETWORK_MODES: &[&str] = &["awsvpc", "bridge", "host", "none"];
+pub const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"];
+
+fn efs_block() -> Block {
+    let authorization = Block::new()
+        .description("Access point and IAM authorisation for the file system.")
+        .attribute(
+            Attribute::string("access_point_id")
+                .optional()
+                .description("EFS access point ID."),
+        )
+        .attribute(
+            Attribute::string("iam")
+                .optional()
+                .validate(OneOf(&["ENABLED", "DISABLED"]))
+                .description("Use the task role to mount: `ENABLED` or `DISABLED`."),
+        );
+    Block::new()
+        .description("An Amazon EFS file system.")
+        .attribute(
+            Attribute::string("file_system_id")
+                .required()
+                .description("ID of the file system."),
+        )
+        .attribute(
+            Attribute::string("root_directory")
+                .optional()
+                .description("Directory of the file system to mount as the root (default `/`)."),
+        )
+        .attribute(
+            Attribute::string("transit_encryption")
+                .optional()
+                .validate(OneOf(&["ENABLED", "DISABLED"]))
+                .description("Encrypt data in transit: `ENABLED` or `DISABLED`."),
+        )
+        .attribute(
+            Attribute::number("transit_encryption_port")
+                .optional()
+                .validate(IntBetween { min: 0, max: 65535 })
+                .description("Port for encrypted traffic."),
+        )
+        .block(NestedBlock::single("authorization_config", authorization))
+}
+
+fn docker_volume_block() -> Block {
+    Block::new()
+        .description("A Docker volume (EC2 launch type).")
+        .attribute(
+            Attribute::string("scope")
+                .optional()
+                .validate(OneOf(&["task", "shared"]))
+                .description("`task` (default; removed with the task) or `shared` (kept)."),
+        )
+        .attribute(
+            Attribute::bool("autoprovision")
+                .optional()
+                .description("Create a `shared` volume if missing."),
+        )
+        .attribute(
+            Attribute::string("driver")
+                .optional()
+                .description("Volume driver (default `local`)."),
+        )
+        .attribute(
+            Attribute::string_map("driver_opts")
+                .optional()
+                .description("Options passed to the driver."),
+        )
+        .attribute(
+            Attribute::string_map("labels")
+                .optional()
+                .description("Docker labels of the volume."),
+        )
+}
+
+pub fn schema() -> Schema {
+    let runtime_platform = Block::new()
+        .description("Operating system and CPU architecture the tasks need (required on Fargate for Windows or ARM).")
+        .attribute(Attribute::string("operating_system_family").optional().description("E.g. `LINUX`, `WINDOWS_SERVER_2022_CORE`."))
+        .attribute(
+            Attribute::string("cpu_architecture")
+                .optional()
+                .validate(OneOf(&["X86_64", "ARM64"]))
+                .description("`X86_64` or `ARM64`."),
+        );
+    let ephemeral_storage = Block::new()
+        .description("Task storage on Fargate beyond the default 20 GiB.")
+        .attribute(
+            Attribute::number("size_in_gib")
+                .required()
+                .validate(IntBetween { min: 21, max: 200 })
+                .description("Size in GiB, 21 to 200."),
+        );
+    let volume = Block::new()
+        .description("A volume the containers can mount (`mountPoints[].sourceVolume`).")
+        .attribute(
+            Attribute::string("name")
+                .required()
+                .description("Name the containers refer to."),
+        )
+        .attribute(
+            Attribute::string("host_path")
+                .optional()
+                .description("Path on the host (bind mount; EC2 only)."),
+        )
+        .attribute(
+            Attribute::bool("configured_at_launch")
+                .optional()
+                .description("The volume is configured when a service or task starts (e.g. EBS)."),
+        )
+        .block(NestedBlock::single("efs_volume_configuration", efs_block()))
+        .block(NestedBlock::single(
+            "docker_volume_configuration",
+            docker_volume_block(),
+        ));
+    Schema::new(
+        Block::new()
+            .description("An ECS task definition. Changes register a new revision in place (services that use `arn` follow in the same apply) and deregister the previous one unless `skip_destroy` is set. `container_definitions` is compared by meaning: ECS's defaults, reordering and spelling never show as a diff.")
+            .attribute(
+                Attribute::string("family")
+                    .required()
+                    .requires_replace()
+                    .validate(Length { min: 1, max: 255 })
+                    .validate(Chars { allowed: is_name_char, alphabet: "letters, digits, hyphens (-) and underscores (_)" })
+                    .description("Family name: 1 to 255 letters, digits, hyphens and underscores. Changing it starts a new family."),
+            )
+            .attribute(
+                Attribute::string("container_definitions")
+                    .required()
+                    .description("The containers, as JSON in the shape of the RegisterTaskDefinition API (usually `jsonencode([...])`). Member names match in any case; `null` means absent. Unknown members and wrong types are plan-time errors naming the container."),
+            )
+            .attribute(Attribute::string("cpu").optional().description("Task CPU units, e.g. `\"256\"`, or `\"1 vCPU\"` (kept as written; the same as `\"1024\"`). Required on Fargate."))
+            .attribute(Attribute::string("memory").optional().description("Task memory in MiB, e.g. `\"512\"`, or `\"2 GB\"` (the same as `\"2048\"`). Required on Fargate."))
+            .attribute(
+                Attribute::string("network_mode")
+                    .optional()
+                    .validate(OneOf(NETWORK_MODES))
+                    .description("`awsvpc` (required on Fargate), `bridge`, `host` or `none`. ECS's default is `bridge`."),
+            )
+            .attribute(
+                Attribute::string_set("requires_compatibilities")
+                    .optional()
+                    .validate(Each(OneOf(COMPATIBILITIES)))
+                    .description("Launch types the definition must be valid for: `EC2`, `FARGATE`, `EXTERNAL`, `MANAGED_INSTANCES`. With `FARGATE`, the Fargate rules are checked at plan time."),
+            )
+            .attribute(Attribute::string("execution_role_arn").optional().description("Role ECS uses to pull images and read `secrets` (needs `ssm:GetParameters` for Parameter Store)."))
+            .attribute(Attribute::string("task_role_arn").optional().description("Role the containers' code runs with."))
+            .attribute(
+                Attribute::bool("skip_destroy")
+                    .optional()
+                    .default(Value::Bool(false))
+                    .description("Keep old revisions ACTIVE when a new one is registered or the resource is destroyed. Default false."),
+            )
+            .attribute(tags::tags_attribute())
+            .attribute(tags::tags_all_attribute())
+            .attribute(Attribute::string("arn").computed().use_state_for_unknown().description("ARN of the current revision (`…:task-definition/FAMILY:REVISION`)."))
+            .attribute(Attribute::string("arn_without_revision").computed().use_state_for_unknown().description("ARN without the revision: services using it run the latest ACTIVE revision."))
+            .attribute(Attribute::number("revision").computed().use_state_for_unknown().description("Revision number of the current revision."))
+            .attribute(Attribute::string("id").computed().use_state_for_unknown().description("The family."))
+            .block(NestedBlock::single("runtime_platform", runtime_platform))
+            .block(NestedBlock::single("ephemeral_storage", ephemeral_storage))
+            .block(NestedBlock::set("volume", volume)),
+    )
+}

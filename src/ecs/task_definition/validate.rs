@@ -1,0 +1,243 @@
+//! Plan-time checks of what RegisterTaskDefinition would refuse: the container JSON's shape,
+//! container count and names, task sizes, and the Fargate rules. Unknown values are skipped;
+//! Terraform validates again once they are known.
+
+use serde_json::Value as Json;
+
+use super::units;
+use crate::ecs::container_definitions::{self, Problem};
+use crate::ecs::model::string;
+use crate::framework::value::AttrPath;
+use crate::framework::{Diagnostics, Value};
+
+const MAX_CONTAINERS: usize = 10;
+const FARGATE_LOG_DRIVERS: &[&str] = &["awslogs", "splunk", "awsfirelens"];
+
+fn at(name: &str) -> AttrPath {
+    AttrPath::root().attr(name)
+}
+
+/// Fargate's task sizes: CPU units and the memory (MiB) each allows.
+pub fn fargate_size(cpu: u64, memory: u64) -> Result<(), String> {
+    let gib = |n: u64| n * 1024;
+    let (low, high, step) = match cpu {
+        256 => {
+            return if [512, 1024, 2048].contains(&memory) {
+                Ok(())
+            } else {
+                Err("256 CPU units take 512, 1024 or 2048 MiB".into())
+            };
+        }
+        512 => (1, 4, 1),
+        1024 => (2, 8, 1),
+        2048 => (4, 16, 1),
+        4096 => (8, 30, 1),
+        8192 => (16, 60, 4),
+        16384 => (32, 120, 8),
+        _ => {
+            return Err(format!(
+                "{cpu} is not a Fargate CPU size: use 256, 512, 1024, 2048, 4096, 8192 or 16384 (or \"0.25 vCPU\" … \"16 vCPU\")"
+            ));
+        }
+    };
+    if (gib(low)..=gib(high)).contains(&memory) && memory.is_multiple_of(gib(step)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{cpu} CPU units take {}–{} MiB in steps of {} MiB",
+            gib(low),
+            gib(high),
+            gib(step)
+        ))
+    }
+}
+
+/// Every check; `config` is the resource configuration.
+pub fn check(config: &Value, diags: &mut Diagnostics) {
+    for (attr, unit, example) in [
+        ("cpu", "vcpu", "\"256\" or \"1 vCPU\""),
+        ("memory", "gb", "\"512\" or \"2 GB\""),
+    ] {
+        if let Some(text) = string(config, attr)
+            && !units::valid(text, unit)
+        {
+            diags.error_at(
+                at(attr),
+                format!("Invalid task {attr}"),
+                format!("\"{text}\" is not a size ECS accepts: write a whole number or a number with its unit, e.g. {example}."),
+            );
+        }
+    }
+    let containers = container_json(config, diags);
+    if let Some(containers) = &containers {
+        check_containers(containers, config, diags);
+    }
+    check_fargate(config, containers.as_deref(), diags);
+}
+
+fn container_json(config: &Value, diags: &mut Diagnostics) -> Option<Vec<Json>> {
+    let text = string(config, "container_definitions")?;
+    match container_definitions::for_request(text) {
+        Ok(containers) => Some(containers),
+        Err(problems) => {
+            for Problem {
+                container,
+                path,
+                message,
+            } in problems
+            {
+                let detail = if path.is_empty() {
+                    format!("In container_definitions, {container} {message}")
+                } else {
+                    format!("In container_definitions, {container}: `{path}` {message}")
+                };
+                diags.error_at(
+                    at("container_definitions"),
+                    "Invalid container definition",
+                    detail,
+                );
+            }
+            None
+        }
+    }
+}
+
+fn name(c: &Json) -> &str {
+    c.get("name").and_then(Json::as_str).unwrap_or("")
+}
+
+fn check_containers(containers: &[Json], config: &Value, diags: &mut Diagnostics) {
+    let path = at("container_definitions");
+    if containers.is_empty() {
+        diags.error_at(
+            path.clone(),
+            "No containers",
+            "A task definition needs at least one container.",
+        );
+    }
+    if containers.len() > MAX_CONTAINERS {
+        diags.error_at(
+            path.clone(),
+            "Too many containers",
+            format!("{} containers are defined; ECS allows at most {MAX_CONTAINERS} per task definition.", containers.len()),
+        );
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for c in containers {
+        let n = name(c);
+        if seen.contains(&n) {
+            diags.error_at(
+                path.clone(),
+                "Duplicate container name",
+                format!("Container names must be unique; \"{n}\" is used more than once."),
+            );
+        }
+        seen.push(n);
+    }
+    let task_memory = config.get("memory");
+    if task_memory.is_some_and(|m| m.is_null()) {
+        for c in containers {
+            if c.get("memory").is_none() && c.get("memoryReservation").is_none() {
+                diags.error_at(
+                    path.clone(),
+                    "Container memory missing",
+                    format!(
+                        "Container \"{}\" sets neither `memory` nor `memoryReservation`, and the task sets no `memory`: ECS needs one of them.",
+                        name(c)
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn check_fargate(config: &Value, containers: Option<&[Json]>, diags: &mut Diagnostics) {
+    let Some(Value::Set(compat)) = config.get("requires_compatibilities") else {
+        return;
+    };
+    if !compat.iter().any(|v| v.as_str() == Some("FARGATE")) {
+        return;
+    }
+    match config.get("network_mode") {
+        Some(Value::String(m)) if m == "awsvpc" => {}
+        Some(Value::Unknown) => {}
+        other => diags.error_at(
+            at("network_mode"),
+            "Fargate needs network_mode = \"awsvpc\"",
+            format!(
+                "requires_compatibilities includes FARGATE, which only runs tasks in `awsvpc` mode; network_mode is {}.",
+                match other.and_then(Value::as_str) {
+                    Some(m) => format!("\"{m}\""),
+                    None => "not set (ECS's default is \"bridge\")".into(),
+                }
+            ),
+        ),
+    }
+    let size = |attr: &str, convert: fn(&str) -> String, diags: &mut Diagnostics| -> Option<u64> {
+        match config.get(attr) {
+            Some(Value::Null) | None => {
+                diags.error_at(
+                    at(attr),
+                    format!("Fargate needs a task {attr}"),
+                    format!("requires_compatibilities includes FARGATE, which needs `{attr}` at the task level."),
+                );
+                None
+            }
+            Some(v) => v.as_str().and_then(|t| convert(t).parse().ok()),
+        }
+    };
+    let cpu = size("cpu", units::cpu_units, diags);
+    let memory = size("memory", units::memory_mib, diags);
+    if let (Some(cpu), Some(memory)) = (cpu, memory)
+        && let Err(why) = fargate_size(cpu, memory)
+    {
+        diags.error_at(
+            at("memory"),
+            "No Fargate size for this cpu and memory",
+            format!("cpu {cpu} with memory {memory} MiB does not exist on Fargate: {why}. (8 and 16 vCPU need platform version 1.4.0 or later.)"),
+        );
+    }
+    for c in containers.unwrap_or_default() {
+        if let Some(driver) = c
+            .pointer("/logConfiguration/logDriver")
+            .and_then(Json::as_str)
+            && !FARGATE_LOG_DRIVERS.contains(&driver)
+        {
+            diags.error_at(
+                at("container_definitions"),
+                "Log driver not available on Fargate",
+                format!(
+                    "Container \"{}\" uses the log driver \"{driver}\"; Fargate supports awslogs, splunk and awsfirelens.",
+                    name(c)
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fargate_sizes_follow_the_table() {
+        assert!(fargate_size(256, 512).is_ok());
+        assert!(fargate_size(512, 3072).is_ok());
+        assert!(fargate_size(8192, 20480).is_ok());
+        assert!(
+            fargate_size(256, 4096)
+                .unwrap_err()
+                .contains("512, 1024 or 2048")
+        );
+        assert!(
+            fargate_size(8192, 18432)
+                .unwrap_err()
+                .contains("steps of 4096")
+        );
+        assert!(
+            fargate_size(3, 7)
+                .unwrap_err()
+                .contains("not a Fargate CPU size")
+        );
+    }
+}
