@@ -8,6 +8,7 @@ pub mod data;
 pub mod model;
 pub mod provider;
 pub mod secret;
+pub mod service;
 pub mod strategy;
 pub mod tags;
 pub mod task_definition;

@@ -146,6 +146,7 @@ impl Provider for EcsProvider {
             Arc::new(ClusterCapacityProvidersResource),
             Arc::new(SecretResource),
             Arc::new(super::task_definition::TaskDefinitionResource),
+            Arc::new(super::service::ServiceResource),
         ]
     }
 

@@ -1,0 +1,318 @@
+//! `ecs_service` end to end with the real Terraform CLI against the fidelity layer (services
+//! that deploy, drain and fail like ECS's): create and wait for steady state → empty plan → a
+//! new task-definition revision updates the service in place in the same apply → the cluster
+//! spelled as name or ARN is no change → desired_count drift → import by `cluster/name` and ARN
+//! → capacity-provider strategy deploys in place → destroy drains the service before the cluster
+//! goes. A failing deployment fails the apply at once with the circuit breaker's reason.
+
+use std::sync::Arc;
+
+use acceptance_tests::fixtures::default_subnet;
+use acceptance_tests::{
+    Action, Ctx, Endpoint, ImportId, ImportStep, StateCheck, Step, TestCase, endpoint_url,
+    real_aws, skip_without_acc, unique_name,
+};
+use serde_json::json;
+
+struct Names {
+    cluster: String,
+    family: String,
+    subnet: String,
+}
+
+fn config(n: &Names, image: &str, cluster_ref: &str, service_body: &str) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    ecs = {{ source = "ecsrs/ecs" }}
+  }}
+}}
+
+resource "ecs_cluster" "c" {{
+  name = "{cluster}"
+}}
+
+resource "ecs_cluster_capacity_providers" "c" {{
+  cluster_name       = ecs_cluster.c.name
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+}}
+
+resource "ecs_task_definition" "t" {{
+  family                   = "{family}"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  container_definitions = jsonencode([{{
+    name         = "web"
+    image        = "{image}"
+    portMappings = [{{ containerPort = 80 }}]
+  }}])
+}}
+
+resource "ecs_service" "s" {{
+  name            = "web"
+  cluster         = {cluster_ref}
+  task_definition = ecs_task_definition.t.arn
+  desired_count   = 2
+  network_configuration {{
+    subnets = ["{subnet}"]
+  }}
+  deployment_circuit_breaker {{
+    enable   = true
+    rollback = true
+  }}
+  {service_body}
+  depends_on = [ecs_cluster_capacity_providers.c]
+}}
+"#,
+        cluster = n.cluster,
+        family = n.family,
+        subnet = n.subnet,
+    )
+}
+
+fn service_only(n: &Names) -> String {
+    format!(
+        r#"
+terraform {{
+  required_providers {{
+    ecs = {{ source = "ecsrs/ecs" }}
+  }}
+}}
+
+resource "ecs_service" "s" {{
+  name            = "web"
+  cluster         = "{cluster}"
+  task_definition = "{family}:2"
+  desired_count   = 2
+  launch_type     = "FARGATE"
+  network_configuration {{
+    subnets = ["{subnet}"]
+  }}
+  deployment_circuit_breaker {{
+    enable   = true
+    rollback = true
+  }}
+}}
+"#,
+        cluster = n.cluster,
+        family = n.family,
+        subnet = n.subnet,
+    )
+}
+
+async fn service_gone(ctx: Ctx, cluster: String) -> acceptance_tests::CheckResult {
+    let ecs = ctx.ecs().await;
+    let out = ecs
+        .describe_services()
+        .cluster(&cluster)
+        .services("web")
+        .send()
+        .await;
+    if let Ok(out) = out
+        && let Some(s) = out.services().first()
+        && s.status() != Some("INACTIVE")
+    {
+        return Err(format!("service web is still {:?}", s.status()).into());
+    }
+    let clusters = ecs.describe_clusters().clusters(&cluster).send().await?;
+    match clusters.clusters().first().and_then(|c| c.status()) {
+        None | Some("INACTIVE") => Ok(()),
+        Some(s) => Err(format!("cluster {cluster} is still {s}").into()),
+    }
+}
+
+async fn names(prefix: &str) -> Names {
+    let subnet = if real_aws() {
+        std::env::var("ECS_ACC_SUBNET").unwrap_or_default()
+    } else {
+        default_subnet(&endpoint_url())
+            .await
+            .expect("a default subnet")
+    };
+    Names {
+        cluster: unique_name(prefix),
+        family: unique_name("acc-svc-td"),
+        subnet,
+    }
+}
+
+#[tokio::test]
+async fn service_lifecycle() {
+    if skip_without_acc("service_lifecycle") {
+        return;
+    }
+    let n = names("acc-svc").await;
+    let fargate = r#"launch_type = "FARGATE""#;
+    let cluster = n.cluster.clone();
+    let drift_cluster = n.cluster.clone();
+    let gone = n.cluster.clone();
+    TestCase::new("service_lifecycle")
+        .step(
+            Step::new(config(&n, "nginx:1.25", "ecs_cluster.c.arn", fargate))
+                .expect("ecs_service.s", Action::Create)
+                .check(StateCheck::attr_regex(
+                    "ecs_service.s",
+                    "arn",
+                    &format!("service/{cluster}/web$"),
+                ))
+                .check(StateCheck::attr_eq(
+                    "ecs_service.s",
+                    "platform_version",
+                    json!("LATEST"),
+                ))
+                .check(StateCheck::custom("the service is steady", move |ctx| {
+                    let cluster = drift_cluster.clone();
+                    async move {
+                        let out = ctx
+                            .ecs()
+                            .await
+                            .describe_services()
+                            .cluster(&cluster)
+                            .services("web")
+                            .send()
+                            .await?;
+                        let s = &out.services()[0];
+                        if s.running_count() == 2 && s.deployments().len() == 1 {
+                            Ok(())
+                        } else {
+                            Err(format!(
+                                "running {} with {} deployments",
+                                s.running_count(),
+                                s.deployments().len()
+                            )
+                            .into())
+                        }
+                    }
+                })),
+        )
+        .step(
+            Step::new(config(&n, "nginx:1.27", "ecs_cluster.c.arn", fargate))
+                .expect("ecs_task_definition.t", Action::Update)
+                .expect("ecs_service.s", Action::Update)
+                .check(StateCheck::attr_regex(
+                    "ecs_service.s",
+                    "task_definition",
+                    ":2$",
+                )),
+        )
+        .step(
+            Step::new(config(&n, "nginx:1.27", "ecs_cluster.c.name", fargate))
+                .expect("ecs_service.s", Action::NoOp),
+        )
+        .step(
+            Step::new(config(&n, "nginx:1.27", "ecs_cluster.c.name", fargate))
+                .pre_step(move |ctx| async move {
+                    let cluster = ctx.attr_string("ecs_cluster.c", "name")?;
+                    ctx.ecs()
+                        .await
+                        .update_service()
+                        .cluster(&cluster)
+                        .service("web")
+                        .desired_count(5)
+                        .send()
+                        .await?;
+                    Ok(())
+                })
+                .expect("ecs_service.s", Action::Update)
+                .check(StateCheck::attr_eq(
+                    "ecs_service.s",
+                    "desired_count",
+                    json!(2),
+                )),
+        )
+        .step(Step::import(
+            // State keeps the cluster's first spelling (its ARN); import reads the name. Both
+            // are the same cluster: the plan after importing is empty (checked by the block
+            // import below, whose plan must be a no-op).
+            ImportStep::command(
+                "ecs_service.s",
+                ImportId::Fixed(format!("{}/web", n.cluster)),
+            )
+            .ignore(&["timeouts", "cluster"]),
+        ))
+        .step(
+            // Only the service, referring to the cluster by name and to the revision as
+            // `family:2`: the import plans no change.
+            Step::import(
+                ImportStep::block("ecs_service.s", ImportId::FromState("arn".into())).ignore(&[
+                    "timeouts",
+                    "cluster",
+                    "task_definition",
+                ]),
+            )
+            .with_config(service_only(&n)),
+        )
+        .step(
+            Step::new(config(
+                &n,
+                "nginx:1.27",
+                "ecs_cluster.c.name",
+                r#"capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 1
+  }"#,
+            ))
+            .expect("ecs_service.s", Action::Update)
+            .check(StateCheck::attr_null("ecs_service.s", "launch_type")),
+        )
+        .check_destroy(move |ctx| service_gone(ctx, gone.clone()))
+        .run()
+        .await;
+}
+
+#[tokio::test]
+async fn service_failed_deployment_fails_the_apply_with_the_reason() {
+    if skip_without_acc("service_failed_deployment_fails_the_apply_with_the_reason") || real_aws() {
+        return;
+    }
+    let endpoint =
+        Arc::new(Endpoint::start(&["--fail-deployments", "--steady-seconds", "0.5"]).unwrap());
+    let subnet = default_subnet(endpoint.url()).await.unwrap();
+    let n = Names {
+        cluster: unique_name("acc-svc-fail"),
+        family: unique_name("acc-svc-fail-td"),
+        subnet,
+    };
+    let gone = n.cluster.clone();
+    TestCase::new("service_failed_deployment")
+        .endpoint(endpoint)
+        .step(
+            Step::new(config(
+                &n,
+                "nginx:broken",
+                "ecs_cluster.c.name",
+                r#"launch_type = "FARGATE""#,
+            ))
+            .expect_error("ECS deployment circuit breaker: tasks failed to start"),
+        )
+        .check_destroy(move |ctx| service_gone(ctx, gone.clone()))
+        .run()
+        .await;
+}
+
+#[tokio::test]
+async fn service_invalid_input_fails_at_plan() {
+    if skip_without_acc("service_invalid_input_fails_at_plan") {
+        return;
+    }
+    let n = names("acc-svc-bad").await;
+    TestCase::new("service_invalid_input")
+        .step(
+            Step::new(config(
+                &n,
+                "nginx:1",
+                "ecs_cluster.c.name",
+                r#"launch_type = "FARGATE"
+  capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }"#,
+            ))
+            .expect_error("launch_type and capacity_provider_strategy exclude each other"),
+        )
+        .run()
+        .await;
+}
