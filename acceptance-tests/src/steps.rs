@@ -228,6 +228,8 @@ pub struct TestCase {
     pub check_destroy: Option<Hook>,
     /// The endpoint.
     pub aws: Aws,
+    /// Environment variables for every Terraform command (e.g. `TF_VAR_subnet_ids`).
+    pub env: Vec<(String, String)>,
 }
 
 /// What a passing run leaves behind.
@@ -269,6 +271,12 @@ impl TestCase {
     /// Use no AWS endpoint (built-in resources only).
     pub fn without_aws(mut self) -> Self {
         self.aws = Aws::None;
+        self
+    }
+
+    /// Set an environment variable for every Terraform command of the case.
+    pub fn env(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.env.push((key.to_string(), value.into()));
         self
     }
 
@@ -314,14 +322,18 @@ impl TestCase {
             .tempdir()
             .map_err(|e| Failure::new(&self.name, 0, steps, "setup", e.to_string()))?;
         let work = dir.path().join("work");
-        let tf = Terraform::new(&work, endpoint_url.as_deref())
+        let mut tf = Terraform::new(&work, endpoint_url.as_deref())
             .map_err(|e| Failure::new(&self.name, 0, steps, "setup", e))?;
+        for (key, value) in &self.env {
+            tf.set_env(key, Some(value));
+        }
         let mut run = Run {
             name: &self.name,
             steps,
             base: dir.path().to_path_buf(),
             endpoint_url,
             tf,
+            env: &self.env,
             state: Value::Null,
             last_config: String::new(),
             last_good_config: None,
@@ -399,6 +411,7 @@ struct Run<'a> {
     base: PathBuf,
     endpoint_url: Option<String>,
     tf: Terraform,
+    env: &'a [(String, String)],
     state: Value,
     last_config: String,
     last_good_config: Option<String>,
@@ -660,8 +673,11 @@ impl Run<'_> {
             step.config.clone()
         };
         let dir = self.base.join(format!("import-step-{n}"));
-        let tf = Terraform::new(&dir, self.endpoint_url.as_deref())
+        let mut tf = Terraform::new(&dir, self.endpoint_url.as_deref())
             .map_err(|e| self.fail(n, &phase, e))?;
+        for (key, value) in self.env {
+            tf.set_env(key, Some(value));
+        }
         let fail = |expectation: String| {
             let mut f = self.fail(n, &phase, expectation);
             f.workdir = Some(dir.clone());

@@ -147,3 +147,103 @@ data "ecs_secret" "s" {{
         .run()
         .await;
 }
+
+#[tokio::test]
+async fn data_sources_read_services_and_task_definitions() {
+    if acceptance_tests::skip_without_acc("data_sources_read_services_and_task_definitions") {
+        return;
+    }
+    let cluster = unique_name("acc-data-svc");
+    let family = unique_name("acc-data-td");
+    let subnet = acceptance_tests::fixtures::default_subnet(&acceptance_tests::endpoint_url())
+        .await
+        .unwrap();
+    let config = format!(
+        r#"{HEADER}
+resource "ecs_cluster" "c" {{
+  name = "{cluster}"
+}}
+
+resource "ecs_task_definition" "t" {{
+  family                   = "{family}"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  container_definitions    = jsonencode([{{ name = "web", image = "nginx:1", portMappings = [{{ containerPort = 80 }}] }}])
+}}
+
+resource "ecs_service" "s" {{
+  name            = "web"
+  cluster         = ecs_cluster.c.name
+  task_definition = ecs_task_definition.t.arn
+  launch_type     = "FARGATE"
+  desired_count   = 2
+  network_configuration {{
+    subnets = ["{subnet}"]
+  }}
+}}
+
+data "ecs_service" "s" {{
+  cluster = ecs_cluster.c.name
+  name    = ecs_service.s.name
+}}
+
+data "ecs_task_definition" "latest" {{
+  task_definition = ecs_task_definition.t.family
+  depends_on      = [ecs_task_definition.t]
+}}
+"#
+    );
+    TestCase::new("data_sources_services")
+        .step(
+            Step::new(config)
+                .check(StateCheck::attr_eq(
+                    "data.ecs_service.s",
+                    "status",
+                    json!("ACTIVE"),
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_service.s",
+                    "desired_count",
+                    json!(2),
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_service.s",
+                    "running_count",
+                    json!(2),
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_service.s",
+                    "launch_type",
+                    json!("FARGATE"),
+                ))
+                .check(StateCheck::attr_regex(
+                    "data.ecs_service.s",
+                    "task_definition",
+                    &format!("{family}:1$"),
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_task_definition.latest",
+                    "revision",
+                    json!(1),
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_task_definition.latest",
+                    "status",
+                    json!("ACTIVE"),
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_task_definition.latest",
+                    "cpu",
+                    json!("256"),
+                ))
+                .check(StateCheck::attr_regex(
+                    "data.ecs_task_definition.latest",
+                    "container_definitions",
+                    r#""containerPort":80"#,
+                )),
+        )
+        .run()
+        .await;
+}

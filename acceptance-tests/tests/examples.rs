@@ -1,7 +1,7 @@
 //! Every example under `examples/` is `terraform fmt`-clean, applies, re-plans empty and
 //! destroys cleanly against the local endpoint (or real AWS with `ECS_ACC_REAL=1`).
 
-use acceptance_tests::{Step, Terraform, TestCase, env, skip_without_acc};
+use acceptance_tests::{Action, Step, Terraform, TestCase, env, skip_without_acc};
 
 fn example(dir: &str) -> String {
     let path = env::workspace_root()
@@ -76,4 +76,89 @@ async fn example_data_ecs_secret() {
 #[tokio::test]
 async fn example_ecs_task_definition() {
     apply_example("ecs_task_definition").await;
+}
+
+/// The realistic example: applies, re-plans empty, takes a new image as one in-place update of
+/// the task definition and of the service (no replacement), and destroys cleanly.
+#[tokio::test]
+async fn example_fargate_web() {
+    if skip_without_acc("example_fargate_web") {
+        return;
+    }
+    let subnet = if acceptance_tests::real_aws() {
+        std::env::var("ECS_ACC_SUBNET").unwrap_or_default()
+    } else {
+        acceptance_tests::fixtures::default_subnet(&acceptance_tests::endpoint_url())
+            .await
+            .expect("a default subnet")
+    };
+    let config = example("fargate-web");
+    TestCase::new("example_fargate_web")
+        .env("TF_VAR_subnet_ids", format!("[\"{subnet}\"]"))
+        .step(Step::new(config.clone()).expect("ecs_service.web", Action::Create))
+        .step(
+            Step::new(config.replace(
+                "public.ecr.aws/nginx/nginx:1.27",
+                "public.ecr.aws/nginx/nginx:1.28",
+            ))
+            .expect("ecs_task_definition.web", Action::Update)
+            .expect("ecs_service.web", Action::Update)
+            .expect("ecs_cluster.web", Action::NoOp)
+            .expect("ecs_secret.db_password", Action::NoOp),
+        )
+        .run()
+        .await;
+}
+
+#[tokio::test]
+async fn example_ecs_service_and_its_data_sources() {
+    if skip_without_acc("example_ecs_service_and_its_data_sources") || acceptance_tests::real_aws()
+    {
+        return;
+    }
+    let subnet = acceptance_tests::fixtures::default_subnet(&acceptance_tests::endpoint_url())
+        .await
+        .expect("a default subnet");
+    // The data-source examples read what the service example makes: apply them together.
+    let combined = format!(
+        "{}\n{}\n{}",
+        example("ecs_service"),
+        strip_header(&example("data-ecs_service")),
+        strip_header(&example("data-ecs_task_definition"))
+    )
+    .replace(
+        "data \"ecs_service\" \"api\" {\n  cluster = \"example-service\"",
+        "data \"ecs_service\" \"api\" {\n  depends_on = [ecs_service.api]\n  cluster = \"example-service\"",
+    )
+    .replace(
+        "data \"ecs_task_definition\" \"api\" {\n",
+        "data \"ecs_task_definition\" \"api\" {\n  depends_on = [ecs_task_definition.api]\n",
+    );
+    TestCase::new("example_ecs_service")
+        .env("TF_VAR_subnet_ids", format!("[\"{subnet}\"]"))
+        .step(Step::new(combined))
+        .run()
+        .await;
+}
+
+/// An example without its `terraform {}` and `provider {}` blocks, to append to another.
+fn strip_header(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut skipping = false;
+    for line in text.lines() {
+        if depth == 0 && (line.starts_with("terraform {") || line.starts_with("provider \"ecs\" {"))
+        {
+            skipping = true;
+        }
+        depth += line.matches('{').count();
+        depth = depth.saturating_sub(line.matches('}').count());
+        if !skipping {
+            out.push(line);
+        }
+        if skipping && depth == 0 {
+            skipping = false;
+        }
+    }
+    out.join("\n")
 }

@@ -51,3 +51,10 @@ pub fn set(object: &mut Value, name: &str, value: Value) {
 pub fn object(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
+
+/// Removes an attribute from an object value (no-op on anything else).
+pub fn unset(object: &mut Value, name: &str) {
+    if let Value::Object(attrs) = object {
+        attrs.remove(name);
+    }
+}

@@ -154,6 +154,8 @@ impl Provider for EcsProvider {
         vec![
             Arc::new(super::data::cluster::ClusterDataSource),
             Arc::new(super::data::secret::SecretDataSource),
+            Arc::new(super::data::service::ServiceDataSource),
+            Arc::new(super::data::task_definition::TaskDefinitionDataSource),
         ]
     }
 }

@@ -2,3 +2,5 @@
 
 pub mod cluster;
 pub mod secret;
+pub mod service;
+pub mod task_definition;

@@ -1,9 +1,9 @@
 //! `ecs_service`: a long-running service with real deployments. Create and update wait for
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
-mod remote;
-mod schema;
-mod steady;
+pub(crate) mod remote;
+pub(crate) mod schema;
+pub(crate) mod steady;
 
 use std::time::Duration;
 

@@ -2,9 +2,9 @@
 //! place. The containers are sent and read as JSON ([`crate::aws::raw_json`]) and compared by
 //! meaning ([`crate::ecs::container_definitions`]).
 
-mod remote;
+pub(crate) mod remote;
 mod request;
-mod schema;
+pub(crate) mod schema;
 pub mod units;
 pub mod validate;
 

@@ -38,6 +38,46 @@ impl Block {
         Self::default()
     }
 
+    /// The same block with every attribute read-only (computed, no validators, defaults or
+    /// plan modifiers) except those named in `arguments`, which become required: a data
+    /// source's view of a resource's schema. Write-only attributes and `timeouts` are dropped.
+    pub fn read_only_except(&self, arguments: &[&str]) -> Block {
+        let attributes = self
+            .attributes
+            .iter()
+            .filter(|a| !a.write_only)
+            .map(|a| {
+                let argument = arguments.contains(&a.name.as_str());
+                Attribute {
+                    required: argument,
+                    optional: false,
+                    computed: !argument,
+                    default: None,
+                    validators: Vec::new(),
+                    plan_modifiers: Vec::new(),
+                    ..a.clone()
+                }
+            })
+            .collect();
+        let blocks = self
+            .blocks
+            .iter()
+            .filter(|b| b.type_name != "timeouts")
+            .map(|b| NestedBlock {
+                block: b.block.read_only_except(&[]),
+                min_items: 0,
+                max_items: 0,
+                ..b.clone()
+            })
+            .collect();
+        Block {
+            attributes,
+            blocks,
+            description: self.description.clone(),
+            deprecated: None,
+        }
+    }
+
     pub fn description(mut self, markdown: impl Into<String>) -> Self {
         self.description = markdown.into();
         self
