@@ -179,7 +179,15 @@ impl Endpoint {
             .collect()
     }
 
-    /// Reset the request counts (`POST /_local/stats/reset`; `local-aws` only).
+    /// Every request as `"service:Action"`, in the order they arrived, since start or the last
+    /// [`Endpoint::reset_stats`] (`GET /_local/calls`; `local-aws` only).
+    pub async fn calls(&self) -> Result<Vec<String>, String> {
+        let body = self.local_api(Method::GET, "/_local/calls").await?;
+        serde_json::from_slice(&body)
+            .map_err(|e| format!("/_local/calls returned invalid JSON ({e})"))
+    }
+
+    /// Reset the request counts and the call log (`POST /_local/stats/reset`; `local-aws` only).
     pub async fn reset_stats(&self) -> Result<(), String> {
         self.local_api(Method::POST, "/_local/stats/reset")
             .await

@@ -104,8 +104,30 @@ async fn no_fidelity_is_plain_moto_with_stats() {
     let stats = endpoint.stats().await.unwrap();
     assert_eq!(stats.get("ecs:DeleteCluster"), Some(&1), "{stats:?}");
     assert_eq!(stats.get("ecs:CreateService"), Some(&1), "{stats:?}");
+    let calls = endpoint.calls().await.unwrap();
+    let order: Vec<&str> = calls
+        .iter()
+        .map(String::as_str)
+        .filter(|c| {
+            [
+                "ecs:CreateCluster",
+                "ecs:CreateService",
+                "ecs:DeleteCluster",
+            ]
+            .contains(c)
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "ecs:CreateCluster",
+            "ecs:CreateService",
+            "ecs:DeleteCluster"
+        ]
+    );
     endpoint.reset_stats().await.unwrap();
     assert!(endpoint.stats().await.unwrap().is_empty());
+    assert!(endpoint.calls().await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -96,7 +96,7 @@ fn schema() -> Schema {
                 Attribute::bool("force_destroy")
                     .optional()
                     .default(Value::Bool(false))
-                    .description("On destroy, first clean up what still runs in the cluster, in the order ECS demands. Without it, the destroy waits (up to the delete timeout) for other resources to leave the cluster and then fails, naming what is still there."),
+                    .description("On destroy, first empty the cluster in the order ECS demands: scale every service to 0, delete the services and wait until they are INACTIVE, stop remaining tasks, deregister container instances, detach capacity providers; then delete it. Without it, the destroy waits (up to the delete timeout) for other resources to leave the cluster and then fails, naming what is still there."),
             )
             .attribute(tags::tags_attribute())
             .attribute(tags::tags_all_attribute())
@@ -472,6 +472,21 @@ impl Resource for ClusterResource {
         };
         let arn = string(&req.prior, "arn").unwrap_or_default().to_string();
         let timeout = timeouts::get(&req.prior, "delete", DELETE_TIMEOUT);
+        if req.prior.get("force_destroy").and_then(Value::as_bool) == Some(true)
+            && let Err(e) = super::cluster_cleanup::empty_cluster(
+                &cfg.clients,
+                &arn,
+                super::cluster_cleanup::deadline(timeout),
+                &req.ctx.cancel,
+            )
+            .await
+        {
+            diags.error(
+                "Could not empty the cluster before deleting it",
+                format!("force_destroy of {arn}: {e}"),
+            );
+            return;
+        }
         let clients = cfg.clients.clone();
         let result = wait::until(
             timeout,

@@ -3,6 +3,7 @@
 pub mod arn;
 pub mod capacity_providers;
 pub mod cluster;
+pub mod cluster_cleanup;
 pub mod container_definitions;
 pub mod data;
 pub mod model;

@@ -108,6 +108,9 @@ async fn handle(endpoint: Arc<Endpoint>, req: Request<Incoming>) -> Result<Reply
         "/_local/stats" => {
             return Ok(text_reply(StatusCode::OK, endpoint.stats.to_json()));
         }
+        "/_local/calls" => {
+            return Ok(text_reply(StatusCode::OK, endpoint.stats.calls_json()));
+        }
         "/_local/stats/reset" => {
             endpoint.stats.reset();
             return Ok(text_reply(StatusCode::OK, "{}"));

@@ -586,6 +586,15 @@ fn keep_planned(state: &mut Value, planned: &Value) {
     }
 }
 
+/// `1.4.0`: three dot-separated numbers.
+fn is_version(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
 impl ValidateConfig for ServiceResource {
     fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
         let strategy = config.get("capacity_provider_strategy");
@@ -611,6 +620,16 @@ impl ValidateConfig for ServiceResource {
                 .unwrap_or_default()
                 .iter()
                 .any(|i| string(i, "capacity_provider").is_some_and(|p| p.starts_with("FARGATE")));
+        if let Some(version) = string(config, "platform_version")
+            && version != "LATEST"
+            && !is_version(version)
+        {
+            diags.error_at(
+                AttrPath::root().attr("platform_version"),
+                "Invalid platform version",
+                format!("\"{version}\" is not a Fargate platform version: use \"LATEST\" or a version such as \"1.4.0\"."),
+            );
+        }
         let network = config.get("network_configuration");
         if fargate && network.is_some_and(|n| n.is_known() && n.is_null()) {
             diags.error_at(

@@ -1,8 +1,9 @@
 //! The schema of `ecs_service`.
 
+use crate::ecs::arn::is_name_char;
 use crate::ecs::strategy;
 use crate::ecs::tags;
-use crate::framework::schema::validators::{IntBetween, Length, OneOf};
+use crate::framework::schema::validators::{Chars, IntBetween, Length, OneOf};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::framework::{Value, timeouts};
 
@@ -77,7 +78,8 @@ pub fn schema() -> Schema {
                     .required()
                     .requires_replace()
                     .validate(Length { min: 1, max: 255 })
-                    .description("Name of the service. Changing it replaces the service."),
+                    .validate(Chars { allowed: is_name_char, alphabet: "letters, digits, hyphens (-) and underscores (_)" })
+                    .description("Name of the service: 1 to 255 letters, digits, hyphens and underscores. Changing it replaces the service."),
             )
             .attribute(Attribute::string("cluster").required().description("Cluster name or ARN (either spelling of the same cluster is no change). Changing the cluster replaces the service."))
             .attribute(Attribute::string("task_definition").required().description("Task definition as `family` (latest ACTIVE revision), `family:revision` or ARN; the same revision in another spelling is no change."))

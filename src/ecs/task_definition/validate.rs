@@ -7,11 +7,26 @@ use serde_json::Value as Json;
 use super::units;
 use crate::ecs::container_definitions::{self, Problem};
 use crate::ecs::model::string;
+use crate::framework::suggest::did_you_mean;
 use crate::framework::value::AttrPath;
 use crate::framework::{Diagnostics, Value};
 
 const MAX_CONTAINERS: usize = 10;
 const FARGATE_LOG_DRIVERS: &[&str] = &["awslogs", "splunk", "awsfirelens"];
+const LOG_DRIVERS: &[&str] = &[
+    "awslogs",
+    "fluentd",
+    "gelf",
+    "json-file",
+    "journald",
+    "logentries",
+    "syslog",
+    "splunk",
+    "awsfirelens",
+];
+const DEPENDS_ON_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
+const PROTOCOLS: &[&str] = &["tcp", "udp"];
+const APP_PROTOCOLS: &[&str] = &["http", "http2", "grpc"];
 
 fn at(name: &str) -> AttrPath {
     AttrPath::root().attr(name)
@@ -134,6 +149,22 @@ fn check_containers(containers: &[Json], config: &Value, diags: &mut Diagnostics
         }
         seen.push(n);
     }
+    let awsvpc = config.get("network_mode").and_then(Value::as_str) == Some("awsvpc");
+    let names: Vec<&str> = containers.iter().map(name).collect();
+    if !containers.is_empty()
+        && !containers
+            .iter()
+            .any(|c| c.get("essential").and_then(Json::as_bool).unwrap_or(true))
+    {
+        diags.error_at(
+            path.clone(),
+            "No essential container",
+            "Every container sets `essential = false`; ECS needs at least one essential container (the task stops when it stops).",
+        );
+    }
+    for c in containers {
+        check_container(c, &names, containers, awsvpc, diags);
+    }
     let task_memory = config.get("memory");
     if task_memory.is_some_and(|m| m.is_null()) {
         for c in containers {
@@ -198,6 +229,16 @@ fn check_fargate(config: &Value, containers: Option<&[Json]>, diags: &mut Diagno
         );
     }
     for c in containers.unwrap_or_default() {
+        if c.get("privileged").and_then(Json::as_bool) == Some(true) {
+            diags.error_at(
+                at("container_definitions"),
+                "Privileged containers are not available on Fargate",
+                format!(
+                    "Container \"{}\" sets `privileged = true`, which Fargate does not support.",
+                    name(c)
+                ),
+            );
+        }
         if let Some(driver) = c
             .pointer("/logConfiguration/logDriver")
             .and_then(Json::as_str)
@@ -215,9 +256,216 @@ fn check_fargate(config: &Value, containers: Option<&[Json]>, diags: &mut Diagno
     }
 }
 
+/// The checks of one container that need only the container (and its siblings' names).
+fn check_container(
+    c: &Json,
+    names: &[&str],
+    containers: &[Json],
+    awsvpc: bool,
+    diags: &mut Diagnostics,
+) {
+    let n = name(c);
+    let mut problem = |what: &str, detail: String| {
+        diags.error_at(
+            at("container_definitions"),
+            what.to_string(),
+            format!("In container_definitions, container \"{n}\": {detail}"),
+        );
+    };
+    if n.is_empty() || n.len() > 255 || !n.chars().all(crate::ecs::arn::is_name_char) {
+        problem(
+            "Invalid container name",
+            format!(
+                "`name` \"{n}\" must be 1 to 255 letters, digits, hyphens (-) and underscores (_)."
+            ),
+        );
+    }
+    let number = |key: &str| c.get(key).and_then(Json::as_i64);
+    if let Some(memory) = number("memory") {
+        if memory < 6 {
+            problem(
+                "Container memory too small",
+                format!("`memory` is {memory} MiB; ECS needs at least 6 MiB."),
+            );
+        }
+        if let Some(reservation) = number("memoryReservation")
+            && reservation > memory
+        {
+            problem(
+                "memoryReservation above memory",
+                format!(
+                    "`memoryReservation` ({reservation} MiB) must not exceed `memory` ({memory} MiB), the hard limit."
+                ),
+            );
+        }
+    }
+    let ports = c.get("portMappings").and_then(Json::as_array);
+    for (i, port) in ports.into_iter().flatten().enumerate() {
+        let at_port = |key: &str| port.get(key).and_then(Json::as_i64);
+        if let Some(p) = at_port("containerPort")
+            && !(1..=65535).contains(&p)
+        {
+            problem(
+                "Invalid port",
+                format!("`portMappings[{i}].containerPort` is {p}; ports are 1 to 65535."),
+            );
+        }
+        if let Some(p) = at_port("hostPort")
+            && !(0..=65535).contains(&p)
+        {
+            problem(
+                "Invalid port",
+                format!("`portMappings[{i}].hostPort` is {p}; ports are 0 to 65535."),
+            );
+        }
+        if awsvpc
+            && let (Some(host), Some(container)) = (at_port("hostPort"), at_port("containerPort"))
+            && host != container
+        {
+            problem(
+                "Host port differs from container port",
+                format!(
+                    "`portMappings[{i}]` maps host port {host} to container port {container}; in awsvpc mode they must be equal (or leave `hostPort` out)."
+                ),
+            );
+        }
+        for (key, allowed) in [("protocol", PROTOCOLS), ("appProtocol", APP_PROTOCOLS)] {
+            if let Some(v) = port.get(key).and_then(Json::as_str)
+                && !allowed.contains(&v)
+            {
+                problem(
+                    "Invalid port mapping",
+                    format!(
+                        "`portMappings[{i}].{key}` is \"{v}\"; allowed: {}.{}",
+                        allowed.join(", "),
+                        did_you_mean(v, allowed.iter().copied())
+                    ),
+                );
+            }
+        }
+    }
+    let secret_lists = [
+        ("secrets", c.get("secrets")),
+        (
+            "logConfiguration.secretOptions",
+            c.pointer("/logConfiguration/secretOptions"),
+        ),
+    ];
+    for (list, items) in secret_lists {
+        for (i, secret) in items
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let from = secret.get("valueFrom").and_then(Json::as_str).unwrap_or("");
+            if let Err(why) = secret_source(from) {
+                problem(
+                    "Invalid secret source",
+                    format!("`{list}[{i}].valueFrom` {why}."),
+                );
+            }
+        }
+    }
+    if let Some(driver) = c
+        .pointer("/logConfiguration/logDriver")
+        .and_then(Json::as_str)
+        && !LOG_DRIVERS.contains(&driver)
+    {
+        problem(
+            "Unknown log driver",
+            format!(
+                "`logConfiguration.logDriver` is \"{driver}\"; ECS supports {}.{}",
+                LOG_DRIVERS.join(", "),
+                did_you_mean(driver, LOG_DRIVERS.iter().copied())
+            ),
+        );
+    }
+    let dependencies = c.get("dependsOn").and_then(Json::as_array);
+    for (i, dep) in dependencies.into_iter().flatten().enumerate() {
+        let target = dep
+            .get("containerName")
+            .and_then(Json::as_str)
+            .unwrap_or("");
+        let condition = dep.get("condition").and_then(Json::as_str).unwrap_or("");
+        if !names.contains(&target) || target == n {
+            problem(
+                "dependsOn names no other container",
+                format!(
+                    "`dependsOn[{i}].containerName` is \"{target}\", which is not another container of this task definition (containers: {}).{}",
+                    names.join(", "),
+                    did_you_mean(target, names.iter().copied())
+                ),
+            );
+        } else if condition == "HEALTHY"
+            && containers
+                .iter()
+                .find(|o| name(o) == target)
+                .is_some_and(|o| o.get("healthCheck").is_none())
+        {
+            problem(
+                "HEALTHY needs a health check",
+                format!(
+                    "`dependsOn[{i}]` waits for \"{target}\" to be HEALTHY, but that container has no `healthCheck`."
+                ),
+            );
+        }
+        if !DEPENDS_ON_CONDITIONS.contains(&condition) {
+            problem(
+                "Invalid dependsOn condition",
+                format!(
+                    "`dependsOn[{i}].condition` is \"{condition}\"; allowed: {}.{}",
+                    DEPENDS_ON_CONDITIONS.join(", "),
+                    did_you_mean(condition, DEPENDS_ON_CONDITIONS.iter().copied())
+                ),
+            );
+        }
+    }
+}
+
+/// `valueFrom` of a secret: an SSM parameter (ARN or name) or a Secrets Manager secret ARN.
+pub fn secret_source(from: &str) -> Result<(), String> {
+    if from.is_empty() {
+        return Err(
+            "is empty; give an SSM parameter ARN or name, or a Secrets Manager secret ARN".into(),
+        );
+    }
+    if let Some(rest) = from.strip_prefix("arn:") {
+        let parts: Vec<&str> = rest.splitn(5, ':').collect();
+        return match parts.as_slice() {
+            [_, "ssm", _, _, resource] if resource.starts_with("parameter/") => Ok(()),
+            [_, "secretsmanager", _, _, resource] if resource.starts_with("secret:") => Ok(()),
+            _ => Err(format!(
+                "is \"{from}\", which is neither an SSM parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME) nor a Secrets Manager ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME)"
+            )),
+        };
+    }
+    if let Some(bad) = from
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-/".contains(*c)))
+    {
+        return Err(format!(
+            "is \"{from}\": not an ARN, and not a parameter name ({bad:?} is not allowed)"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secret_sources() {
+        assert!(secret_source("arn:aws:ssm:us-east-1:123456789012:parameter/db").is_ok());
+        assert!(
+            secret_source("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCd").is_ok()
+        );
+        assert!(secret_source("/web/db").is_ok());
+        assert!(secret_source("arn:aws:s3:::bucket").is_err());
+        assert!(secret_source("has space").is_err());
+        assert!(secret_source("").is_err());
+    }
 
     #[test]
     fn fargate_sizes_follow_the_table() {
