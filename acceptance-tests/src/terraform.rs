@@ -180,6 +180,33 @@ impl Terraform {
         }
     }
 
+    /// Start `terraform ARGS…` without waiting (e.g. to interrupt it); its output goes to
+    /// `spawned.stdout` and `spawned.stderr` in the working directory.
+    pub fn spawn(&self, args: &[&str]) -> std::io::Result<tokio::process::Child> {
+        let stdout = std::fs::File::create(self.dir.join("spawned.stdout"))?;
+        let stderr = std::fs::File::create(self.dir.join("spawned.stderr"))?;
+        let mut cmd = tokio::process::Command::new(&self.bin);
+        cmd.args(args)
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr)
+            .kill_on_drop(true);
+        for (k, v) in &self.env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd.spawn()
+    }
+
+    /// What a [`Terraform::spawn`]ed command wrote, once it has ended.
+    pub fn spawned_output(&self) -> String {
+        let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();
+        format!("{}\n{}", read("spawned.stdout"), read("spawned.stderr"))
+    }
+
     async fn run_ok(&self, args: &[&str], ok: &[i32]) -> CmdResult {
         let out = self.run(args).await;
         if ok.contains(&out.status) {
