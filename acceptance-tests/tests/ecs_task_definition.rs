@@ -385,3 +385,55 @@ resource "ecs_task_definition" "t" {{
         .run()
         .await;
 }
+
+#[tokio::test]
+async fn task_definition_delete_revisions_deletes_what_it_deregisters() {
+    let family = unique_name("acc-td-delete");
+    let config = |image: &str| {
+        format!(
+            r#"{HEADER}
+resource "ecs_task_definition" "t" {{
+  family                = "{family}"
+  delete_revisions      = true
+  container_definitions = jsonencode([{{ name = "web", image = "{image}", memory = 128 }}])
+}}
+"#
+        )
+    };
+    let (after_update, after_destroy) = (family.clone(), family.clone());
+    TestCase::new("task_definition_delete_revisions")
+        .step(Step::new(config("nginx:1")))
+        .step(
+            Step::new(config("nginx:2"))
+                .expect("ecs_task_definition.t", Action::Update)
+                .check(StateCheck::custom(
+                    "revision 1 is being deleted",
+                    move |ctx| {
+                        let family = after_update.clone();
+                        async move {
+                            match revision_status(&ctx, &format!("{family}:1"))
+                                .await?
+                                .as_str()
+                            {
+                                "DELETE_IN_PROGRESS" => Ok(()),
+                                other => Err(format!("revision 1 is {other}").into()),
+                            }
+                        }
+                    },
+                )),
+        )
+        .check_destroy(move |ctx| {
+            let family = after_destroy.clone();
+            async move {
+                match revision_status(&ctx, &format!("{family}:2"))
+                    .await?
+                    .as_str()
+                {
+                    "DELETE_IN_PROGRESS" => Ok(()),
+                    other => Err(format!("revision 2 is {other}").into()),
+                }
+            }
+        })
+        .run()
+        .await;
+}

@@ -33,7 +33,7 @@ const TIERS: &[&str] = &["Standard", "Advanced", "Intelligent-Tiering"];
 pub fn schema() -> Schema {
     Schema::new(
         Block::new()
-            .description("A parameter in AWS Systems Manager Parameter Store, for containers to read as a secret (`secrets = [{ name = \"DB_PASSWORD\", valueFrom = ecs_secret.db.arn }]`).")
+            .description("A parameter in AWS Systems Manager Parameter Store, for containers to read as a secret (`secrets = [{ name = \"DB_PASSWORD\", valueFrom = ecs_secret.db.arn }]`).\n\nRefer to the secret through `ecs_secret.NAME.arn` (or `.name`) in the task definition: Terraform then destroys the services first, the task definitions next and the secret last, so running tasks never lose a secret they read. A task definition that spells the parameter name out needs `depends_on = [ecs_secret.NAME]` for the same order.")
             .attribute(
                 Attribute::string("name")
                     .required()

@@ -14,7 +14,7 @@ use crate::framework::{Diagnostics, Value};
 
 pub struct TaskDefinitionDataSource;
 
-const PROVIDER_ONLY: &[&str] = &["skip_destroy", "tags_all"];
+const PROVIDER_ONLY: &[&str] = &["skip_destroy", "delete_revisions", "tags_all"];
 
 #[async_trait]
 impl DataSource for TaskDefinitionDataSource {

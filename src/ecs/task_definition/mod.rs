@@ -58,6 +58,26 @@ async fn register(clients: &Clients, planned: &Value) -> Result<Json, String> {
         .map_err(|e| format!("RegisterTaskDefinition for family \"{family}\" failed: {e}"))
 }
 
+/// Deregister `arn` and, when the state asks for it, delete the revision as well.
+async fn retire(clients: &Clients, arn: &str, state: &Value) -> Result<(), String> {
+    deregister(clients, arn).await?;
+    if state.get("delete_revisions").and_then(Value::as_bool) == Some(true) {
+        clients
+            .ecs
+            .delete_task_definitions()
+            .task_definitions(arn)
+            .send()
+            .await
+            .map_err(|e| {
+                format!(
+                    "DeleteTaskDefinitions for \"{arn}\" failed: {}",
+                    describe(&e)
+                )
+            })?;
+    }
+    Ok(())
+}
+
 async fn deregister(clients: &Clients, arn: &str) -> Result<(), String> {
     match clients
         .ecs
@@ -231,7 +251,7 @@ impl Resource for TaskDefinitionResource {
             .unwrap_or(false);
         if !skip
             && old_arn != new_arn
-            && let Err(e) = deregister(&cfg.clients, &old_arn).await
+            && let Err(e) = retire(&cfg.clients, &old_arn, &req.planned).await
         {
             resp.diags.warning(
                 "The previous revision is still ACTIVE",
@@ -253,7 +273,7 @@ impl Resource for TaskDefinitionResource {
             return;
         };
         let arn = string(&req.prior, "arn").unwrap_or_default();
-        if let Err(e) = deregister(&cfg.clients, arn).await {
+        if let Err(e) = retire(&cfg.clients, arn, &req.prior).await {
             diags.error("Could not deregister the task definition", e);
         }
     }

@@ -220,8 +220,10 @@ pub fn apply(state: &mut Value, answer: &Json, prior: &Value, default_tags: &Tag
     let (own, all) = tags::split_remote(&remote_tags, prior, default_tags);
     set(state, "tags", own);
     set(state, "tags_all", all);
-    if state.get("skip_destroy").is_none_or(Value::is_null) {
-        set(state, "skip_destroy", Value::Bool(false));
+    for name in ["skip_destroy", "delete_revisions"] {
+        if state.get(name).is_none_or(Value::is_null) {
+            set(state, name, Value::Bool(false));
+        }
     }
 }
 

@@ -159,6 +159,12 @@ pub fn schema() -> Schema {
                     .default(Value::Bool(false))
                     .description("Keep old revisions ACTIVE when a new one is registered or the resource is destroyed. Default false."),
             )
+            .attribute(
+                Attribute::bool("delete_revisions")
+                    .optional()
+                    .default(Value::Bool(false))
+                    .description("Also delete (DeleteTaskDefinitions) each revision this resource deregisters, instead of leaving it INACTIVE. ECS purges a deleted revision once nothing uses it. Default false; has no effect with `skip_destroy`."),
+            )
             .attribute(tags::tags_attribute())
             .attribute(tags::tags_all_attribute())
             .attribute(Attribute::string("arn").computed().use_state_for_unknown().description("ARN of the current revision (`…:task-definition/FAMILY:REVISION`)."))
