@@ -34,6 +34,8 @@ pub struct Clients {
     pub ecs: aws_sdk_ecs::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub region: String,
+    /// Batched reads for refresh.
+    pub batch: std::sync::Arc<super::batched::Batches>,
 }
 
 /// The AWS provider's default: generous, because ECS throttles hard and retries are cheap.
@@ -84,10 +86,15 @@ impl Clients {
         if let Some(url) = &settings.endpoints.ssm {
             ssm = ssm.endpoint_url(url);
         }
+        let ecs = aws_sdk_ecs::Client::from_conf(ecs.build());
+        let ssm = aws_sdk_ssm::Client::from_conf(ssm.build());
+        let batch =
+            super::batched::Batches::new(&ecs, &ssm, super::batched::enabled_by_environment());
         Ok(Self {
-            ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
-            ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
+            ecs,
+            ssm,
             region,
+            batch: std::sync::Arc::new(batch),
         })
     }
 }

@@ -206,7 +206,8 @@ impl Resource for ClusterCapacityProvidersResource {
         let cluster = string(&req.state, "cluster_name")
             .unwrap_or_default()
             .to_string();
-        match describe_cluster(&cfg.clients, &cluster).await {
+        let others = req.ctx.in_read_burst();
+        match cfg.clients.batch.clusters.get("", &cluster, others).await {
             Ok(Some(c)) => {
                 apply_remote(&mut resp.state, &c);
                 set(&mut resp.state, "id", Value::string(name_of(&cluster)));

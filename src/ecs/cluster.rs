@@ -374,7 +374,8 @@ impl Resource for ClusterResource {
             .or_else(|| string(&req.state, "name"))
             .unwrap_or_default()
             .to_string();
-        match describe_cluster(&cfg.clients, &id).await {
+        let others = req.ctx.in_read_burst();
+        match cfg.clients.batch.clusters.get("", &id, others).await {
             Ok(Some(cluster)) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
                 apply_remote(&mut resp.state, &cluster, &req.state, &default_tags);

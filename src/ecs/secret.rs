@@ -6,8 +6,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_ssm::types::{
-    Parameter, ParameterMetadata, ParameterStringFilter, ParameterTier, ParameterType,
-    ResourceTypeForTagging, Tag,
+    Parameter, ParameterMetadata, ParameterTier, ParameterType, ResourceTypeForTagging, Tag,
 };
 
 use super::model::{object, set, string, string_value};
@@ -161,45 +160,19 @@ pub(crate) struct Remote {
     pub tags: Tags,
 }
 
-pub(crate) async fn fetch(clients: &Clients, name: &str) -> Result<Option<Remote>, String> {
-    let got = clients
-        .ssm
-        .get_parameter()
-        .name(name)
-        .with_decryption(true)
-        .send()
-        .await;
-    let parameter = match got {
-        Ok(out) => match out.parameter {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-        Err(e) if code(&e) == Some("ParameterNotFound") => return Ok(None),
-        // The message may quote the value: never show it.
-        Err(e) => {
-            return Err(format!(
-                "GetParameter for \"{name}\" failed: {}",
-                code(&e).unwrap_or("error")
-            ));
-        }
+pub(crate) async fn fetch(
+    clients: &Clients,
+    name: &str,
+    others: bool,
+) -> Result<Option<Remote>, String> {
+    let Some(parameter) = clients.batch.parameters.get("", name, others).await? else {
+        return Ok(None);
     };
-    let filter = ParameterStringFilter::builder()
-        .key("Name")
-        .option("Equals")
-        .values(name)
-        .build()
-        .map_err(|e| e.to_string())?;
     let metadata = clients
-        .ssm
-        .describe_parameters()
-        .parameter_filters(filter)
-        .send()
-        .await
-        .map_err(|e| format!("DescribeParameters for \"{name}\" failed: {}", describe(&e)))?
-        .parameters
-        .unwrap_or_default()
-        .into_iter()
-        .find(|p| p.name() == Some(name));
+        .batch
+        .parameter_metadata
+        .get("", name, others)
+        .await?;
     let listed = clients
         .ssm
         .list_tags_for_resource()
@@ -307,7 +280,7 @@ fn keep_planned(state: &mut Value, planned: &Value) {
 
 async fn read_into(cfg: &Configured, state: &mut Value, planned: &Value, diags: &mut Diagnostics) {
     let name = string(planned, "name").unwrap_or_default().to_string();
-    match fetch(&cfg.clients, &name).await {
+    match fetch(&cfg.clients, &name, false).await {
         Ok(Some(remote)) => {
             let default_tags = cfg.default_tags.clone().unwrap_or_default();
             apply_remote(state, &remote, planned, &default_tags);
@@ -353,7 +326,7 @@ impl Resource for SecretResource {
             return;
         };
         let name = string(&req.state, "name").unwrap_or_default().to_string();
-        match fetch(&cfg.clients, &name).await {
+        match fetch(&cfg.clients, &name, req.ctx.in_read_burst()).await {
             Ok(Some(remote)) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
                 apply_remote(&mut resp.state, &remote, &req.state, &default_tags);
@@ -586,7 +559,7 @@ impl ImportState for SecretResource {
         let Some(cfg) = req.ctx.provider::<Configured>(&mut resp.diags) else {
             return;
         };
-        match fetch(&cfg.clients, name).await {
+        match fetch(&cfg.clients, name, false).await {
             Ok(Some(remote)) => {
                 set(
                     &mut resp.state,

@@ -138,9 +138,21 @@ async fn latest_of_family(clients: &Clients, reference: Option<&str>) -> Option<
         .map(str::to_string)
 }
 
-async fn refresh(cfg: &Configured, state: &mut Value, prior: &Value) -> Result<bool, String> {
+async fn refresh(
+    cfg: &Configured,
+    ctx: &Ctx,
+    state: &mut Value,
+    prior: &Value,
+) -> Result<bool, String> {
     let (cluster, name) = cluster_and_name(prior);
-    let Some(service) = steady::describe_service(&cfg.clients, &cluster, &name).await? else {
+    let others = ctx.in_read_burst();
+    let Some(service) = cfg
+        .clients
+        .batch
+        .services
+        .get(&cluster, &name, others)
+        .await?
+    else {
         return Ok(false);
     };
     if matches!(service.status(), Some("INACTIVE" | "DRAINING")) {
@@ -276,7 +288,7 @@ impl Resource for ServiceResource {
         }
         let planned = p.clone();
         let mut refreshed = resp.state.clone();
-        match refresh(&cfg, &mut refreshed, &planned).await {
+        match refresh(&cfg, &req.ctx, &mut refreshed, &planned).await {
             Ok(true) => {
                 keep_planned(&mut refreshed, &planned);
                 resp.state = refreshed;
@@ -296,7 +308,7 @@ impl Resource for ServiceResource {
             return;
         };
         let prior = req.state.clone();
-        match refresh(&cfg, &mut resp.state, &prior).await {
+        match refresh(&cfg, &req.ctx, &mut resp.state, &prior).await {
             Ok(true) => {}
             Ok(false) => {
                 tracing::info!(service = %string(&prior, "name").unwrap_or_default(), "service is gone; removing it from state");
@@ -430,7 +442,7 @@ impl Resource for ServiceResource {
             }
         }
         let mut refreshed = p.clone();
-        match refresh(&cfg, &mut refreshed, p).await {
+        match refresh(&cfg, &req.ctx, &mut refreshed, p).await {
             Ok(true) => {
                 keep_planned(&mut refreshed, p);
                 resp.state = refreshed;

@@ -57,6 +57,7 @@ pub struct Server {
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
     provider_data: RwLock<Option<ProviderData>>,
     stop: CancellationToken,
+    reads: std::sync::Arc<crate::framework::context::ReadActivity>,
 }
 
 impl Server {
@@ -87,6 +88,7 @@ impl Server {
             data_sources,
             provider_data: RwLock::new(None),
             stop: CancellationToken::new(),
+            reads: Default::default(),
         }
     }
 
@@ -95,6 +97,7 @@ impl Server {
         Ctx {
             cancel: self.stop.child_token(),
             provider_data: self.provider_data.read().ok().and_then(|d| d.clone()),
+            read_burst: false,
         }
     }
 

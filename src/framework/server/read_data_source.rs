@@ -29,10 +29,14 @@ impl Server {
             state: config.clone(),
             diags,
         };
+        let (_counted, burst) = self.reads.start();
         d.imp
             .read(
                 ReadDataRequest {
-                    ctx: self.ctx(),
+                    ctx: crate::framework::Ctx {
+                        read_burst: burst,
+                        ..self.ctx()
+                    },
                     config,
                 },
                 &mut resp,

@@ -33,12 +33,16 @@ impl Server {
             return out;
         };
         tracing::debug!(tf_rpc = "ReadResource", tf_resource_type = %req.type_name, "reading");
+        let (_counted, burst) = self.reads.start();
         let mut resp = StateResponse::new(state.clone(), req.private.clone());
         resp.diags = diags;
         r.imp
             .read(
                 ReadRequest {
-                    ctx: self.ctx(),
+                    ctx: crate::framework::Ctx {
+                        read_burst: burst,
+                        ..self.ctx()
+                    },
                     state,
                     private: req.private,
                 },

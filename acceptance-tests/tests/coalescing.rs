@@ -1,0 +1,95 @@
+//! Refresh batches reads: Terraform reads every service on its own (ReadResource per
+//! resource), the provider answers them with DescribeServices calls of up to 10 services; with
+//! `ECS_PROVIDER_COALESCE=0` it makes one call per service.
+
+use acceptance_tests::{Endpoint, Terraform, real_aws, skip_without_acc, unique_name};
+
+fn services(cluster: &str, family: &str, count: usize) -> String {
+    let mut out = format!(
+        r#"
+terraform {{
+  required_providers {{
+    ecs = {{ source = "ecsrs/ecs" }}
+  }}
+}}
+
+resource "ecs_cluster" "c" {{
+  name = "{cluster}"
+}}
+
+resource "ecs_task_definition" "t" {{
+  family                = "{family}"
+  container_definitions = jsonencode([{{ name = "app", image = "nginx", memory = 64 }}])
+}}
+"#
+    );
+    for i in 0..count {
+        out.push_str(&format!(
+            r#"
+resource "ecs_service" "s{i}" {{
+  name                  = "s{i}"
+  cluster               = ecs_cluster.c.name
+  task_definition       = ecs_task_definition.t.arn
+  desired_count         = 0
+  wait_for_steady_state = false
+}}
+"#
+        ));
+    }
+    out
+}
+
+async fn describe_services_calls(endpoint: &Endpoint, tf: &Terraform) -> u64 {
+    endpoint.reset_stats().await.unwrap();
+    let out = tf
+        .plan_refresh_only()
+        .await
+        .unwrap_or_else(|o| panic!("{}", o.combined()));
+    assert_eq!(out.status, 0, "{}", out.combined());
+    let stats = endpoint.stats().await.unwrap();
+    stats.get("ecs:DescribeServices").copied().unwrap_or(0)
+}
+
+#[tokio::test]
+async fn refresh_of_many_services_batches_describe_services() {
+    if skip_without_acc("refresh_of_many_services_batches_describe_services") || real_aws() {
+        return;
+    }
+    let endpoint = Endpoint::start(&[]).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let mut tf = Terraform::new(work.path().join("work"), Some(endpoint.url())).unwrap();
+    let count = 30;
+    tf.write_config(&services(
+        &unique_name("acc-batch"),
+        &unique_name("acc-batch-td"),
+        count,
+    ))
+    .unwrap();
+    tf.apply()
+        .await
+        .unwrap_or_else(|o| panic!("{}", o.combined()));
+
+    if let Ok(path) = std::env::var("COALESCE_DEBUG_LOG") {
+        tf.set_env("TF_LOG_PROVIDER", Some("DEBUG"));
+        tf.set_env("TF_LOG_PATH", Some(&path));
+    }
+    let batched = describe_services_calls(&endpoint, &tf).await;
+    tf.set_env("ECS_PROVIDER_COALESCE", Some("0"));
+    let single = describe_services_calls(&endpoint, &tf).await;
+    eprintln!(
+        "refresh of {count} services: {batched} DescribeServices calls batched, {single} without batching"
+    );
+    assert_eq!(
+        single, count as u64,
+        "one call per service without batching"
+    );
+    assert!(
+        batched <= 5,
+        "{batched} calls for {count} services (10 per call at best)"
+    );
+
+    tf.set_env("ECS_PROVIDER_COALESCE", None);
+    tf.destroy()
+        .await
+        .unwrap_or_else(|o| panic!("{}", o.combined()));
+}

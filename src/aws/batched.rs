@@ -1,0 +1,162 @@
+//! The batched reads the resources use for refresh ([`super::coalesce`] applied to ECS and SSM).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_sdk_ecs::types::{Cluster, ClusterField, Service, ServiceField};
+use aws_sdk_ssm::types::{Parameter, ParameterMetadata, ParameterStringFilter};
+
+use super::coalesce::{Coalescer, Fetch};
+use super::errors::describe;
+
+/// How long a leading read waits for companions when other reads are in flight.
+const WINDOW: Duration = Duration::from_millis(15);
+
+pub struct Batches {
+    /// Services by name or ARN, grouped by cluster (DescribeServices: 10 per call).
+    pub services: Coalescer<Service>,
+    /// Clusters by name or ARN (DescribeClusters: 100 per call).
+    pub clusters: Coalescer<Cluster>,
+    /// Parameters with their decrypted values, by name (GetParameters: 10 per call).
+    pub parameters: Coalescer<Parameter>,
+    /// Parameter metadata by name (DescribeParameters with a name filter).
+    pub parameter_metadata: Coalescer<ParameterMetadata>,
+}
+
+impl std::fmt::Debug for Batches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Batches")
+    }
+}
+
+fn services(ecs: aws_sdk_ecs::Client) -> Fetch<Service> {
+    Arc::new(move |cluster, names| {
+        let ecs = ecs.clone();
+        Box::pin(async move {
+            let out = ecs
+                .describe_services()
+                .cluster(&cluster)
+                .set_services(Some(names))
+                .include(ServiceField::Tags)
+                .send()
+                .await
+                .map_err(|e| {
+                    format!("DescribeServices in \"{cluster}\" failed: {}", describe(&e))
+                })?;
+            Ok(out
+                .services()
+                .iter()
+                .flat_map(|s| {
+                    let keys = [s.service_name(), s.service_arn()];
+                    keys.into_iter()
+                        .flatten()
+                        .map(|k| (k.to_string(), s.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .collect())
+        })
+    })
+}
+
+fn clusters(ecs: aws_sdk_ecs::Client) -> Fetch<Cluster> {
+    Arc::new(move |_group, names| {
+        let ecs = ecs.clone();
+        Box::pin(async move {
+            let out = ecs
+                .describe_clusters()
+                .set_clusters(Some(names))
+                .include(ClusterField::Tags)
+                .include(ClusterField::Settings)
+                .include(ClusterField::Configurations)
+                .send()
+                .await
+                .map_err(|e| format!("DescribeClusters failed: {}", describe(&e)))?;
+            Ok(out
+                .clusters()
+                .iter()
+                .filter(|c| c.status() != Some("INACTIVE"))
+                .flat_map(|c| {
+                    let keys = [c.cluster_name(), c.cluster_arn()];
+                    keys.into_iter()
+                        .flatten()
+                        .map(|k| (k.to_string(), c.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .collect())
+        })
+    })
+}
+
+fn parameters(ssm: aws_sdk_ssm::Client) -> Fetch<Parameter> {
+    Arc::new(move |_group, names| {
+        let ssm = ssm.clone();
+        Box::pin(async move {
+            let out = ssm
+                .get_parameters()
+                .set_names(Some(names))
+                .with_decryption(true)
+                .send()
+                .await
+                // Never quote the error's message: it could echo a value.
+                .map_err(|e| {
+                    format!(
+                        "GetParameters failed: {}",
+                        super::errors::code(&e).unwrap_or("error")
+                    )
+                })?;
+            Ok(out
+                .parameters()
+                .iter()
+                .filter_map(|p| Some((p.name()?.to_string(), p.clone())))
+                .collect())
+        })
+    })
+}
+
+fn parameter_metadata(ssm: aws_sdk_ssm::Client) -> Fetch<ParameterMetadata> {
+    Arc::new(move |_group, names| {
+        let ssm = ssm.clone();
+        Box::pin(async move {
+            let filter = ParameterStringFilter::builder()
+                .key("Name")
+                .option("Equals")
+                .set_values(Some(names))
+                .build()
+                .map_err(|e| e.to_string())?;
+            let out = ssm
+                .describe_parameters()
+                .parameter_filters(filter)
+                .max_results(50)
+                .send()
+                .await
+                .map_err(|e| format!("DescribeParameters failed: {}", describe(&e)))?;
+            Ok(out
+                .parameters()
+                .iter()
+                .filter_map(|p| Some((p.name()?.to_string(), p.clone())))
+                .collect())
+        })
+    })
+}
+
+impl Batches {
+    /// `enabled = false` sends one call per read (to measure what batching saves).
+    pub fn new(ecs: &aws_sdk_ecs::Client, ssm: &aws_sdk_ssm::Client, enabled: bool) -> Self {
+        Batches {
+            services: Coalescer::new(services(ecs.clone()), 10, WINDOW, enabled),
+            clusters: Coalescer::new(clusters(ecs.clone()), 100, WINDOW, enabled),
+            parameters: Coalescer::new(parameters(ssm.clone()), 10, WINDOW, enabled),
+            parameter_metadata: Coalescer::new(
+                parameter_metadata(ssm.clone()),
+                10,
+                WINDOW,
+                enabled,
+            ),
+        }
+    }
+}
+
+/// Batching is on unless `ECS_PROVIDER_COALESCE=0` (used by the benchmarks).
+pub fn enabled_by_environment() -> bool {
+    std::env::var("ECS_PROVIDER_COALESCE").map_or(true, |v| v != "0")
+}
