@@ -46,7 +46,9 @@ impl Clients {
     pub async fn load(settings: &AwsSettings) -> Result<Self, String> {
         let retries = settings.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::standard().with_max_attempts(retries.saturating_add(1)));
+            // Adaptive: exponential backoff with jitter, plus client-side rate limiting once
+            // AWS throttles.
+            .retry_config(RetryConfig::adaptive().with_max_attempts(retries.saturating_add(1)));
         if let Some(region) = &settings.region {
             loader = loader.region(Region::new(region.clone()));
         }
@@ -78,7 +80,8 @@ impl Clients {
                 )
                 .build();
         }
-        let mut ecs = aws_sdk_ecs::config::Builder::from(&sdk);
+        let mut ecs =
+            aws_sdk_ecs::config::Builder::from(&sdk).http_client(super::pace::paced_https_client());
         if let Some(url) = &settings.endpoints.ecs {
             ecs = ecs.endpoint_url(url);
         }
