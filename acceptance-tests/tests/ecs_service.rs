@@ -109,13 +109,16 @@ async fn service_gone(ctx: Ctx, cluster: String) -> acceptance_tests::CheckResul
         .describe_services()
         .cluster(&cluster)
         .services("web")
+        .services("web-v2")
         .send()
         .await;
     if let Ok(out) = out
-        && let Some(s) = out.services().first()
-        && s.status() != Some("INACTIVE")
+        && let Some(s) = out
+            .services()
+            .iter()
+            .find(|s| s.status() != Some("INACTIVE"))
     {
-        return Err(format!("service web is still {:?}", s.status()).into());
+        return Err(format!("service {:?} is still {:?}", s.service_name(), s.status()).into());
     }
     let clusters = ecs.describe_clusters().clusters(&cluster).send().await?;
     match clusters.clusters().first().and_then(|c| c.status()) {
@@ -257,6 +260,29 @@ async fn service_lifecycle() {
             ))
             .expect("ecs_service.s", Action::Update)
             .check(StateCheck::attr_null("ecs_service.s", "launch_type")),
+        )
+        .step(
+            Step::new(
+                config(
+                    &n,
+                    "nginx:1.27",
+                    "ecs_cluster.c.name",
+                    r#"capacity_provider_strategy {
+    capacity_provider = "FARGATE_SPOT"
+    weight            = 1
+  }"#,
+                )
+                .replace(
+                    r#"name            = "web""#,
+                    r#"name            = "web-v2""#,
+                ),
+            )
+            .expect("ecs_service.s", Action::Replace)
+            .check(StateCheck::attr_regex(
+                "ecs_service.s",
+                "arn",
+                "service/.*/web-v2$",
+            )),
         )
         .check_destroy(move |ctx| service_gone(ctx, gone.clone()))
         .run()

@@ -48,6 +48,12 @@ async fn throttle_refuses_beyond_the_cluster_modify_burst() {
         .send()
         .await
         .expect("reads have their own bucket");
+    let stats = endpoint.stats().await.unwrap();
+    assert_eq!(
+        stats.get("throttled:CreateCluster").copied(),
+        Some(22 - admitted as u64),
+        "{stats:?}"
+    );
 }
 
 #[tokio::test]

@@ -138,6 +138,8 @@ async fn answer(endpoint: &Endpoint, call: Call) -> Reply {
         tokio::time::sleep(options.latency).await;
     }
     if options.throttle && call.service == Service::Ecs && !endpoint.throttle.admit(&call.action) {
+        // Counted apart, so a client can tell how often it was throttled.
+        endpoint.stats.count(&format!("throttled:{}", call.action));
         return aws_error(
             StatusCode::BAD_REQUEST,
             "ThrottlingException",

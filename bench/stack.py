@@ -1,0 +1,187 @@
+"""Plan, apply, refresh and destroy of N resources, ours next to N `terraform_data` (the floor of
+Terraform itself), against `local-aws --latency-ms L`.
+
+For each N: N/2 `ecs_secret` and N/2 `ecs_service` (spread over clusters of at most 50 services,
+one task definition per cluster), and N `terraform_data`. Every operation records wall time, CPU
+(Terraform and provider processes), the provider's peak RSS (VmHWM of every provider process,
+sampled), and AWS calls per resource (from the endpoint's statistics). The refresh is measured a
+second time with request coalescing switched off (ECS_PROVIDER_COALESCE=0).
+
+Usage: stack.py --provider-dir DIR --local-aws BIN --moto BIN [--sizes 10,100,500] [--latency-ms 20]
+"""
+
+import argparse
+import json
+import math
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TERRAFORM = os.path.join(ROOT, "tools", "bin", "terraform")
+PARALLELISM = 10
+
+
+def ecs_config(n):
+    services, secrets = n // 2, n - n // 2
+    clusters = max(1, math.ceil(services / 50))
+    out = ['terraform {\n  required_providers {\n    ecs = { source = "ecsrs/ecs" }\n  }\n}\n']
+    for c in range(clusters):
+        out.append(f'resource "ecs_cluster" "c{c}" {{\n  name = "bench-{c}"\n}}\n')
+        out.append(
+            f'resource "ecs_task_definition" "t{c}" {{\n  family = "bench-{c}"\n'
+            f'  container_definitions = jsonencode([{{ name = "app", image = "nginx:1", memory = 64 }}])\n}}\n')
+    for s in range(services):
+        c = s % clusters
+        out.append(
+            f'resource "ecs_service" "s{s}" {{\n  name = "s{s}"\n  cluster = ecs_cluster.c{c}.name\n'
+            f'  task_definition = ecs_task_definition.t{c}.arn\n  desired_count = 1\n}}\n')
+    for p in range(secrets):
+        out.append(f'resource "ecs_secret" "p{p}" {{\n  name = "/bench/p{p}"\n  value = "value-{p}"\n}}\n')
+    return "\n".join(out), services + secrets
+
+
+def floor_config(n):
+    return "\n".join(f'resource "terraform_data" "d{i}" {{\n  input = "v{i}"\n}}\n' for i in range(n)), n
+
+
+class ProviderPeak:
+    """Samples VmHWM of every provider process while an operation runs."""
+
+    def __init__(self):
+        self.peak_kib = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self):
+        while self.running:
+            for pid in os.listdir("/proc"):
+                if not pid.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{pid}/comm") as f:
+                        if not f.read().startswith("terraform-provi"):
+                            continue
+                    with open(f"/proc/{pid}/status") as f:
+                        for line in f:
+                            if line.startswith("VmHWM:"):
+                                self.peak_kib = max(self.peak_kib, int(line.split()[1]))
+                except OSError:
+                    pass
+            time.sleep(0.02)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        return self.peak_kib / 1024
+
+
+def local_api(url, path, method="GET"):
+    req = urllib.request.Request(url + path, method=method)
+    with urllib.request.urlopen(req) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def run_op(workdir, env, args, url):
+    if url:
+        local_api(url, "/_local/stats/reset", "POST")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = ProviderPeak()
+    start = time.perf_counter()
+    proc = subprocess.run([TERRAFORM, *args], cwd=workdir, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    provider_mib = peak.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 2):
+        sys.exit(f"terraform {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    stats = local_api(url, "/_local/stats") if url else {}
+    calls = sum(v for k, v in stats.items() if not k.startswith("throttled:"))
+    throttled = sum(v for k, v in stats.items() if k.startswith("throttled:"))
+    return wall, cpu, provider_mib, calls, throttled
+
+
+def start_local_aws(binary, moto, latency, throttle):
+    flags = ["--throttle"] if throttle else []
+    proc = subprocess.Popen([binary, "--moto", moto, "--latency-ms", str(latency), *flags],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline().strip()
+    if not line.startswith("AWS_ENDPOINT_URL="):
+        sys.exit(f"local-aws did not start: {line!r}")
+    url = line.split("=", 1)[1]
+    for _ in range(100):  # moto's ECS backend loads lazily: one warm-up call
+        try:
+            local_api(url, "/_local/stats")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc, url
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--provider-dir", required=True)
+    ap.add_argument("--local-aws", required=True)
+    ap.add_argument("--moto", required=True)
+    ap.add_argument("--sizes", default="10,100,500")
+    ap.add_argument("--latency-ms", type=int, default=20)
+    ap.add_argument("--throttle", action="store_true", help="local-aws enforces ECS's token buckets")
+    args = ap.parse_args()
+
+    print("| N | config | operation | wall s | CPU s | provider peak RSS MiB | AWS calls | calls per resource | API floor s | throttled |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for n in [int(s) for s in args.sizes.split(",")]:
+        for kind in ("terraform_data", "ecs"):
+            work = tempfile.mkdtemp(prefix=f"bench-{kind}-{n}-")
+            cli = os.path.join(work, "cli.tfrc")
+            with open(cli, "w") as f:
+                f.write('provider_installation {\n  dev_overrides {\n    "ecsrs/ecs" = "%s"\n  }\n  direct {}\n}\n'
+                        % args.provider_dir)
+            env = dict(os.environ, TF_CLI_CONFIG_FILE=cli, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1")
+            endpoint, url = None, None
+            if kind == "ecs":
+                endpoint, url = start_local_aws(args.local_aws, args.moto, args.latency_ms, args.throttle)
+                env.update(AWS_ENDPOINT_URL=url, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench",
+                           AWS_SECRET_ACCESS_KEY="bench", AWS_EC2_METADATA_DISABLED="true")
+                text, counted = ecs_config(n)
+            else:
+                text, counted = floor_config(n)
+            with open(os.path.join(work, "main.tf"), "w") as f:
+                f.write(text)
+            ops = [
+                ("plan (create)", ["plan", "-input=false", "-no-color"], {}),
+                ("apply", ["apply", "-auto-approve", "-input=false", "-no-color"], {}),
+                ("plan (no change)", ["plan", "-input=false", "-no-color", "-detailed-exitcode"], {}),
+                ("refresh-only plan", ["plan", "-refresh-only", "-input=false", "-no-color"], {}),
+                ("refresh-only, no coalescing", ["plan", "-refresh-only", "-input=false", "-no-color"],
+                 {"ECS_PROVIDER_COALESCE": "0"}),
+                ("destroy", ["destroy", "-auto-approve", "-input=false", "-no-color"], {}),
+            ]
+            try:
+                for name, op_args, extra in ops:
+                    if kind == "terraform_data" and "coalescing" in name:
+                        continue
+                    wall, cpu, mib, calls, throttled = run_op(work, dict(env, **extra), op_args, url)
+                    per = f"{calls / counted:.2f}" if url else "–"
+                    floor = f"{calls * args.latency_ms / 1000 / PARALLELISM:.1f}" if url else "–"
+                    rss = f"{mib:.1f}" if kind == "ecs" else "–"
+                    label = f"{n // 2} services + {n - n // 2} secrets" if kind == "ecs" else f"{n} terraform_data"
+                    refused = throttled if url else "–"
+                    print(f"| {n} | {label} | {name} | {wall:.2f} | {cpu:.2f} | {rss} | {calls if url else '–'} | {per} | {floor} | {refused} |",
+                          flush=True)
+            finally:
+                if endpoint:
+                    endpoint.terminate()
+                    endpoint.wait()
+                shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
