@@ -342,3 +342,68 @@ async fn service_invalid_input_fails_at_plan() {
         .run()
         .await;
 }
+
+/// A Fargate platform older than 1.3.0 cannot inject Parameter Store secrets: the plan fails
+/// once the task definition is known (it is looked up), naming the container and the secret.
+#[tokio::test]
+async fn service_platform_too_old_for_ssm_secrets_fails_at_plan() {
+    if skip_without_acc("service_platform_too_old_for_ssm_secrets_fails_at_plan") {
+        return;
+    }
+    let n = names("acc-svc-pv").await;
+    let base = format!(
+        r#"
+terraform {{
+  required_providers {{
+    ecs = {{ source = "ecsrs/ecs" }}
+  }}
+}}
+
+resource "ecs_cluster" "c" {{
+  name = "{cluster}"
+}}
+
+resource "ecs_secret" "db" {{
+  name  = "/{cluster}/db"
+  value = "secret"
+}}
+
+resource "ecs_task_definition" "t" {{
+  family                   = "{family}"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  container_definitions = jsonencode([{{
+    name    = "web"
+    image   = "nginx:1"
+    secrets = [{{ name = "DB", valueFrom = ecs_secret.db.arn }}]
+  }}])
+}}
+"#,
+        cluster = n.cluster,
+        family = n.family,
+    );
+    let with_service = format!(
+        r#"{base}
+resource "ecs_service" "s" {{
+  name             = "web"
+  cluster          = ecs_cluster.c.name
+  task_definition  = ecs_task_definition.t.arn
+  launch_type      = "FARGATE"
+  platform_version = "1.2.0"
+  network_configuration {{
+    subnets = ["{subnet}"]
+  }}
+}}
+"#,
+        subnet = n.subnet
+    );
+    TestCase::new("service_platform_too_old")
+        .step(Step::new(base.clone()))
+        .step(Step::new(with_service).expect_error(
+            r#"cannot inject secrets from Parameter Store, and container "web" reads"#,
+        ))
+        .run()
+        .await;
+}

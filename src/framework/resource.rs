@@ -75,6 +75,9 @@ pub trait Resource: Send + Sync {
     fn as_modify_plan(&self) -> Option<&dyn ModifyPlan> {
         None
     }
+    fn as_verify_plan(&self) -> Option<&dyn VerifyPlan> {
+        None
+    }
     fn as_import(&self) -> Option<&dyn ImportState> {
         None
     }
@@ -106,6 +109,13 @@ pub struct ModifyPlanResponse {
 /// several attributes (e.g. `tags_all`), cross-attribute replacement rules.
 pub trait ModifyPlan: Send + Sync {
     fn modify_plan(&self, req: ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse);
+}
+
+/// Checks of a planned object that need to look something up first (e.g. the task definition a
+/// service refers to). Runs after [`ModifyPlan`], only when the resource is not being destroyed.
+#[async_trait]
+pub trait VerifyPlan: Send + Sync {
+    async fn verify_plan(&self, ctx: &Ctx, planned: &Value, diags: &mut Diagnostics);
 }
 
 pub struct ImportRequest {

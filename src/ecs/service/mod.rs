@@ -1,6 +1,7 @@
 //! `ecs_service`: a long-running service with real deployments. Create and update wait for
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
+mod platform;
 pub(crate) mod remote;
 pub(crate) mod schema;
 pub(crate) mod steady;
@@ -24,7 +25,7 @@ use crate::aws::errors::{code, describe};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
-    ValidateConfig,
+    ValidateConfig, VerifyPlan,
 };
 use crate::framework::schema::Schema;
 use crate::framework::value::AttrPath;
@@ -210,6 +211,15 @@ impl Resource for ServiceResource {
         };
         let p = &req.planned;
         let (cluster, name) = cluster_and_name(p);
+        // The task definition may have been unknown at plan time.
+        if let Err(why) = platform::check(&cfg.clients, p).await {
+            resp.diags.error_at(
+                AttrPath::root().attr("platform_version"),
+                "Platform version too old for this task definition",
+                why,
+            );
+            return;
+        }
         let strategy_items = strategy::to_sdk(p.get("capacity_provider_strategy"));
         let controller = block(p, "deployment_controller")
             .and_then(|c| string(c, "type"))
@@ -344,6 +354,16 @@ impl Resource for ServiceResource {
             "force_new_deployment",
         ];
         let mut deployment = None;
+        if (changed("task_definition") || changed("platform_version"))
+            && let Err(why) = platform::check(&cfg.clients, p).await
+        {
+            resp.diags.error_at(
+                AttrPath::root().attr("platform_version"),
+                "Platform version too old for this task definition",
+                why,
+            );
+            return;
+        }
         if service_attrs.iter().any(|a| changed(a)) {
             let forced = boolean(p, "force_new_deployment").unwrap_or(false)
                 || changed("capacity_provider_strategy");
@@ -541,6 +561,10 @@ impl Resource for ServiceResource {
         Some(self)
     }
 
+    fn as_verify_plan(&self) -> Option<&dyn VerifyPlan> {
+        Some(self)
+    }
+
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
@@ -648,6 +672,23 @@ impl ValidateConfig for ServiceResource {
                 AttrPath::root().attr("network_configuration"),
                 "Fargate services need network_configuration",
                 "Fargate tasks run in awsvpc mode: add a `network_configuration` block with the subnets (and security groups) of the tasks.",
+            );
+        }
+    }
+}
+
+#[async_trait]
+impl VerifyPlan for ServiceResource {
+    async fn verify_plan(&self, ctx: &Ctx, planned: &Value, diags: &mut Diagnostics) {
+        let mut quiet = Diagnostics::new();
+        let Some(cfg) = ctx.provider::<Configured>(&mut quiet) else {
+            return;
+        };
+        if let Err(why) = platform::check(&cfg.clients, planned).await {
+            diags.error_at(
+                AttrPath::root().attr("platform_version"),
+                "Platform version too old for this task definition",
+                why,
             );
         }
     }

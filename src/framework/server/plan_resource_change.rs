@@ -81,6 +81,12 @@ impl Server {
                 &mut resp,
             );
         }
+        if let Some(hook) = r.imp.as_verify_plan()
+            && !resp.planned.is_null()
+            && !resp.diags.has_errors()
+        {
+            hook.verify_plan(&ctx, &resp.planned, &mut resp.diags).await;
+        }
         if !resp.planned.is_null() && !resp.diags.has_errors() {
             check_plan(
                 &r.schema.block,
