@@ -1,11 +1,14 @@
 """Plan, apply, refresh and destroy of N resources, ours next to N `terraform_data` (the floor of
 Terraform itself), against `local-aws --latency-ms L`.
 
-For each N: N/2 `ecs_secret` and N/2 `ecs_service` (spread over clusters of at most 50 services,
-one task definition per cluster), and N `terraform_data`. Every operation records wall time, CPU
+For each N: N `terraform_data` (the floor), N `ecs_secret` (Parameter Store, not paced), and N/2
+`ecs_secret` with N/2 `ecs_service` (spread over clusters of at most 50 services, one task
+definition per cluster). Every operation records wall time, CPU
 (Terraform and provider processes), the provider's peak RSS (VmHWM of every provider process,
 sampled), and AWS calls per resource (from the endpoint's statistics). The refresh is measured a
-second time with request coalescing switched off (ECS_PROVIDER_COALESCE=0).
+second time with request coalescing switched off (ECS_PROVIDER_COALESCE=0). Deployments reach
+steady state and deleted services finish draining at once (`--steady-seconds 0 --drain-seconds 0`),
+so wall times show the provider's own cost and the API round trips.
 
 Usage: stack.py --provider-dir DIR --local-aws BIN --moto BIN [--sizes 10,100,500] [--latency-ms 20]
 """
@@ -45,6 +48,13 @@ def ecs_config(n):
     for p in range(secrets):
         out.append(f'resource "ecs_secret" "p{p}" {{\n  name = "/bench/p{p}"\n  value = "value-{p}"\n}}\n')
     return "\n".join(out), services + secrets
+
+
+def secrets_config(n):
+    out = ['terraform {\n  required_providers {\n    ecs = { source = "ecsrs/ecs" }\n  }\n}\n']
+    for p in range(n):
+        out.append(f'resource "ecs_secret" "p{p}" {{\n  name = "/bench/only/p{p}"\n  value = "value-{p}"\n}}\n')
+    return "\n".join(out), n
 
 
 def floor_config(n):
@@ -109,7 +119,9 @@ def run_op(workdir, env, args, url):
 
 
 def start_local_aws(binary, moto, latency, throttle):
-    flags = ["--throttle"] if throttle else []
+    # Deployments and draining complete at once: the benchmark measures the provider and the API
+    # round trips, not the minutes real ECS takes to start and stop tasks.
+    flags = ["--steady-seconds", "0", "--drain-seconds", "0"] + (["--throttle"] if throttle else [])
     proc = subprocess.Popen([binary, "--moto", moto, "--latency-ms", str(latency), *flags],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     line = proc.stdout.readline().strip()
@@ -138,7 +150,7 @@ def main():
     print("| N | config | operation | wall s | CPU s | provider peak RSS MiB | AWS calls | calls per resource | API floor s | throttled |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for n in [int(s) for s in args.sizes.split(",")]:
-        for kind in ("terraform_data", "ecs"):
+        for kind in ("terraform_data", "secrets", "ecs"):
             work = tempfile.mkdtemp(prefix=f"bench-{kind}-{n}-")
             cli = os.path.join(work, "cli.tfrc")
             with open(cli, "w") as f:
@@ -146,11 +158,11 @@ def main():
                         % args.provider_dir)
             env = dict(os.environ, TF_CLI_CONFIG_FILE=cli, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1")
             endpoint, url = None, None
-            if kind == "ecs":
+            if kind != "terraform_data":
                 endpoint, url = start_local_aws(args.local_aws, args.moto, args.latency_ms, args.throttle)
                 env.update(AWS_ENDPOINT_URL=url, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench",
                            AWS_SECRET_ACCESS_KEY="bench", AWS_EC2_METADATA_DISABLED="true")
-                text, counted = ecs_config(n)
+                text, counted = ecs_config(n) if kind == "ecs" else secrets_config(n)
             else:
                 text, counted = floor_config(n)
             with open(os.path.join(work, "main.tf"), "w") as f:
@@ -171,8 +183,8 @@ def main():
                     wall, cpu, mib, calls, throttled = run_op(work, dict(env, **extra), op_args, url)
                     per = f"{calls / counted:.2f}" if url else "–"
                     floor = f"{calls * args.latency_ms / 1000 / PARALLELISM:.1f}" if url else "–"
-                    rss = f"{mib:.1f}" if kind == "ecs" else "–"
-                    label = f"{n // 2} services + {n - n // 2} secrets" if kind == "ecs" else f"{n} terraform_data"
+                    rss = f"{mib:.1f}" if url else "–"
+                    label = {"ecs": f"{n // 2} services + {n - n // 2} secrets", "secrets": f"{n} secrets"}.get(kind, f"{n} terraform_data")
                     refused = throttled if url else "–"
                     print(f"| {n} | {label} | {name} | {wall:.2f} | {cpu:.2f} | {rss} | {calls if url else '–'} | {per} | {floor} | {refused} |",
                           flush=True)

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_ecs::types::{
     Cluster, ClusterConfiguration, ClusterField, ClusterServiceConnectDefaultsRequest,
     ClusterSetting, ClusterSettingName, ExecuteCommandConfiguration,
-    ExecuteCommandLogConfiguration, ExecuteCommandLogging, Tag,
+    ExecuteCommandLogConfiguration, ExecuteCommandLogging,
 };
 
 use super::arn::{is_name_char, name_of};
@@ -109,12 +109,6 @@ fn schema() -> Schema {
 
 fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
     ctx.provider::<Configured>(diags)
-}
-
-fn aws_tags(tags: &Tags) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
 }
 
 fn settings(planned: &Value) -> Option<Vec<ClusterSetting>> {
@@ -303,7 +297,7 @@ impl Resource for ClusterResource {
                         .ok()
                 }),
             )
-            .set_tags((!all_tags.is_empty()).then(|| aws_tags(&all_tags)))
+            .set_tags((!all_tags.is_empty()).then(|| tags::ecs_tags(&all_tags)))
             .send()
             .await;
         let cluster = match created {
@@ -443,7 +437,7 @@ impl Resource for ClusterResource {
 
         let old = super::model::string_map(&req.prior, "tags_all").unwrap_or_default();
         let new = super::model::string_map(&req.planned, "tags_all").unwrap_or_default();
-        if let Err(message) = update_tags(&cfg.clients, &arn, &old, &new).await {
+        if let Err(message) = tags::update_ecs(&cfg.clients, &arn, &old, &new).await {
             resp.diags
                 .error("Could not update the cluster's tags", message);
             return;
@@ -594,36 +588,6 @@ async fn blockers(clients: &crate::aws::Clients, arn: &str) -> String {
     }
 }
 
-async fn update_tags(
-    clients: &crate::aws::Clients,
-    arn: &str,
-    old: &Tags,
-    new: &Tags,
-) -> Result<(), String> {
-    let (upsert, remove) = tags::diff(old, new);
-    if !remove.is_empty() {
-        clients
-            .ecs
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| format!("UntagResource failed: {}", describe(&e)))?;
-    }
-    if !upsert.is_empty() {
-        clients
-            .ecs
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(aws_tags(&upsert)))
-            .send()
-            .await
-            .map_err(|e| format!("TagResource failed: {}", describe(&e)))?;
-    }
-    Ok(())
-}
-
 /// After apply, every value the plan knew must come back exactly as planned.
 fn keep_planned_spelling(state: &mut Value, planned: &Value) {
     for name in [
@@ -650,13 +614,7 @@ impl ModifyPlan for ClusterResource {
         if resp.planned.is_null() {
             return;
         }
-        let mut diags = Diagnostics::new();
-        let default_tags = req
-            .ctx
-            .provider::<Configured>(&mut diags)
-            .and_then(|c| c.default_tags.clone());
-        let tags_all = tags::plan_tags_all(req.config, default_tags.as_ref());
-        set(&mut resp.planned, "tags_all", tags_all);
+        tags::plan_into(req.ctx, req.config, &mut resp.planned);
     }
 }
 

@@ -65,7 +65,7 @@ fn provider_schema() -> Schema {
         );
     Schema::new(
         Block::new()
-            .description("Manages Amazon ECS clusters, capacity providers, task definitions and services, and the SSM parameters containers read.")
+            .description("Manages Amazon ECS clusters, capacity providers, task definitions and services, and the SSM parameters containers read.\n\nRefresh batches reads (up to 10 services, 100 clusters or 10 parameters per call), and ECS calls are paced to ECS's published request rates, so large configurations are not throttled. `ECS_PROVIDER_COALESCE=0` turns batching off.")
             .attribute(Attribute::string("region").optional().description("AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` or the profile's region."))
             .attribute(Attribute::string("profile").optional().description("Named profile from the shared AWS configuration files."))
             .attribute(

@@ -517,16 +517,7 @@ impl ModifyPlan for SecretResource {
         if resp.planned.is_null() {
             return;
         }
-        let mut diags = Diagnostics::new();
-        let default_tags = req
-            .ctx
-            .provider::<Configured>(&mut diags)
-            .and_then(|c| c.default_tags.clone());
-        set(
-            &mut resp.planned,
-            "tags_all",
-            tags::plan_tags_all(req.config, default_tags.as_ref()),
-        );
+        tags::plan_into(req.ctx, req.config, &mut resp.planned);
         if req.prior.is_null() {
             if let Some(name) = req.config.get("name").filter(|v| v.is_known()) {
                 set(&mut resp.planned, "id", name.clone());

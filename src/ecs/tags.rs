@@ -2,9 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{map_value, string_map};
-use crate::framework::Value;
+use super::model::{map_value, set, string_map};
+use super::provider::Configured;
+use crate::aws::Clients;
+use crate::aws::errors::describe;
 use crate::framework::schema::Attribute;
+use crate::framework::{Ctx, Diagnostics, Value};
 
 pub type Tags = BTreeMap<String, String>;
 
@@ -34,6 +37,57 @@ pub fn plan_tags_all(config: &Value, default_tags: Option<&Tags>) -> Value {
             map_value(&all)
         }
     }
+}
+
+/// Sets the planned `tags_all` from the configuration and the provider's `default_tags`.
+pub fn plan_into(ctx: &Ctx, config: &Value, planned: &mut Value) {
+    let mut quiet = Diagnostics::new();
+    let defaults = ctx
+        .provider::<Configured>(&mut quiet)
+        .and_then(|c| c.default_tags.clone());
+    set(
+        planned,
+        "tags_all",
+        plan_tags_all(config, defaults.as_ref()),
+    );
+}
+
+/// Brings the tags of the ECS resource `arn` from `old` to `new` (TagResource/UntagResource).
+pub async fn update_ecs(
+    clients: &Clients,
+    arn: &str,
+    old: &Tags,
+    new: &Tags,
+) -> Result<(), String> {
+    let (upsert, remove) = diff(old, new);
+    if !remove.is_empty() {
+        clients
+            .ecs
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tag_keys(Some(remove))
+            .send()
+            .await
+            .map_err(|e| format!("UntagResource failed: {}", describe(&e)))?;
+    }
+    if !upsert.is_empty() {
+        clients
+            .ecs
+            .tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(ecs_tags(&upsert)))
+            .send()
+            .await
+            .map_err(|e| format!("TagResource failed: {}", describe(&e)))?;
+    }
+    Ok(())
+}
+
+/// Tags in the ECS API's shape.
+pub fn ecs_tags(tags: &Tags) -> Vec<aws_sdk_ecs::types::Tag> {
+    tags.iter()
+        .map(|(k, v)| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build())
+        .collect()
 }
 
 /// Splits the tags AWS reports into the user's `tags` (the prior spelling kept) and `tags_all`.

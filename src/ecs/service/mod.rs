@@ -110,11 +110,7 @@ fn deployment_configuration(planned: &Value) -> DeploymentConfiguration {
 
 fn aws_tags(planned: &Value) -> Option<Vec<Tag>> {
     let all = string_map(planned, "tags_all").unwrap_or_default();
-    (!all.is_empty()).then(|| {
-        all.iter()
-            .map(|(k, v)| Tag::builder().key(k).value(v).build())
-            .collect()
-    })
+    (!all.is_empty()).then(|| tags::ecs_tags(&all))
 }
 
 fn cluster_and_name(state: &Value) -> (String, String) {
@@ -440,7 +436,7 @@ impl Resource for ServiceResource {
             string_map(prior, "tags_all").unwrap_or_default(),
             string_map(p, "tags_all").unwrap_or_default(),
         );
-        if let Err(e) = update_tags(&cfg.clients, &arn, &old, &new).await {
+        if let Err(e) = tags::update_ecs(&cfg.clients, &arn, &old, &new).await {
             resp.diags.error("Could not update the service's tags", e);
             return;
         }
@@ -570,40 +566,6 @@ impl Resource for ServiceResource {
     }
 }
 
-async fn update_tags(
-    clients: &Clients,
-    arn: &str,
-    old: &tags::Tags,
-    new: &tags::Tags,
-) -> Result<(), String> {
-    let (upsert, remove) = tags::diff(old, new);
-    if !remove.is_empty() {
-        clients
-            .ecs
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| format!("UntagResource failed: {}", describe(&e)))?;
-    }
-    if !upsert.is_empty() {
-        let list = upsert
-            .iter()
-            .map(|(k, v)| Tag::builder().key(k).value(v).build())
-            .collect();
-        clients
-            .ecs
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(list))
-            .send()
-            .await
-            .map_err(|e| format!("TagResource failed: {}", describe(&e)))?;
-    }
-    Ok(())
-}
-
 /// After apply, what the plan knew comes back as planned (spellings of cluster and task
 /// definition, the provider-only arguments).
 fn keep_planned(state: &mut Value, planned: &Value) {
@@ -699,16 +661,7 @@ impl ModifyPlan for ServiceResource {
         if resp.planned.is_null() {
             return;
         }
-        let mut diags = Diagnostics::new();
-        let default_tags = req
-            .ctx
-            .provider::<Configured>(&mut diags)
-            .and_then(|c| c.default_tags.clone());
-        set(
-            &mut resp.planned,
-            "tags_all",
-            tags::plan_tags_all(req.config, default_tags.as_ref()),
-        );
+        tags::plan_into(req.ctx, req.config, &mut resp.planned);
         // With a capacity-provider strategy there is no launch type (AWS reports none).
         let has_strategy = resp
             .planned

@@ -130,39 +130,6 @@ fn registered_state(planned: &Value, answer: &Json) -> Value {
     state
 }
 
-async fn update_tags(clients: &Clients, arn: &str, old: &Value, new: &Value) -> Result<(), String> {
-    let (old, new) = (
-        string_map(old, "tags_all").unwrap_or_default(),
-        string_map(new, "tags_all").unwrap_or_default(),
-    );
-    let (upsert, remove) = tags::diff(&old, &new);
-    if !remove.is_empty() {
-        clients
-            .ecs
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(|e| format!("UntagResource failed: {}", describe(&e)))?;
-    }
-    if !upsert.is_empty() {
-        let list = upsert
-            .iter()
-            .map(|(k, v)| aws_sdk_ecs::types::Tag::builder().key(k).value(v).build())
-            .collect();
-        clients
-            .ecs
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(list))
-            .send()
-            .await
-            .map_err(|e| format!("TagResource failed: {}", describe(&e)))?;
-    }
-    Ok(())
-}
-
 fn registration_changed(prior: &Value, planned: &Value) -> bool {
     REGISTERED
         .iter()
@@ -225,7 +192,9 @@ impl Resource for TaskDefinitionResource {
         };
         let old_arn = string(&req.prior, "arn").unwrap_or_default().to_string();
         if !registration_changed(&req.prior, &req.planned) {
-            if let Err(e) = update_tags(&cfg.clients, &old_arn, &req.prior, &req.planned).await {
+            let old = string_map(&req.prior, "tags_all").unwrap_or_default();
+            let new = string_map(&req.planned, "tags_all").unwrap_or_default();
+            if let Err(e) = tags::update_ecs(&cfg.clients, &old_arn, &old, &new).await {
                 resp.diags
                     .error("Could not update the task definition's tags", e);
                 return;
@@ -302,16 +271,7 @@ impl ModifyPlan for TaskDefinitionResource {
         if resp.planned.is_null() {
             return;
         }
-        let mut diags = Diagnostics::new();
-        let default_tags = req
-            .ctx
-            .provider::<Configured>(&mut diags)
-            .and_then(|c| c.default_tags.clone());
-        set(
-            &mut resp.planned,
-            "tags_all",
-            tags::plan_tags_all(req.config, default_tags.as_ref()),
-        );
+        tags::plan_into(req.ctx, req.config, &mut resp.planned);
         if req.prior.is_null() {
             if let Some(family) = req.config.get("family").filter(|v| v.is_known()) {
                 set(&mut resp.planned, "id", family.clone());

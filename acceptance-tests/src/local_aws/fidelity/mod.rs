@@ -49,7 +49,24 @@ impl Fidelity {
 
     /// Answer `call` the way AWS would, asking moto where it can.
     pub async fn answer(&self, call: &Call, up: &Upstream) -> Reply {
-        let reply = match (call.service, call.action.as_str()) {
+        let mut reply = self.answer_once(call, up).await;
+        // moto's backends are not thread-safe: under load a read can fail inside moto ("dictionary
+        // changed size during iteration"). Reads are safe to repeat; AWS would have answered.
+        let read = ["Describe", "List", "Get"]
+            .iter()
+            .any(|p| call.action.starts_with(p));
+        for attempt in 1..=3 {
+            if !read || reply.status() != StatusCode::INTERNAL_SERVER_ERROR {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
+            reply = self.answer_once(call, up).await;
+        }
+        no_server_errors(call, reply)
+    }
+
+    async fn answer_once(&self, call: &Call, up: &Upstream) -> Reply {
+        match (call.service, call.action.as_str()) {
             (Service::Ecs, "DeleteCluster") => clusters::delete_cluster(self, call, up).await,
             (Service::Ecs, "UpdateClusterSettings") => {
                 clusters::update_cluster_settings(call, up).await
@@ -93,8 +110,7 @@ impl Fidelity {
                 None => up.forward(call).await,
             },
             _ => up.forward(call).await,
-        };
-        no_server_errors(call, reply)
+        }
     }
 }
 
