@@ -162,10 +162,22 @@ async fn capacity_providers_lifecycle() {
             ))
             .expect_error("Only one capacity provider may have a base"),
         )
+        .step(
+            // Another cluster: the association moves with it (replacement).
+            Step::new(config(&format!("{cluster}-b"), r#""FARGATE""#, ""))
+                .expect("ecs_cluster.c", Action::Replace)
+                .expect("ecs_cluster_capacity_providers.p", Action::Replace)
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster_capacity_providers.p",
+                    "id",
+                    json!(format!("{cluster}-b")),
+                )),
+        )
         .check_destroy(move |ctx| {
             let (cluster, custom) = (gone.clone(), custom_for_cleanup.clone());
             async move {
-                cluster_gone(ctx.clone(), cluster).await?;
+                cluster_gone(ctx.clone(), cluster.clone()).await?;
+                cluster_gone(ctx.clone(), format!("{cluster}-b")).await?;
                 ctx.ecs()
                     .await
                     .delete_capacity_provider()

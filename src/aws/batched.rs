@@ -10,7 +10,7 @@ use super::coalesce::{Coalescer, Fetch};
 use super::errors::describe;
 
 /// How long a leading read waits for companions when other reads are in flight.
-const WINDOW: Duration = Duration::from_millis(15);
+const WINDOW: Duration = Duration::from_millis(25);
 
 pub struct Batches {
     /// Services by name or ARN, grouped by cluster (DescribeServices: 10 per call).
