@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use aws_sdk_ecs::types::Cluster;
 
 use super::arn::{is_name_char, name_of};
+use super::configured::Configured;
 use super::model::{object, set, string};
-use super::provider::Configured;
 use super::strategy;
 use crate::aws::Clients;
 use crate::aws::errors::{code, describe};

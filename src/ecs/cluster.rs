@@ -10,8 +10,8 @@ use aws_sdk_ecs::types::{
 };
 
 use super::arn::{is_name_char, name_of};
+use super::configured::Configured;
 use super::model::{block, boolean, object, set, string, string_value};
-use super::provider::Configured;
 use super::tags::{self, Tags};
 use crate::aws::errors::{code, describe};
 use crate::aws::wait::{self, Poll, WaitError};

@@ -4,6 +4,7 @@ pub mod arn;
 pub mod capacity_providers;
 pub mod cluster;
 pub mod cluster_cleanup;
+pub mod configured;
 pub mod container_definitions;
 pub mod data;
 pub mod model;

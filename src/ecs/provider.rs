@@ -17,12 +17,7 @@ use crate::framework::schema::validators::{IntBetween, Prefix};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::framework::{Diagnostics, Value};
 
-/// What `configure` hands to every resource call.
-pub struct Configured {
-    pub clients: Clients,
-    /// `None` while the provider's `default_tags` are unknown (planned from another resource).
-    pub default_tags: Option<Tags>,
-}
+pub use super::configured::Configured;
 
 pub struct EcsProvider;
 

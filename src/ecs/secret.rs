@@ -9,8 +9,8 @@ use aws_sdk_ssm::types::{
     Parameter, ParameterMetadata, ParameterTier, ParameterType, ResourceTypeForTagging, Tag,
 };
 
+use super::configured::Configured;
 use super::model::{object, set, string, string_value};
-use super::provider::Configured;
 use super::tags::{self, Tags};
 use crate::aws::Clients;
 use crate::aws::errors::{code, describe};

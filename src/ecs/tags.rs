@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use super::configured::Configured;
 use super::model::{map_value, set, string_map};
-use super::provider::Configured;
 use crate::aws::Clients;
 use crate::aws::errors::describe;
 use crate::framework::schema::Attribute;

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use aws_sdk_ecs::types::ClusterSettingName;
 
 use crate::ecs::cluster::describe_cluster;
+use crate::ecs::configured::Configured;
 use crate::ecs::model::{map_value, set, string, string_value};
-use crate::ecs::provider::Configured;
 use crate::ecs::strategy;
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};

@@ -3,8 +3,8 @@
 
 use async_trait::async_trait;
 
+use crate::ecs::configured::Configured;
 use crate::ecs::model::{boolean, map_value, set, string, string_value};
-use crate::ecs::provider::Configured;
 use crate::ecs::secret::fetch;
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
 use crate::framework::schema::{Attribute, Block, Schema};

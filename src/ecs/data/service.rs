@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 
+use crate::ecs::configured::Configured;
 use crate::ecs::model::{set, string, string_value, unset};
-use crate::ecs::provider::Configured;
 use crate::ecs::service::{remote, schema::schema, steady::describe_service};
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
 use crate::framework::schema::{Attribute, Schema};

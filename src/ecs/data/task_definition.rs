@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 
 use crate::aws::raw_json;
+use crate::ecs::configured::Configured;
 use crate::ecs::model::{set, string, string_value, unset};
-use crate::ecs::provider::Configured;
 use crate::ecs::task_definition::{remote, schema::schema};
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
 use crate::framework::schema::{Attribute, Schema};

@@ -16,8 +16,8 @@ use aws_sdk_ecs::types::{
 };
 
 use super::arn::name_of;
+use super::configured::Configured;
 use super::model::{block, boolean, object, set, string, string_map};
-use super::provider::Configured;
 use super::strategy;
 use super::tags;
 use crate::aws::Clients;

@@ -11,9 +11,9 @@ pub mod validate;
 use async_trait::async_trait;
 use serde_json::Value as Json;
 
+use super::configured::Configured;
 use super::container_definitions::{self, NetworkMode};
 use super::model::{object, set, string, string_map};
-use super::provider::Configured;
 use super::tags;
 use crate::aws::Clients;
 use crate::aws::errors::describe;
