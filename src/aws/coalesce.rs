@@ -62,14 +62,9 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
         }
     }
 
-    /// The object `id` of `group`, `Ok(None)` when AWS does not know it. `others_in_flight`
-    /// says whether waiting for companions can pay off.
-    pub async fn get(
-        &self,
-        group: &str,
-        id: &str,
-        others_in_flight: bool,
-    ) -> Result<Option<T>, String> {
+    /// The object `id` of `group`, `Ok(None)` when AWS does not know it. `in_burst`
+    /// (other reads run now or just ran) says whether waiting for companions can pay off.
+    pub async fn get(&self, group: &str, id: &str, in_burst: bool) -> Result<Option<T>, String> {
         if !self.enabled {
             let found = (self.fetch)(group.to_string(), vec![id.to_string()]).await?;
             return Ok(pick(&found, id));
@@ -85,7 +80,7 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
             let groups = self.groups.clone();
             let fetch = self.fetch.clone();
             let (group, max) = (group.to_string(), self.max);
-            let window = if others_in_flight {
+            let window = if in_burst {
                 self.window
             } else {
                 Duration::ZERO
