@@ -2,8 +2,8 @@
 //! resource, up to `-parallelism` at a time) are answered by one batched AWS call where the API
 //! allows it (DescribeServices takes 10 names, DescribeClusters 100, GetParameters 10).
 //!
-//! The first read of a group leads: it waits a short window for others only when other reads are
-//! in flight (a lone read goes at once), then sends the batch; reads that arrive while a batch is
+//! The first read of a group leads: it waits a short window for others only when it is part of a
+//! burst of reads (a lone read goes at once), then sends the batch; reads that arrive while a batch is
 //! out join the next one. The batch loop runs as its own task, so a caller that goes away never
 //! strands the others.
 
