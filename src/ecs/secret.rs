@@ -160,10 +160,12 @@ pub(crate) struct Remote {
     pub tags: Tags,
 }
 
+/// What AWS holds for `name`. `known_tags` (the tags just written) saves listing them again.
 pub(crate) async fn fetch(
     clients: &Clients,
     name: &str,
     others: bool,
+    known_tags: Option<Tags>,
 ) -> Result<Option<Remote>, String> {
     let Some(parameter) = clients.batch.parameters.get("", name, others).await? else {
         return Ok(None);
@@ -173,24 +175,29 @@ pub(crate) async fn fetch(
         .parameter_metadata
         .get("", name, others)
         .await?;
-    let listed = clients
-        .ssm
-        .list_tags_for_resource()
-        .resource_type(ResourceTypeForTagging::Parameter)
-        .resource_id(name)
-        .send()
-        .await
-        .map_err(|e| {
-            format!(
-                "ListTagsForResource for \"{name}\" failed: {}",
-                describe(&e)
-            )
-        })?;
-    let tags = listed
-        .tag_list()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect();
+    let tags = match known_tags {
+        Some(tags) => tags,
+        None => {
+            let listed = clients
+                .ssm
+                .list_tags_for_resource()
+                .resource_type(ResourceTypeForTagging::Parameter)
+                .resource_id(name)
+                .send()
+                .await
+                .map_err(|e| {
+                    format!(
+                        "ListTagsForResource for \"{name}\" failed: {}",
+                        describe(&e)
+                    )
+                })?;
+            listed
+                .tag_list()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect()
+        }
+    };
     Ok(Some(Remote {
         parameter,
         metadata,
@@ -280,7 +287,8 @@ fn keep_planned(state: &mut Value, planned: &Value) {
 
 async fn read_into(cfg: &Configured, state: &mut Value, planned: &Value, diags: &mut Diagnostics) {
     let name = string(planned, "name").unwrap_or_default().to_string();
-    match fetch(&cfg.clients, &name, false).await {
+    let written_tags = super::model::string_map(planned, "tags_all");
+    match fetch(&cfg.clients, &name, false, written_tags).await {
         Ok(Some(remote)) => {
             let default_tags = cfg.default_tags.clone().unwrap_or_default();
             apply_remote(state, &remote, planned, &default_tags);
@@ -326,7 +334,7 @@ impl Resource for SecretResource {
             return;
         };
         let name = string(&req.state, "name").unwrap_or_default().to_string();
-        match fetch(&cfg.clients, &name, req.ctx.in_read_burst()).await {
+        match fetch(&cfg.clients, &name, req.ctx.in_read_burst(), None).await {
             Ok(Some(remote)) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
                 apply_remote(&mut resp.state, &remote, &req.state, &default_tags);
@@ -550,7 +558,7 @@ impl ImportState for SecretResource {
         let Some(cfg) = req.ctx.provider::<Configured>(&mut resp.diags) else {
             return;
         };
-        match fetch(&cfg.clients, name, false).await {
+        match fetch(&cfg.clients, name, false, None).await {
             Ok(Some(remote)) => {
                 set(
                     &mut resp.state,

@@ -44,7 +44,7 @@ impl DataSource for SecretDataSource {
             return;
         };
         let name = string(&req.config, "name").unwrap_or_default();
-        let remote = match fetch(&cfg.clients, name, req.ctx.in_read_burst()).await {
+        let remote = match fetch(&cfg.clients, name, req.ctx.in_read_burst(), None).await {
             Ok(Some(r)) => r,
             Ok(None) => {
                 resp.diags.error_at(
