@@ -116,6 +116,21 @@ impl Ctx {
     pub async fn ssm(&self) -> aws_sdk_ssm::Client {
         clients::ssm_client_for(self.endpoint_url()).await
     }
+
+    /// `Ok` when cluster `name` does not exist or is INACTIVE (deleted); for `check_destroy`.
+    pub async fn cluster_gone(&self, name: &str) -> CheckResult {
+        let out = self
+            .ecs()
+            .await
+            .describe_clusters()
+            .clusters(name)
+            .send()
+            .await?;
+        match out.clusters().first().and_then(|c| c.status()) {
+            None | Some("INACTIVE") => Ok(()),
+            Some(status) => Err(format!("cluster {name} is still {status}").into()),
+        }
+    }
 }
 
 /// Text of a panic payload.

@@ -89,12 +89,7 @@ resource "ecs_service" "{name}" {{
 
 async fn nothing_left(ctx: Ctx, cluster: String) -> acceptance_tests::CheckResult {
     let ecs = ctx.ecs().await;
-    let clusters = ecs.describe_clusters().clusters(&cluster).send().await?;
-    if let Some(status) = clusters.clusters().first().and_then(|c| c.status())
-        && status != "INACTIVE"
-    {
-        return Err(format!("cluster {cluster} is {status}").into());
-    }
+    ctx.cluster_gone(&cluster).await?;
     let services = ecs
         .describe_services()
         .cluster(&cluster)

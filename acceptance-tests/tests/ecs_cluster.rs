@@ -32,20 +32,6 @@ resource "ecs_cluster" "c" {{
     )
 }
 
-async fn cluster_gone(ctx: Ctx, name: String) -> acceptance_tests::CheckResult {
-    let out = ctx
-        .ecs()
-        .await
-        .describe_clusters()
-        .clusters(&name)
-        .send()
-        .await?;
-    match out.clusters().first().and_then(|c| c.status()) {
-        None | Some("INACTIVE") => Ok(()),
-        Some(status) => Err(format!("cluster {name} is still {status}").into()),
-    }
-}
-
 #[tokio::test]
 async fn cluster_lifecycle() {
     if skip_without_acc("cluster_lifecycle") {
@@ -124,7 +110,10 @@ async fn cluster_lifecycle() {
                 .expect("ecs_cluster.c", Action::Replace)
                 .check(StateCheck::attr_eq("ecs_cluster.c", "name", json!(renamed))),
         )
-        .check_destroy(move |ctx| cluster_gone(ctx, destroyed.clone()))
+        .check_destroy(move |ctx| {
+            let name = destroyed.clone();
+            async move { ctx.cluster_gone(&name).await }
+        })
         .run()
         .await;
 }
@@ -164,7 +153,10 @@ async fn cluster_settings_update_in_place() {
                     json!("disabled"),
                 )),
         )
-        .check_destroy(move |ctx| cluster_gone(ctx, gone.clone()))
+        .check_destroy(move |ctx| {
+            let name = gone.clone();
+            async move { ctx.cluster_gone(&name).await }
+        })
         .run()
         .await;
 }
@@ -255,7 +247,10 @@ async fn cluster_wrong_expectation_gives_a_readable_report() {
         .step(
             Step::new(config(&name, r#"team = "b""#, "")).expect("ecs_cluster.c", Action::Replace),
         )
-        .check_destroy(move |ctx| cluster_gone(ctx, gone.clone()))
+        .check_destroy(move |ctx| {
+            let name = gone.clone();
+            async move { ctx.cluster_gone(&name).await }
+        })
         .try_run()
         .await
         .expect_err("the plan is an in-place update, not a replacement");

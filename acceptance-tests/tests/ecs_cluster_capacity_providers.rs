@@ -41,20 +41,6 @@ const FARGATE_FIRST: &str = r#"
     weight            = 4
   }"#;
 
-async fn cluster_gone(ctx: Ctx, name: String) -> acceptance_tests::CheckResult {
-    let out = ctx
-        .ecs()
-        .await
-        .describe_clusters()
-        .clusters(&name)
-        .send()
-        .await?;
-    match out.clusters().first().and_then(|c| c.status()) {
-        None | Some("INACTIVE") => Ok(()),
-        Some(status) => Err(format!("cluster {name} is still {status}").into()),
-    }
-}
-
 #[tokio::test]
 async fn capacity_providers_lifecycle() {
     let cluster = unique_name("acc-cp");
@@ -176,8 +162,8 @@ async fn capacity_providers_lifecycle() {
         .check_destroy(move |ctx| {
             let (cluster, custom) = (gone.clone(), custom_for_cleanup.clone());
             async move {
-                cluster_gone(ctx.clone(), cluster.clone()).await?;
-                cluster_gone(ctx.clone(), format!("{cluster}-b")).await?;
+                ctx.cluster_gone(&cluster).await?;
+                ctx.cluster_gone(&format!("{cluster}-b")).await?;
                 ctx.ecs()
                     .await
                     .delete_capacity_provider()

@@ -120,11 +120,7 @@ async fn service_gone(ctx: Ctx, cluster: String) -> acceptance_tests::CheckResul
     {
         return Err(format!("service {:?} is still {:?}", s.service_name(), s.status()).into());
     }
-    let clusters = ecs.describe_clusters().clusters(&cluster).send().await?;
-    match clusters.clusters().first().and_then(|c| c.status()) {
-        None | Some("INACTIVE") => Ok(()),
-        Some(s) => Err(format!("cluster {cluster} is still {s}").into()),
-    }
+    ctx.cluster_gone(&cluster).await
 }
 
 async fn names(prefix: &str) -> Names {
