@@ -465,3 +465,189 @@ async fn failing_deployments_end_failed_and_roll_back() {
         s.events()
     );
 }
+
+/// ECS API reference, CreateService `capacityProviderStrategy`: "If no capacityProviderStrategy
+/// or launchType is specified, the defaultCapacityProviderStrategy for the cluster is used";
+/// DescribeServices then reports that strategy and no launch type (terraform-provider-aws
+/// #11351). Without a default strategy the launch type is EC2.
+#[tokio::test]
+async fn a_service_with_neither_launch_type_nor_strategy_gets_the_cluster_default() {
+    let Some(endpoint) =
+        local_endpoint("a_service_with_neither_launch_type_nor_strategy_gets_the_cluster_default")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-default").await;
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("plain")
+        .task_definition(&family)
+        .desired_count(0)
+        .send()
+        .await
+        .unwrap();
+    let item = |provider: &str, weight: i32| {
+        CapacityProviderStrategyItem::builder()
+            .capacity_provider(provider)
+            .weight(weight)
+            .base(0)
+            .build()
+            .unwrap()
+    };
+    ecs.put_cluster_capacity_providers()
+        .cluster(&cluster)
+        .capacity_providers("FARGATE")
+        .capacity_providers("FARGATE_SPOT")
+        .default_capacity_provider_strategy(item("FARGATE", 1))
+        .default_capacity_provider_strategy(item("FARGATE_SPOT", 3))
+        .send()
+        .await
+        .unwrap();
+    let subnet = default_subnet(endpoint.url()).await.unwrap();
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("inherits")
+        .task_definition(&family)
+        .desired_count(0)
+        .network_configuration(
+            NetworkConfiguration::builder()
+                .awsvpc_configuration(
+                    AwsVpcConfiguration::builder()
+                        .subnets(subnet)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let before = describe(&ecs, &cluster, "plain").await;
+    assert_eq!(before.launch_type(), Some(&LaunchType::Ec2));
+    assert!(before.capacity_provider_strategy().is_empty());
+    let s = describe(&ecs, &cluster, "inherits").await;
+    assert_eq!(s.launch_type(), None, "no launch type with a strategy");
+    let mut got: Vec<(String, i32)> = s
+        .capacity_provider_strategy()
+        .iter()
+        .map(|i| (i.capacity_provider().to_string(), i.weight()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![("FARGATE".to_string(), 1), ("FARGATE_SPOT".to_string(), 3)]
+    );
+    assert_eq!(
+        s.platform_version(),
+        Some("LATEST"),
+        "Fargate tasks run on a platform"
+    );
+}
+
+/// A CODE_DEPLOY service reports no deployments: ECS creates a PRIMARY task set that becomes
+/// STEADY_STATE (copilot-cli #1061; terraform-provider-aws #29252; ecspresso #502).
+#[tokio::test]
+async fn a_code_deploy_service_runs_a_primary_task_set_and_no_deployments() {
+    let Some(endpoint) =
+        local_endpoint("a_code_deploy_service_runs_a_primary_task_set_and_no_deployments")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-cd").await;
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("blue")
+        .task_definition(&family)
+        .desired_count(2)
+        .deployment_controller(
+            aws_sdk_ecs::types::DeploymentController::builder()
+                .r#type(aws_sdk_ecs::types::DeploymentControllerType::CodeDeploy)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let first = describe(&ecs, &cluster, "blue").await;
+    assert!(first.deployments().is_empty(), "{:?}", first.deployments());
+    let sets = first.task_sets();
+    assert_eq!(sets.len(), 1, "{sets:?}");
+    assert_eq!(sets[0].status(), Some("PRIMARY"));
+    assert_eq!(
+        sets[0].stability_status().map(|s| s.as_str()),
+        Some("STABILIZING")
+    );
+    assert!(
+        sets[0]
+            .task_definition()
+            .unwrap()
+            .ends_with(&format!("{family}:1"))
+    );
+    let later = until(&ecs, &cluster, "blue", Duration::from_secs(10), |s| {
+        s.task_sets()
+            .first()
+            .and_then(|t| t.stability_status())
+            .map(|s| s.as_str())
+            == Some("STEADY_STATE")
+    })
+    .await;
+    let set = &later.task_sets()[0];
+    assert_eq!(
+        set.stability_status().map(|s| s.as_str()),
+        Some("STEADY_STATE")
+    );
+    assert_eq!((set.running_count(), set.computed_desired_count()), (2, 2));
+    assert_eq!(later.running_count(), 2);
+    assert!(later.deployments().is_empty());
+}
+
+/// ECS API reference, CreateService `taskDefinition`: "A task definition must be specified if
+/// the service uses either the ECS or CODE_DEPLOY deployment controllers"; an EXTERNAL service
+/// has none and no deployments until its owner creates task sets.
+#[tokio::test]
+async fn an_external_service_has_no_task_definition_and_no_deployments() {
+    let Some(endpoint) =
+        local_endpoint("an_external_service_has_no_task_definition_and_no_deployments")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-ext").await;
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("ext")
+        .desired_count(1)
+        .deployment_controller(
+            aws_sdk_ecs::types::DeploymentController::builder()
+                .r#type(aws_sdk_ecs::types::DeploymentControllerType::External)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let s = describe(&ecs, &cluster, "ext").await;
+    assert_eq!(s.status(), Some("ACTIVE"));
+    assert_eq!(s.task_definition(), None);
+    assert!(s.deployments().is_empty());
+    assert!(s.task_sets().is_empty());
+    assert_eq!(s.launch_type(), None, "task sets carry the launch type");
+    ecs.create_task_set()
+        .cluster(&cluster)
+        .service("ext")
+        .task_definition(&family)
+        .launch_type(LaunchType::Ec2)
+        .send()
+        .await
+        .unwrap();
+    let s = describe(&ecs, &cluster, "ext").await;
+    assert_eq!(
+        s.task_sets().len(),
+        1,
+        "task sets created by the owner are reported"
+    );
+    assert!(s.deployments().is_empty());
+}

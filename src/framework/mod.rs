@@ -8,6 +8,7 @@ pub mod data_source;
 pub mod diag;
 pub mod docs;
 pub mod plan;
+pub mod proposed;
 pub mod provider;
 pub mod resource;
 pub mod schema;

@@ -2,11 +2,13 @@
 //! proposed new state → defaults → write-only nulling → computed attributes unknown where the
 //! change can affect them → attribute plan modifiers → the resource's own `modify_plan`.
 //! Terraform's proposed new state already carries prior values for computed attributes that the
-//! configuration leaves null, so "unchanged" is simply proposed == prior.
+//! configuration leaves null, so "unchanged" is the proposal *after* defaults and write-only
+//! nulling ([`proposed::settle`]) equal to the prior state.
 
 use std::collections::BTreeMap;
 
 use super::diag::Diagnostics;
+use super::proposed;
 use super::schema::modifiers::{ModifyRequest, ModifyResponse};
 use super::schema::{Attribute, Block, Nesting};
 use super::value::{AttrPath, Value};
@@ -25,6 +27,7 @@ pub fn plan_object(
     proposed: &Value,
 ) -> AttributePlan {
     let prior_exists = !prior.is_null();
+    let proposed = &proposed::settle(block, config, proposed);
     let mut out = AttributePlan {
         planned: Value::Null,
         requires_replace: Vec::new(),
@@ -122,9 +125,11 @@ impl Walk {
                 // Set elements cannot be correlated with prior ones by position: an element equal to
                 // a prior element is unchanged, any other one is planned as new.
                 let prior_items = prior.elements().unwrap_or(&[]);
+                let configs = proposed::correlate(config.elements().unwrap_or(&[]), items);
                 let planned = items
                     .iter()
-                    .map(|item| {
+                    .zip(configs)
+                    .map(|(item, cfg)| {
                         if prior_items.contains(item) {
                             item.clone()
                         } else {
@@ -132,7 +137,8 @@ impl Walk {
                                 changed: true,
                                 prior_exists: false,
                             };
-                            fresh.block(block, path, item, &Value::Null, item, out)
+                            let cfg = cfg.unwrap_or(&Value::Null);
+                            fresh.block(block, path, cfg, &Value::Null, item, out)
                         }
                     })
                     .collect();
@@ -321,6 +327,31 @@ mod tests {
         let prior = prior();
         let plan = plan_object(&block(), &cfg, &prior, &proposed(&cfg, &prior));
         assert_eq!(plan.planned, prior);
+    }
+
+    #[test]
+    fn a_configured_write_only_value_is_no_change() {
+        // `secret` is configured and write-only: the proposal carries it, the prior never does.
+        let cfg = config("a", Value::Null);
+        let prior = prior();
+        let plan = plan_object(&block(), &cfg, &prior, &proposed(&cfg, &prior));
+        assert_eq!(
+            plan.planned, prior,
+            "computed values stay known, nothing changes"
+        );
+    }
+
+    #[test]
+    fn removing_a_value_with_a_default_plans_the_default() {
+        let cfg = config("a", Value::Null);
+        let mut prior = prior();
+        if let Value::Object(p) = &mut prior {
+            p.insert("mode".into(), Value::string("CUSTOM"));
+        }
+        // Terraform proposes the prior value of an optional+computed attribute left null.
+        let plan = plan_object(&block(), &cfg, &prior, &proposed(&cfg, &prior));
+        assert_eq!(plan.planned.get("mode"), Some(&Value::string("DEFAULT")));
+        assert_eq!(plan.planned.get("status"), Some(&Value::Unknown));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use super::context::Ctx;
 use super::diag::Diagnostics;
 use super::schema::Schema;
+use super::schema::modifiers::forces_replacement;
 use super::value::{AttrPath, Value};
 
 pub struct CreateRequest {
@@ -103,6 +104,41 @@ pub struct ModifyPlanResponse {
     pub planned: Value,
     pub requires_replace: Vec<AttrPath>,
     pub diags: Diagnostics,
+}
+
+impl ModifyPlanResponse {
+    /// Plan a replacement because of the value at `path` when it is unknown or `differs` from
+    /// the prior one (Terraform's rule, see [`forces_replacement`]). Hooks decide replacements
+    /// through this, never with their own comparison.
+    pub fn replace_if(
+        &mut self,
+        path: AttrPath,
+        prior: &Value,
+        differs: impl Fn(&Value, &Value) -> bool,
+    ) {
+        if prior.is_null() || self.planned.is_null() {
+            return;
+        }
+        let (old, new) = (value_at(prior, &path), value_at(&self.planned, &path));
+        if forces_replacement(&old, &new, differs) {
+            self.requires_replace.push(path);
+        }
+    }
+}
+
+/// The value at `path`: null below a null object, unknown below an unknown one.
+fn value_at(root: &Value, path: &AttrPath) -> Value {
+    let mut current = root.clone();
+    for step in &path.0 {
+        current = match current {
+            Value::Null | Value::Unknown => return current,
+            other => other
+                .at_path(&AttrPath(vec![step.clone()]))
+                .cloned()
+                .unwrap_or(Value::Null),
+        };
+    }
+    current
 }
 
 /// A whole-resource hook after the attribute modifiers: semantic comparisons, values computed from

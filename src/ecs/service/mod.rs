@@ -157,8 +157,39 @@ async fn refresh(
     }
     let latest = latest_of_family(&cfg.clients, string(prior, "task_definition")).await;
     let default_tags = cfg.default_tags.clone().unwrap_or_default();
+    let inherited = match remote::placement_choice(prior) {
+        remote::Placement::ClusterDefault => true,
+        remote::Placement::Configured => false,
+        // Imported: the strategy is the cluster's when it equals the cluster's default.
+        remote::Placement::Unknown => {
+            inherits_cluster_default(cfg, &service, &cluster, others).await
+        }
+    };
     remote::apply(state, &service, prior, &default_tags, latest.as_deref());
+    if inherited {
+        set(state, "capacity_provider_strategy", Value::set([]));
+    }
     Ok(true)
+}
+
+/// Whether `service`'s strategy is its cluster's default strategy (so it was inherited).
+async fn inherits_cluster_default(
+    cfg: &Configured,
+    service: &Service,
+    cluster: &str,
+    others: bool,
+) -> bool {
+    let own = service.capacity_provider_strategy();
+    if own.is_empty() {
+        return false;
+    }
+    match cfg.clients.batch.clusters.get("", cluster, others).await {
+        Ok(Some(c)) => {
+            let default = c.default_capacity_provider_strategy();
+            default.len() == own.len() && own.iter().all(|i| default.contains(i))
+        }
+        _ => false,
+    }
 }
 
 fn steady_error(diags: &mut Diagnostics, name: &str, what: &str, err: SteadyError) {
@@ -233,7 +264,7 @@ impl Resource for ServiceResource {
             .create_service()
             .cluster(&cluster)
             .service_name(&name)
-            .task_definition(string(p, "task_definition").unwrap_or_default())
+            .set_task_definition(string(p, "task_definition").map(str::to_string))
             .desired_count(int(p, "desired_count").unwrap_or(1))
             .set_launch_type(string(p, "launch_type").map(LaunchType::from))
             .set_capacity_provider_strategy((!strategy_items.is_empty()).then_some(strategy_items))
@@ -595,6 +626,17 @@ fn is_version(text: &str) -> bool {
 
 impl ValidateConfig for ServiceResource {
     fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        let controller = config.get("deployment_controller").map(controller_of);
+        if let Some(Some(controller)) = controller
+            && controller != "EXTERNAL"
+            && config.get("task_definition").is_some_and(Value::is_null)
+        {
+            diags.error_at(
+                AttrPath::root().attr("task_definition"),
+                "task_definition is required",
+                format!("A service with the {controller} deployment controller runs a task definition: set `task_definition` (only EXTERNAL services, whose task sets carry it, go without)."),
+            );
+        }
         let strategy = config.get("capacity_provider_strategy");
         let has_strategy = strategy
             .and_then(Value::elements)
@@ -675,18 +717,23 @@ impl ModifyPlan for ServiceResource {
             return;
         }
         // The cluster: another spelling of the same cluster is no change; another cluster
-        // replaces the service.
+        // (or one not known yet, e.g. the ARN of a cluster being replaced) replaces the service.
         if let (Some(new), Some(old)) = (
             string(&resp.planned, "cluster"),
             string(req.prior, "cluster"),
-        ) {
-            if remote::same_cluster(new, old) {
-                let old = old.to_string();
-                set(&mut resp.planned, "cluster", Value::string(old));
-            } else {
-                resp.requires_replace.push(AttrPath::root().attr("cluster"));
-            }
+        ) && remote::same_cluster(new, old)
+        {
+            let old = old.to_string();
+            set(&mut resp.planned, "cluster", Value::string(old));
         }
+        resp.replace_if(
+            AttrPath::root().attr("cluster"),
+            req.prior,
+            |old, new| match (old.as_str(), new.as_str()) {
+                (Some(a), Some(b)) => !remote::same_cluster(a, b),
+                _ => old != new,
+            },
+        );
         if let (Some(new), Some(old)) = (
             string(&resp.planned, "task_definition"),
             string(req.prior, "task_definition"),
@@ -696,20 +743,33 @@ impl ModifyPlan for ServiceResource {
             let old = old.to_string();
             set(&mut resp.planned, "task_definition", Value::string(old));
         }
-        let controller = |v: &Value| {
-            v.get("deployment_controller")
-                .and_then(|c| string(c, "type").map(str::to_string))
-                .unwrap_or_else(|| "ECS".to_string())
-        };
-        if resp
-            .planned
-            .get("deployment_controller")
-            .is_none_or(Value::is_known)
-            && controller(&resp.planned) != controller(req.prior)
+        // A new strategy may move the tasks to or from Fargate, where AWS reports a platform.
+        if resp.planned.get("capacity_provider_strategy")
+            != req.prior.get("capacity_provider_strategy")
+            && req
+                .config
+                .get("platform_version")
+                .is_some_and(Value::is_null)
         {
-            resp.requires_replace
-                .push(AttrPath::root().attr("deployment_controller"));
+            set(&mut resp.planned, "platform_version", Value::Unknown);
         }
+        // No block and `type = "ECS"` are the same controller; any other change replaces.
+        resp.replace_if(
+            AttrPath::root().attr("deployment_controller"),
+            req.prior,
+            |old, new| controller_of(old) != controller_of(new),
+        );
+    }
+}
+
+/// The deployment controller a `deployment_controller` block value stands for.
+fn controller_of(block: &Value) -> Option<&str> {
+    if block.is_null() {
+        return Some("ECS");
+    }
+    match block.get("type") {
+        Some(Value::Null) | None => Some("ECS"),
+        Some(t) => t.as_str(),
     }
 }
 

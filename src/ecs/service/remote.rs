@@ -29,6 +29,32 @@ pub fn same_revision(a: &str, b: &str) -> bool {
     }
 }
 
+/// How the state says a service is placed, for telling an inherited strategy from one the
+/// configuration set.
+pub enum Placement {
+    /// Neither a strategy nor a launch type configured: the cluster's default strategy applies,
+    /// and the one AWS reports belongs to the cluster, not to this resource.
+    ClusterDefault,
+    /// A strategy or a launch type is configured.
+    Configured,
+    /// Nothing to go by (an imported service).
+    Unknown,
+}
+
+pub fn placement_choice(prior: &Value) -> Placement {
+    let strategy_empty = match prior.get("capacity_provider_strategy") {
+        Some(Value::Set(items)) | Some(Value::List(items)) => items.is_empty(),
+        Some(Value::Unknown) => return Placement::Configured,
+        _ => return Placement::Unknown,
+    };
+    let launch_type_set = prior.get("launch_type").and_then(Value::as_str).is_some();
+    if strategy_empty && !launch_type_set {
+        Placement::ClusterDefault
+    } else {
+        Placement::Configured
+    }
+}
+
 fn set_of(items: &[String]) -> Value {
     Value::set(items.iter().map(Value::string))
 }

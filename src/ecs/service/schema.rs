@@ -82,7 +82,7 @@ pub fn schema() -> Schema {
                     .description("Name of the service: 1 to 255 letters, digits, hyphens and underscores. Changing it replaces the service."),
             )
             .attribute(Attribute::string("cluster").required().description("Cluster name or ARN (either spelling of the same cluster is no change). Changing the cluster replaces the service."))
-            .attribute(Attribute::string("task_definition").required().description("Task definition as `family` (latest ACTIVE revision), `family:revision` or ARN; the same revision in another spelling is no change."))
+            .attribute(Attribute::string("task_definition").optional().description("Task definition as `family` (latest ACTIVE revision), `family:revision` or ARN; the same revision in another spelling is no change. Required unless `deployment_controller { type = \"EXTERNAL\" }`, whose task sets carry the task definition."))
             .attribute(
                 Attribute::number("desired_count")
                     .optional()
@@ -94,10 +94,10 @@ pub fn schema() -> Schema {
                 Attribute::string("launch_type")
                     .optional()
                     .computed()
-                    .use_state_for_unknown()
+                    .use_state_for_unknown_including_null()
                     .requires_replace()
                     .validate(OneOf(&["FARGATE", "EC2", "EXTERNAL", "MANAGED_INSTANCES"]))
-                    .description("`FARGATE`, `EC2`, `EXTERNAL` or `MANAGED_INSTANCES`; not with `capacity_provider_strategy`. Unset, the cluster's default strategy (or EC2) applies. Changing it replaces the service."),
+                    .description("`FARGATE`, `EC2`, `EXTERNAL` or `MANAGED_INSTANCES`; not with `capacity_provider_strategy`. Unset, the cluster's default capacity-provider strategy applies when the cluster has one (AWS then reports no launch type and this stays null), otherwise `EC2`. Changing it replaces the service."),
             )
             .attribute(
                 Attribute::string("platform_version")
@@ -137,7 +137,7 @@ pub fn schema() -> Schema {
             .attribute(tags::tags_all_attribute())
             .attribute(Attribute::string("arn").computed().use_state_for_unknown().description("ARN of the service."))
             .attribute(Attribute::string("id").computed().use_state_for_unknown().description("Same as `arn`."))
-            .block(NestedBlock::set("capacity_provider_strategy", strategy::block("Spread tasks over capacity providers instead of a launch type. Changing it deploys in place (a new deployment), it never replaces the service.")))
+            .block(NestedBlock::set("capacity_provider_strategy", strategy::block("Spread tasks over capacity providers instead of a launch type. Changing it deploys in place (a new deployment), it never replaces the service. Holds the strategy as configured: a service created with neither this nor `launch_type` runs on the cluster's default strategy, which AWS reports on the service but which is kept out of this block (it is the cluster's setting, not the service's), so it never shows as a diff.")))
             .block(NestedBlock::single("network_configuration", network))
             .block(NestedBlock::set("load_balancer", load_balancer))
             .block(NestedBlock::single("deployment_circuit_breaker", circuit_breaker))

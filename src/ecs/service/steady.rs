@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use aws_sdk_ecs::types::{DeploymentRolloutState, Service};
+use aws_sdk_ecs::types::{DeploymentRolloutState, Service, StabilityStatus};
 
 use crate::aws::Clients;
 use crate::aws::errors::describe;
@@ -62,6 +62,20 @@ fn failed_reason(service: &Service, deployment_id: Option<&str>) -> Option<Strin
 }
 
 fn progress(service: &Service) -> String {
+    if let Some(set) = service
+        .task_sets()
+        .iter()
+        .find(|t| t.status() == Some("PRIMARY"))
+    {
+        return format!(
+            "primary task set {} of {} tasks running, {}",
+            set.running_count(),
+            set.computed_desired_count(),
+            set.stability_status()
+                .map(|s| s.as_str())
+                .unwrap_or("unknown")
+        );
+    }
     let primary = service
         .deployments()
         .iter()
@@ -78,13 +92,31 @@ fn progress(service: &Service) -> String {
     )
 }
 
+/// Steady, as each deployment controller defines it: ECS runs one deployment that has
+/// COMPLETED; CODE_DEPLOY reports no deployments but task sets, steady when the PRIMARY one is
+/// (ecspresso #502, terraform-provider-aws #29252); EXTERNAL leaves deployments to the caller's
+/// task sets, so an ACTIVE service is as steady as this provider can tell.
 fn is_steady(service: &Service) -> bool {
-    let deployments = service.deployments();
-    deployments.len() == 1
-        && service.running_count() == service.desired_count()
-        && deployments[0]
-            .rollout_state()
-            .is_none_or(|r| r == &DeploymentRolloutState::Completed)
+    let controller = service
+        .deployment_controller()
+        .map(|c| c.r#type().as_str())
+        .unwrap_or("ECS");
+    match controller {
+        "EXTERNAL" => service.status() == Some("ACTIVE"),
+        "CODE_DEPLOY" => service.task_sets().iter().any(|t| {
+            t.status() == Some("PRIMARY")
+                && t.stability_status() == Some(&StabilityStatus::SteadyState)
+                && t.running_count() == t.computed_desired_count()
+        }),
+        _ => {
+            let deployments = service.deployments();
+            deployments.len() == 1
+                && service.running_count() == service.desired_count()
+                && deployments[0]
+                    .rollout_state()
+                    .is_none_or(|r| r == &DeploymentRolloutState::Completed)
+        }
+    }
 }
 
 /// Wait until the service is steady; `deployment_id` is the deployment the apply started.

@@ -147,6 +147,10 @@ impl Attribute {
     pub fn use_state_for_unknown(self) -> Self {
         self.plan_modifier(modifiers::UseStateForUnknown)
     }
+
+    pub fn use_state_for_unknown_including_null(self) -> Self {
+        self.plan_modifier(modifiers::UseStateForUnknownIncludingNull)
+    }
 }
 
 impl NestedAttributes {

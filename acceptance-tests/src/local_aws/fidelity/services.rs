@@ -30,6 +30,7 @@ const KEPT: &[&str] = &[
     "loadBalancers",
     "serviceRegistries",
     "availabilityZoneRebalancing",
+    "launchType",
 ];
 
 /// Members whose change starts a new deployment (with the task definition and a forced one).
@@ -93,6 +94,9 @@ pub struct ServiceRecord {
     deployments: Vec<Deployment>,
     events: Vec<Value>,
     deleted: Option<Instant>,
+    /// `ECS`, `CODE_DEPLOY` or `EXTERNAL`. Only ECS runs deployments; the others run task sets
+    /// and report no `deployments` at all (copilot-cli #1061, terraform-provider-aws #29252).
+    controller: String,
 }
 
 impl ServiceRecord {
@@ -113,16 +117,38 @@ impl ServiceRecord {
             deployments: Vec::new(),
             events: Vec::new(),
             deleted: None,
+            controller: controller_of(request).to_string(),
         };
         record.keep(request);
-        let controller = request
-            .pointer("/deploymentController/type")
-            .and_then(Value::as_str)
-            .unwrap_or("ECS");
-        if controller == "ECS" {
+        if record.controller == "ECS" {
             record.deploy(now, false);
         }
         record
+    }
+
+    /// The PRIMARY task set of a CODE_DEPLOY service is steady once the service's tasks run.
+    fn shape_task_sets(&self, map: &mut Map<String, Value>, desired: i64) {
+        let steady = self.running >= desired;
+        let Some(sets) = map.get_mut("taskSets").and_then(Value::as_array_mut) else {
+            return;
+        };
+        for set in sets.iter_mut() {
+            let Some(set) = set.as_object_mut() else {
+                continue;
+            };
+            if self.controller == "CODE_DEPLOY" && set.get("status") == Some(&json!("PRIMARY")) {
+                let running = if steady { desired } else { self.running };
+                set.insert("computedDesiredCount".into(), json!(desired));
+                set.insert("runningCount".into(), json!(running));
+                set.insert("pendingCount".into(), json!((desired - running).max(0)));
+                let status = if steady {
+                    "STEADY_STATE"
+                } else {
+                    "STABILIZING"
+                };
+                set.insert("stabilityStatus".into(), json!(status));
+            }
+        }
     }
 
     fn keep(&mut self, request: &Value) {
@@ -269,6 +295,14 @@ impl ServiceRecord {
             .unwrap_or(0);
         map.insert("pendingCount".into(), json!(pending));
         map.insert("events".into(), json!(self.events));
+        if self.task_definition.is_empty() {
+            // EXTERNAL services may have none: their task sets carry it.
+            map.remove("taskDefinition");
+        }
+        if self.controller == "EXTERNAL" && !self.settings.contains_key("launchType") {
+            map.remove("launchType");
+            map.insert("launchType".into(), Value::Null);
+        }
         let launch = launch_of(map);
         let deployments: Vec<Value> = self
             .deployments
@@ -277,6 +311,12 @@ impl ServiceRecord {
             .map(|(i, d)| self.deployment_view(d, i == 0, desired, &launch))
             .collect();
         map.insert("deployments".into(), json!(deployments));
+        if self.controller == "ECS" {
+            // moto's task-set placeholder; ECS-controlled services have none.
+            map.remove("taskSets");
+        } else {
+            self.shape_task_sets(map, desired);
+        }
         apply_defaults(map);
     }
 
@@ -350,7 +390,10 @@ fn launch_of(map: &mut Map<String, Value>) -> Launch {
         .cloned();
     if strategy.is_some() {
         map.remove("launchType");
-    } else if map.get("launchType").is_none_or(Value::is_null) {
+    } else if map.get("launchType").is_some_and(Value::is_null) {
+        // An EXTERNAL service without a launch type: its task sets have one each.
+        map.remove("launchType");
+    } else if map.get("launchType").is_none() {
         map.insert("launchType".into(), json!("EC2"));
     }
     let fargate = map.get("launchType").and_then(Value::as_str) == Some("FARGATE")
@@ -409,11 +452,67 @@ fn apply_defaults(map: &mut Map<String, Value>) {
     {
         map.remove("networkConfiguration");
     }
-    map.remove("taskSets");
     let mut value = Value::Object(std::mem::take(map));
     strip_nulls(&mut value);
     if let Value::Object(cleaned) = value {
         *map = cleaned;
+    }
+}
+
+fn controller_of(request: &Value) -> &str {
+    request
+        .pointer("/deploymentController/type")
+        .and_then(Value::as_str)
+        .unwrap_or("ECS")
+}
+
+/// The cluster's default capacity-provider strategy, if it has one.
+async fn default_strategy(call: &Call, up: &Upstream, cluster: &str) -> Option<Value> {
+    let answer = up
+        .ask(&call.sibling("DescribeClusters", json!({ "clusters": [cluster] })))
+        .await;
+    answer
+        .json
+        .pointer("/clusters/0/defaultCapacityProviderStrategy")
+        .filter(|s| s.as_array().is_some_and(|a| !a.is_empty()))
+        .cloned()
+}
+
+/// CodeDeploy's first task set, which ECS creates with a CODE_DEPLOY service, made PRIMARY.
+async fn start_primary_task_set(call: &Call, up: &Upstream, service: &Value, request: &Value) {
+    let mut ask = json!({
+        "cluster": str_of(service, "clusterArn"),
+        "service": str_of(service, "serviceArn"),
+        "taskDefinition": str_of(service, "taskDefinition"),
+    });
+    for member in [
+        "launchType",
+        "capacityProviderStrategy",
+        "platformVersion",
+        "networkConfiguration",
+        "loadBalancers",
+        "serviceRegistries",
+    ] {
+        if let Some(v) = request.get(member).filter(|v| !v.is_null()) {
+            ask[member] = v.clone();
+        }
+    }
+    if ask.get("launchType").is_none() && ask.get("capacityProviderStrategy").is_none() {
+        ask["launchType"] = json!("EC2");
+    }
+    let created = up.ask(&call.sibling("CreateTaskSet", ask)).await;
+    if let Some(arn) = created
+        .json
+        .pointer("/taskSet/taskSetArn")
+        .and_then(Value::as_str)
+    {
+        let primary = json!({
+            "cluster": str_of(service, "clusterArn"),
+            "service": str_of(service, "serviceArn"),
+            "primaryTaskSet": arn,
+        });
+        up.ask(&call.sibling("UpdateServicePrimaryTaskSet", primary))
+            .await;
     }
 }
 
@@ -479,6 +578,21 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     // moto fails internally on an awsvpc configuration without security groups, which AWS
     // accepts (the VPC's default group is used).
     let mut request = call.json.clone();
+    // Neither a launch type nor a strategy: ECS places the service with the cluster's default
+    // strategy and reports that strategy on the service, with no launch type (ECS API
+    // reference, CreateService `capacityProviderStrategy`; terraform-provider-aws #11351).
+    let placed = ["launchType", "capacityProviderStrategy"].iter().any(|m| {
+        request
+            .get(*m)
+            .is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+    });
+    if !placed
+        && controller_of(&request) != "EXTERNAL"
+        && let Some(strategy) = default_strategy(call, up, &cluster).await
+    {
+        request["capacityProviderStrategy"] = strategy;
+    }
+    let kept = request.clone();
     if let Some(awsvpc) = request.pointer_mut("/networkConfiguration/awsvpcConfiguration")
         && let Some(map) = awsvpc.as_object_mut()
     {
@@ -490,7 +604,14 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     }
     let mut service = answer.json.get("service").cloned().unwrap_or(Value::Null);
     let arn = str_of(&service, "serviceArn").to_string();
-    let record = ServiceRecord::new(&name, &call.json, &service, now);
+    let mut record = ServiceRecord::new(&name, &kept, &service, now);
+    if record.controller == "CODE_DEPLOY" {
+        start_primary_task_set(call, up, &service, &kept).await;
+        record.scaled_at = now + fidelity.options.steady;
+        if let Some(fresh) = moto_service(call, up, &cluster, &arn).await {
+            service = fresh;
+        }
+    }
     record.shape(&mut service, now, &fidelity.options);
     fidelity.state().services.insert(arn, record);
     json_reply(answer.status, &json!({ "service": service }))

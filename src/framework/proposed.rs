@@ -1,0 +1,212 @@
+//! Terraform's proposed new state with the schema's own rules applied: defaults where the
+//! configuration is null and write-only values nulled. The plan compares *this* value with the
+//! prior state; comparing Terraform's raw proposal would see a configured write-only value, or
+//! a removed argument whose prior value Terraform carried over, as a change that is not one.
+
+use std::collections::BTreeMap;
+
+use super::schema::{Attribute, Block, Nesting};
+use super::value::Value;
+
+fn attr<'a>(object: &'a Value, name: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    object.get(name).unwrap_or(&NULL)
+}
+
+/// `proposed` with defaults and write-only nulling applied throughout `block`.
+pub fn settle(block: &Block, config: &Value, proposed: &Value) -> Value {
+    let Value::Object(proposed_attrs) = proposed else {
+        return proposed.clone();
+    };
+    let mut out: BTreeMap<String, Value> = proposed_attrs.clone();
+    for attribute in &block.attributes {
+        let value = settle_attribute(
+            attribute,
+            attr(config, &attribute.name),
+            attr(proposed, &attribute.name),
+        );
+        out.insert(attribute.name.clone(), value);
+    }
+    for nested in &block.blocks {
+        let name = &nested.type_name;
+        let value = settle_nested(
+            &nested.block,
+            nested.nesting,
+            attr(config, name),
+            attr(proposed, name),
+        );
+        out.insert(name.clone(), value);
+    }
+    Value::Object(out)
+}
+
+fn settle_attribute(attribute: &Attribute, config: &Value, proposed: &Value) -> Value {
+    if attribute.write_only {
+        return Value::Null;
+    }
+    if config.is_null()
+        && let Some(default) = &attribute.default
+    {
+        return default.clone();
+    }
+    match &attribute.nested {
+        Some(nested) if proposed.is_known() => {
+            let block = Block {
+                attributes: nested.attributes.clone(),
+                ..Block::default()
+            };
+            settle_nested(&block, nested.nesting, config, proposed)
+        }
+        _ => proposed.clone(),
+    }
+}
+
+fn settle_nested(block: &Block, nesting: Nesting, config: &Value, proposed: &Value) -> Value {
+    match (nesting, proposed) {
+        (Nesting::Single | Nesting::Group, Value::Object(_)) => settle(block, config, proposed),
+        (Nesting::List, Value::List(items)) => Value::List(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| settle(block, element(config, i), item))
+                .collect(),
+        ),
+        (Nesting::Set, Value::Set(items)) => {
+            let configs = correlate(config.elements().unwrap_or(&[]), items);
+            Value::Set(
+                items
+                    .iter()
+                    .zip(configs)
+                    .map(|(item, cfg)| settle(block, cfg.unwrap_or(&Value::Null), item))
+                    .collect(),
+            )
+        }
+        (Nesting::Map, Value::Map(entries)) => Value::Map(
+            entries
+                .iter()
+                .map(|(k, item)| {
+                    let cfg = match config {
+                        Value::Map(m) => m.get(k).unwrap_or(&Value::Null),
+                        _ => &Value::Null,
+                    };
+                    (k.clone(), settle(block, cfg, item))
+                })
+                .collect(),
+        ),
+        _ => proposed.clone(),
+    }
+}
+
+fn element(value: &Value, i: usize) -> &Value {
+    static NULL: Value = Value::Null;
+    value.elements().and_then(|e| e.get(i)).unwrap_or(&NULL)
+}
+
+/// For each proposed set element, the configuration element it came from. Terraform builds a
+/// proposed set element from each configuration element, filling in computed values, so the
+/// configuration element is the one whose set (non-null, known) values the proposed element
+/// carries; each configuration element is used once.
+pub fn correlate<'a>(configs: &'a [Value], proposed: &[Value]) -> Vec<Option<&'a Value>> {
+    let mut used = vec![false; configs.len()];
+    proposed
+        .iter()
+        .map(|item| {
+            let found = (0..configs.len()).find(|&i| !used[i] && carries(item, &configs[i]));
+            found.map(|i| {
+                used[i] = true;
+                &configs[i]
+            })
+        })
+        .collect()
+}
+
+/// Whether `proposed` holds every value that `config` sets.
+fn carries(proposed: &Value, config: &Value) -> bool {
+    match (config, proposed) {
+        (Value::Null | Value::Unknown, _) => true,
+        (_, Value::Unknown) => true,
+        (Value::Object(c), Value::Object(p)) | (Value::Map(c), Value::Map(p)) => c
+            .iter()
+            .all(|(k, cv)| carries(p.get(k).unwrap_or(&Value::Null), cv)),
+        (Value::List(c), Value::List(p)) => {
+            c.len() == p.len() && c.iter().zip(p).all(|(cv, pv)| carries(pv, cv))
+        }
+        (Value::Set(c), Value::Set(p)) => {
+            c.len() == p.len() && correlate(c, p).iter().all(Option::is_some)
+        }
+        _ => config == proposed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::NestedBlock;
+
+    fn strategy_block() -> Block {
+        Block::new().block(NestedBlock::set(
+            "strategy",
+            Block::new()
+                .attribute(Attribute::string("provider").required())
+                .attribute(
+                    Attribute::number("weight")
+                        .optional()
+                        .default(Value::number_i64(0)),
+                ),
+        ))
+    }
+
+    fn item(provider: &str, weight: Value) -> Value {
+        Value::object([("provider", Value::string(provider)), ("weight", weight)])
+    }
+
+    #[test]
+    fn removed_value_in_a_set_element_gets_its_default_again() {
+        // Terraform carries the prior weight into the proposal of the matching element.
+        let config = Value::object([(
+            "strategy",
+            Value::set([
+                item("FARGATE", Value::Null),
+                item("SPOT", Value::number_i64(2)),
+            ]),
+        )]);
+        let proposed = Value::object([(
+            "strategy",
+            Value::set([
+                item("SPOT", Value::number_i64(2)),
+                item("FARGATE", Value::number_i64(5)),
+            ]),
+        )]);
+        let settled = settle(&strategy_block(), &config, &proposed);
+        assert_eq!(
+            settled.get("strategy"),
+            Some(&Value::set([
+                item("FARGATE", Value::number_i64(0)),
+                item("SPOT", Value::number_i64(2)),
+            ]))
+        );
+    }
+
+    #[test]
+    fn write_only_values_are_nulled() {
+        let block = Block::new().attribute(Attribute::string("secret").optional().write_only());
+        let v = Value::object([("secret", Value::string("s3cr3t"))]);
+        assert_eq!(
+            settle(&block, &v, &v).get("secret"),
+            Some(&Value::Null),
+            "a configured write-only value is not part of the planned state"
+        );
+    }
+
+    #[test]
+    fn correlation_uses_each_configuration_element_once() {
+        let configs = [item("A", Value::Null), item("A", Value::Null)];
+        let proposed = [
+            item("A", Value::number_i64(1)),
+            item("A", Value::number_i64(2)),
+        ];
+        let found = correlate(&configs, &proposed);
+        assert!(found.iter().all(Option::is_some));
+        assert!(!std::ptr::eq(found[0].unwrap(), found[1].unwrap()));
+    }
+}
