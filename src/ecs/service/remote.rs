@@ -80,13 +80,17 @@ pub fn apply(
     };
     set(state, "cluster", Value::string(cluster));
 
-    let remote_td = service.task_definition().unwrap_or_default();
-    let td = match string(prior, "task_definition") {
-        Some(p) if same_revision(p, remote_td) => p.to_string(),
-        Some(p) if revision_of(p).is_none() && latest_of_family == Some(remote_td) => p.to_string(),
-        _ => remote_td.to_string(),
-    };
-    set(state, "task_definition", Value::string(td));
+    // EXTERNAL services have none: their task sets carry it.
+    let td = service
+        .task_definition()
+        .map(|remote_td| match string(prior, "task_definition") {
+            Some(p) if same_revision(p, remote_td) => p.to_string(),
+            Some(p) if revision_of(p).is_none() && latest_of_family == Some(remote_td) => {
+                p.to_string()
+            }
+            _ => remote_td.to_string(),
+        });
+    set(state, "task_definition", string_value(td.as_deref()));
 
     set(
         state,
