@@ -192,3 +192,46 @@ async fn create_custom_provider(ctx: &Ctx, name: &str) -> acceptance_tests::Chec
         .await?;
     Ok(())
 }
+
+/// Removing `weight` from a strategy block plans its default (0) again. Terraform proposes the
+/// prior weight for the matching set element; the plan must compare after applying defaults.
+#[tokio::test]
+async fn removing_a_weight_restores_its_default() {
+    let cluster = unique_name("acc-cp-w");
+    let gone = cluster.clone();
+    let with_weight = r#"
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    base              = 1
+    weight            = 5
+  }"#;
+    let without_weight = r#"
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    base              = 1
+  }"#;
+    let providers = r#""FARGATE""#;
+    TestCase::new("removing_a_weight_restores_its_default")
+        .step(
+            Step::new(config(&cluster, providers, with_weight)).check(StateCheck::attr_eq(
+                "ecs_cluster_capacity_providers.p",
+                "default_capacity_provider_strategy",
+                json!([{ "capacity_provider": "FARGATE", "base": 1, "weight": 5 }]),
+            )),
+        )
+        .step(
+            Step::new(config(&cluster, providers, without_weight))
+                .expect("ecs_cluster_capacity_providers.p", Action::Update)
+                .check(StateCheck::attr_eq(
+                    "ecs_cluster_capacity_providers.p",
+                    "default_capacity_provider_strategy",
+                    json!([{ "capacity_provider": "FARGATE", "base": 1, "weight": 0 }]),
+                )),
+        )
+        .check_destroy(move |ctx| {
+            let cluster = gone.clone();
+            async move { ctx.cluster_gone(&cluster).await }
+        })
+        .run()
+        .await;
+}

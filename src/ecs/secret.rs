@@ -352,7 +352,9 @@ impl Resource for SecretResource {
             return;
         };
         let name = string(&req.prior, "name").unwrap_or_default().to_string();
-        if needs_new_version(&req.prior, &req.planned) {
+        if needs_new_version(&req.prior, &req.planned)
+            && !drops_imported_value(&req.prior, &req.planned, &req.config)
+        {
             if value_to_send(&req.planned, &req.config).is_none() {
                 resp.diags.error_at(
                     AttrPath::root().attr("value_wo"),
@@ -403,6 +405,22 @@ impl Resource for SecretResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+}
+
+/// An import brings the value into `value` (import cannot see the configuration). When the
+/// configuration holds it in `value_wo` instead, the plan drops `value` from state: AWS holds
+/// that value already, so this is no new version, only the state forgetting it.
+fn drops_imported_value(prior: &Value, planned: &Value, config: &Value) -> bool {
+    let only_value_differs = ["type", "value_wo_version", "key_id", "description", "tier"]
+        .iter()
+        .all(|name| {
+            let (old, new) = (prior.get(name), planned.get(name));
+            old == new || (matches!(*name, "key_id" | "tier") && new.is_none_or(Value::is_null))
+        });
+    only_value_differs
+        && string(prior, "value").is_some()
+        && planned.get("value").is_none_or(Value::is_null)
+        && config.get("value_wo").is_some_and(|v| !v.is_null())
 }
 
 /// Whether going from `prior` to `planned` needs PutParameter (a new version), not just tags.
@@ -532,7 +550,9 @@ impl ModifyPlan for SecretResource {
             }
             return;
         }
-        if needs_new_version(req.prior, &resp.planned) {
+        if needs_new_version(req.prior, &resp.planned)
+            && !drops_imported_value(req.prior, &resp.planned, req.config)
+        {
             set(&mut resp.planned, "version", Value::Unknown);
         }
     }
