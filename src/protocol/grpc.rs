@@ -321,12 +321,16 @@ impl Provider for GrpcProvider {
             .read_data_source(ReadDataSourceRequest {
                 type_name: req.type_name,
                 config: raw(req.config),
+                deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
             })
             .await;
+        let deferred = resp.deferred_provider_config_unknown.then(|| pb::Deferred {
+            reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+        });
         Ok(Response::new(pb::read_data_source::Response {
             state: dynamic(resp.state),
             diagnostics: diagnostics(resp.diags),
-            deferred: None,
+            deferred,
         }))
     }
 

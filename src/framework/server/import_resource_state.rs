@@ -38,6 +38,19 @@ impl Server {
             );
             return ImportResourceStateResponse { imported, diags };
         };
+        let unknown = self.unknown_provider_config();
+        if !unknown.is_empty() {
+            diags.error(
+                "Provider configuration not known yet",
+                format!(
+                    "{} cannot be imported before the provider's {} {} known: the object would be looked up in a place the configuration may not name.",
+                    req.type_name,
+                    unknown.join(", "),
+                    if unknown.len() == 1 { "is" } else { "are" }
+                ),
+            );
+            return ImportResourceStateResponse { imported, diags };
+        }
         let mut resp = ImportResponse {
             state: Value::Null,
             private: Vec::new(),

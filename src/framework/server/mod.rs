@@ -56,6 +56,10 @@ pub struct Server {
     resources: BTreeMap<String, Registered<dyn Resource>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
     provider_data: RwLock<Option<ProviderData>>,
+    /// Arguments of the provider block Terraform could not know yet (computed from resources
+    /// not applied): while any remain, nothing may be read from AWS, since the place to read
+    /// from (region, account, endpoint) is not decided.
+    provider_config_unknown: RwLock<Vec<String>>,
     stop: CancellationToken,
     reads: std::sync::Arc<crate::framework::context::ReadActivity>,
 }
@@ -87,6 +91,7 @@ impl Server {
             resources,
             data_sources,
             provider_data: RwLock::new(None),
+            provider_config_unknown: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
             reads: Default::default(),
         }
@@ -99,6 +104,14 @@ impl Server {
             provider_data: self.provider_data.read().ok().and_then(|d| d.clone()),
             read_burst: false,
         }
+    }
+
+    /// The provider arguments that are still unknown, as `endpoints.ecs`-style paths.
+    fn unknown_provider_config(&self) -> Vec<String> {
+        self.provider_config_unknown
+            .read()
+            .map(|u| u.clone())
+            .unwrap_or_default()
     }
 
     fn resource(

@@ -81,9 +81,11 @@ impl Server {
                 &mut resp,
             );
         }
+        // Verification looks things up in AWS: not while the place to look is unknown.
         if let Some(hook) = r.imp.as_verify_plan()
             && !resp.planned.is_null()
             && !resp.diags.has_errors()
+            && self.unknown_provider_config().is_empty()
         {
             hook.verify_plan(&ctx, &resp.planned, &mut resp.diags).await;
         }

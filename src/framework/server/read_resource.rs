@@ -33,6 +33,14 @@ impl Server {
             return out;
         };
         tracing::debug!(tf_rpc = "ReadResource", tf_resource_type = %req.type_name, "reading");
+        let unknown = self.unknown_provider_config();
+        if !unknown.is_empty() {
+            // Reading now could ask another region, account or endpoint than the one the
+            // configuration will name: keep what is known until Terraform configures again.
+            tracing::warn!(tf_rpc = "ReadResource", tf_resource_type = %req.type_name, unknown = %unknown.join(", "), "provider configuration unknown: keeping the prior state without reading");
+            out.diags = diags;
+            return out;
+        }
         let (_counted, burst) = self.reads.start();
         let mut resp = StateResponse::new(state.clone(), req.private.clone());
         resp.diags = diags;
