@@ -99,3 +99,78 @@ async fn refresh_of_many_services_batches_describe_services() {
         .await
         .unwrap_or_else(|o| panic!("{}", o.combined()));
 }
+
+/// Ten parameters refresh in one burst; one of them was re-encrypted outside Terraform under a
+/// KMS key the provider may not use, which fails any GetParameters call that includes it. Only
+/// that parameter's read fails: the batch is retried one parameter at a time.
+#[tokio::test]
+async fn an_undecryptable_parameter_fails_only_its_own_read_in_a_batch() {
+    if skip_without_acc("an_undecryptable_parameter_fails_only_its_own_read_in_a_batch")
+        || real_aws()
+    {
+        return;
+    }
+    let endpoint = Endpoint::start(&[]).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let tf = Terraform::new(work.path().join("work"), Some(endpoint.url())).unwrap();
+    let prefix = format!("/{}", unique_name("acc-batch-kms"));
+    let mut config = String::from(
+        r#"
+terraform {
+  required_providers {
+    ecs = { source = "ecsrs/ecs" }
+  }
+}
+"#,
+    );
+    for i in 0..10 {
+        config.push_str(&format!(
+            r#"
+resource "ecs_secret" "p{i}" {{
+  name  = "{prefix}/p{i}"
+  value = "value {i}"
+}}
+"#
+        ));
+    }
+    tf.write_config(&config).unwrap();
+    tf.apply()
+        .await
+        .unwrap_or_else(|o| panic!("{}", o.combined()));
+
+    let ssm = endpoint.ssm_client().await;
+    let locked = format!("{prefix}/p7");
+    let reencrypt = |key: &'static str| {
+        ssm.put_parameter()
+            .name(&locked)
+            .value("value 7")
+            .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+            .key_id(key)
+            .overwrite(true)
+            .send()
+    };
+    reencrypt("alias/local-aws-unreadable").await.unwrap();
+
+    endpoint.reset_stats().await.unwrap();
+    let out = tf.plan_refresh_only().await.expect_err("p7 cannot be read");
+    let stats = endpoint.stats().await.unwrap();
+    eprintln!("GetParameters calls: {:?}", stats.get("ssm:GetParameters"));
+    let text = out.combined();
+    assert_eq!(
+        text.matches("Error: ").count(),
+        1,
+        "one error only:\n{text}"
+    );
+    assert!(text.contains("ecs_secret.p7"), "{text}");
+    assert!(text.contains("AccessDeniedException"), "{text}");
+    assert!(
+        text.contains(&locked),
+        "the error names the parameter:\n{text}"
+    );
+    assert!(!text.contains("value 7"), "no value in the output:\n{text}");
+
+    reencrypt("alias/aws/ssm").await.unwrap();
+    tf.destroy()
+        .await
+        .unwrap_or_else(|o| panic!("{}", o.combined()));
+}

@@ -403,3 +403,81 @@ resource "ecs_service" "s" {{
         .run()
         .await;
 }
+
+/// The cluster is deleted outside Terraform, and ECS no longer knows it: DescribeServices
+/// answers `ClusterNotFoundException`, which means the service is gone too. Refresh removes it
+/// from state and the plan creates it again, without an error.
+#[tokio::test]
+async fn service_whose_cluster_is_gone_is_planned_for_creation() {
+    if skip_without_acc("service_whose_cluster_is_gone_is_planned_for_creation") || real_aws() {
+        return;
+    }
+    let endpoint =
+        Arc::new(Endpoint::start(&["--forget-deleted-clusters", "--drain-seconds", "0"]).unwrap());
+    let cluster = unique_name("acc-svc-gone");
+    let config = format!(
+        r#"
+terraform {{
+  required_providers {{
+    ecs = {{ source = "ecsrs/ecs" }}
+  }}
+}}
+
+resource "ecs_task_definition" "t" {{
+  family                = "{family}"
+  container_definitions = jsonencode([{{ name = "app", image = "nginx", memory = 64 }}])
+}}
+
+resource "ecs_service" "s" {{
+  name                  = "web"
+  cluster               = "{cluster}"
+  task_definition       = ecs_task_definition.t.arn
+  desired_count         = 0
+  wait_for_steady_state = false
+}}
+"#,
+        family = unique_name("acc-svc-gone-td"),
+    );
+    let (create, remove) = (cluster.clone(), cluster.clone());
+    TestCase::new("service_whose_cluster_is_gone")
+        .endpoint(endpoint)
+        .step(
+            Step::new(config.clone())
+                .pre_step(move |ctx| {
+                    let cluster = create.clone();
+                    async move {
+                        ctx.ecs()
+                            .await
+                            .create_cluster()
+                            .cluster_name(cluster)
+                            .send()
+                            .await?;
+                        Ok(())
+                    }
+                })
+                .expect("ecs_service.s", Action::Create),
+        )
+        .step(
+            Step::new(config)
+                .pre_step(move |ctx| {
+                    let cluster = remove.clone();
+                    async move {
+                        let ecs = ctx.ecs().await;
+                        ecs.delete_service()
+                            .cluster(&cluster)
+                            .service("web")
+                            .force(true)
+                            .send()
+                            .await?;
+                        ecs.delete_cluster().cluster(&cluster).send().await?;
+                        Ok(())
+                    }
+                })
+                .plan_only()
+                .expect_non_empty_plan()
+                .expect("ecs_service.s", Action::Create)
+                .expect("ecs_task_definition.t", Action::NoOp),
+        )
+        .run()
+        .await;
+}

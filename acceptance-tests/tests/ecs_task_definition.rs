@@ -437,3 +437,58 @@ resource "ecs_task_definition" "t" {{
         .run()
         .await;
 }
+
+/// EC2 containers may set only the soft limit `memoryReservation` (ContainerDefinition.memory and
+/// .memoryReservation, ECS API reference): it registers, reads back without `memory`, and plans
+/// nothing afterwards.
+#[tokio::test]
+async fn task_definition_ec2_with_only_memory_reservation_applies_and_plans_empty() {
+    let family = unique_name("acc-td-soft");
+    let config = format!(
+        r#"{HEADER}
+resource "ecs_task_definition" "t" {{
+  family                   = "{family}"
+  requires_compatibilities = ["EC2"]
+  container_definitions = jsonencode([
+    {{ name = "web", image = "nginx:1", memoryReservation = 128 }},
+    {{ name = "log", image = "fluent-bit:1", memoryReservation = 32, essential = false }},
+  ])
+}}
+"#
+    );
+    let registered = family.clone();
+    TestCase::new("task_definition_ec2_with_only_memory_reservation")
+        .step(
+            Step::new(config)
+                .expect("ecs_task_definition.t", Action::Create)
+                .check(StateCheck::custom(
+                    "registered with memoryReservation and no memory",
+                    move |ctx| {
+                        let family = registered.clone();
+                        async move {
+                            let out = ctx
+                                .ecs()
+                                .await
+                                .describe_task_definition()
+                                .task_definition(&family)
+                                .send()
+                                .await?;
+                            let containers = out
+                                .task_definition()
+                                .map(|t| t.container_definitions().to_vec())
+                                .unwrap_or_default();
+                            let soft_only = containers
+                                .iter()
+                                .all(|c| c.memory().is_none() && c.memory_reservation().is_some());
+                            if containers.len() == 2 && soft_only {
+                                Ok(())
+                            } else {
+                                Err(format!("registered containers: {containers:?}").into())
+                            }
+                        }
+                    },
+                )),
+        )
+        .run()
+        .await;
+}

@@ -144,3 +144,79 @@ async fn containers_need_memory_without_task_memory_and_unique_names() {
         .into_service_error();
     assert!(err.is_client_exception(), "{err:?}");
 }
+
+async fn register_ec2(
+    ecs: &Client,
+    family: &str,
+    container: ContainerDefinition,
+) -> Result<aws_sdk_ecs::types::TaskDefinition, String> {
+    ecs.register_task_definition()
+        .family(family)
+        .requires_compatibilities(Compatibility::Ec2)
+        .container_definitions(container)
+        .send()
+        .await
+        .map(|out| out.task_definition().cloned().expect("task definition"))
+        .map_err(|e| {
+            let e = e.into_service_error();
+            format!("{}: {}", e.code().unwrap_or("?"), e.message().unwrap_or(""))
+        })
+}
+
+/// ContainerDefinition.memoryReservation (ECS API reference): without task-level memory, "one or
+/// both of memory or memoryReservation" is needed; moto alone insists on `memory` for EC2.
+#[tokio::test]
+async fn ec2_containers_with_only_memory_reservation_register_and_read_back_without_memory() {
+    let Some(endpoint) = local_endpoint(
+        "ec2_containers_with_only_memory_reservation_register_and_read_back_without_memory",
+    ) else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let family = unique_name("fid-soft");
+    let soft = ContainerDefinition::builder()
+        .name("app")
+        .image("nginx")
+        .memory_reservation(128)
+        .build();
+    let registered = register_ec2(&ecs, &family, soft)
+        .await
+        .unwrap_or_else(|e| panic!("memoryReservation alone is valid for EC2: {e}"));
+    let described = ecs
+        .describe_task_definition()
+        .task_definition(&family)
+        .send()
+        .await
+        .unwrap()
+        .task_definition()
+        .cloned()
+        .expect("task definition");
+    for (answer, def) in [("register", registered), ("describe", described)] {
+        let container = &def.container_definitions()[0];
+        assert_eq!(container.memory_reservation(), Some(128), "{answer}");
+        assert_eq!(
+            container.memory(),
+            None,
+            "{answer}: no memory was registered"
+        );
+        assert_eq!(def.memory(), None, "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn ec2_containers_without_memory_or_reservation_are_refused_with_ecs_message() {
+    let Some(endpoint) =
+        local_endpoint("ec2_containers_without_memory_or_reservation_are_refused_with_ecs_message")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let err = register_ec2(&ecs, &unique_name("fid-nomem"), app())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        "ClientException: Invalid setting for container 'app'. At least one of 'memory' or \
+         'memoryReservation' must be specified."
+    );
+}

@@ -198,7 +198,7 @@ fn rules() -> Vec<(&'static str, String, &'static str)> {
                 "",
                 r#"[{ name = "web", image = "nginx", memory = 128, dependsOn = [{ containerName = "init", condition = "STARTED" }] }, { name = "init", image = "busybox", memory = 64, essential = false }]"#,
             ),
-            r#"Did you mean "START""#,
+            r#"container "web": `dependsOn\[0\]\.condition` is "STARTED"; allowed: START, COMPLETE, SUCCESS, HEALTHY\. Did you mean "START"\?"#,
         ),
         (
             "HEALTHY needs a health check",
@@ -230,7 +230,39 @@ fn rules() -> Vec<(&'static str, String, &'static str)> {
                 "",
                 r#"[{ name = "web", image = "nginx", memory = 128, portMappings = [{ containerPort = 80, protocol = "TCP" }] }]"#,
             ),
-            r#"Did you mean "tcp""#,
+            r#"container "web": `portMappings\[0\]\.protocol` is "TCP"; allowed: tcp, udp\. Did you mean "tcp"\?"#,
+        ),
+        (
+            "versionConsistency values",
+            task(
+                "",
+                r#"[{ name = "web", image = "nginx", memory = 128, versionConsistency = "invalid" }]"#,
+            ),
+            r#"container "web": `versionConsistency` is "invalid"; allowed: enabled, disabled\."#,
+        ),
+        (
+            "ulimit names",
+            task(
+                "",
+                r#"[{ name = "web", image = "nginx", memory = 128, ulimits = [{ name = "nofiles", softLimit = 1024, hardLimit = 4096 }] }]"#,
+            ),
+            r#"container "web": `ulimits\[0\]\.name` is "nofiles"; allowed: core, cpu, .*stack\. Did you mean "nofile"\?"#,
+        ),
+        (
+            "kernel capabilities",
+            task(
+                "",
+                r#"[{ name = "web", image = "nginx", memory = 128, linuxParameters = { capabilities = { add = ["sys_ptrace"] } } }]"#,
+            ),
+            r#"container "web": `linuxParameters\.capabilities\.add\[0\]` is "sys_ptrace"; allowed: ALL, .*WAKE_ALARM\. Did you mean "SYS_PTRACE"\?"#,
+        ),
+        (
+            "health check bounds",
+            task(
+                "",
+                r#"[{ name = "web", image = "nginx", memory = 128, healthCheck = { command = ["CMD", "true"], interval = 1 } }]"#,
+            ),
+            r#"container "web": `healthCheck\.interval` is 1; allowed: 5 to 300\."#,
         ),
         (
             "network mode values",
@@ -371,4 +403,60 @@ async fn every_rule_fails_the_plan_before_any_aws_call() {
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+/// A timeout longer than any clock fails `terraform validate` and `terraform plan` with a
+/// diagnostic at `timeouts.create` that says what is allowed; the provider answers (it does not
+/// crash), and AWS is never called.
+#[tokio::test]
+async fn timeouts_beyond_a_year_fail_validation_naming_the_attribute() {
+    if skip_without_acc("timeouts_beyond_a_year_fail_validation_naming_the_attribute") || real_aws()
+    {
+        return;
+    }
+    let endpoint = Endpoint::start(&[]).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let configs = [
+        r#"resource "ecs_cluster" "c" {
+  name = "too-long"
+  timeouts {
+    create = "99999999999999999999h"
+  }
+}"#
+        .to_string(),
+        service(
+            r#"name = "web"
+  timeouts {
+    create = "99999999999999999999h"
+  }"#,
+        ),
+    ];
+    for (i, body) in configs.iter().enumerate() {
+        let tf = Terraform::new(
+            scratch.path().join(format!("case-{i}")),
+            Some(endpoint.url()),
+        )
+        .unwrap();
+        tf.write_config(&format!("{HEADER}\n{body}")).unwrap();
+        let validate = tf.run(&["validate", "-no-color"]).await;
+        let plan = tf.run(&["plan", "-no-color", "-input=false"]).await;
+        for out in [validate, plan] {
+            let text = out.combined();
+            assert_ne!(out.status, 0, "{} must fail:\n{text}", out.command);
+            for crash in ["panicked", "Plugin did not respond", "plugin crashed"] {
+                assert!(
+                    !text.contains(crash),
+                    "{} crashed the provider:\n{text}",
+                    out.command
+                );
+            }
+            let named = acceptance_tests::steps::error_matches(
+                r#"timeouts\.create is "99999999999999999999h", which is longer than the maximum of 8760h"#,
+                &out,
+            );
+            assert_eq!(named, Ok(true), "{}:\n{text}", out.command);
+        }
+    }
+    let calls = endpoint.stats().await.unwrap();
+    assert!(calls.is_empty(), "AWS was called: {calls:?}");
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 use aws_sdk_ecs::types::{Cluster, ClusterField, Service, ServiceField};
 use aws_sdk_ssm::types::{Parameter, ParameterMetadata, ParameterStringFilter};
 
-use super::coalesce::{Coalescer, Fetch};
-use super::errors::describe;
+use super::coalesce::{Coalescer, Fetch, FetchError};
+use super::errors::{code, describe};
 
 /// How long a leading read waits for companions when other reads are in flight.
 const WINDOW: Duration = Duration::from_millis(25);
@@ -39,10 +39,20 @@ fn services(ecs: aws_sdk_ecs::Client) -> Fetch<Service> {
                 .set_services(Some(names))
                 .include(ServiceField::Tags)
                 .send()
-                .await
-                .map_err(|e| {
-                    format!("DescribeServices in \"{cluster}\" failed: {}", describe(&e))
-                })?;
+                .await;
+            let out = match out {
+                Ok(out) => out,
+                // The cluster is gone (deleted and forgotten), and so is every service it held:
+                // "not found", so Terraform plans to create them again.
+                // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html#API_DescribeServices_Errors
+                Err(e) if code(&e) == Some("ClusterNotFoundException") => return Ok(Vec::new()),
+                Err(e) => {
+                    return Err(FetchError::Batch(format!(
+                        "DescribeServices in \"{cluster}\" failed: {}",
+                        describe(&e)
+                    )));
+                }
+            };
             Ok(out
                 .services()
                 .iter()
@@ -70,7 +80,9 @@ fn clusters(ecs: aws_sdk_ecs::Client) -> Fetch<Cluster> {
                 .include(ClusterField::Configurations)
                 .send()
                 .await
-                .map_err(|e| format!("DescribeClusters failed: {}", describe(&e)))?;
+                .map_err(|e| {
+                    FetchError::Batch(format!("DescribeClusters failed: {}", describe(&e)))
+                })?;
             Ok(out
                 .clusters()
                 .iter()
@@ -93,17 +105,12 @@ fn parameters(ssm: aws_sdk_ssm::Client) -> Fetch<Parameter> {
         Box::pin(async move {
             let out = ssm
                 .get_parameters()
-                .set_names(Some(names))
+                .set_names(Some(names.clone()))
                 .with_decryption(true)
                 .send()
                 .await
                 // Never quote the error's message: it could echo a value.
-                .map_err(|e| {
-                    format!(
-                        "GetParameters failed: {}",
-                        super::errors::code(&e).unwrap_or("error")
-                    )
-                })?;
+                .map_err(|e| parameter_error(code(&e), &names))?;
             Ok(out
                 .parameters()
                 .iter()
@@ -111,6 +118,28 @@ fn parameters(ssm: aws_sdk_ssm::Client) -> Fetch<Parameter> {
                 .collect())
         })
     })
+}
+
+/// GetParameters with decryption fails as a whole when the caller may not use the KMS key of
+/// one of the parameters (its answer has no per-parameter error): such failures are the
+/// member's, so the batch is read one parameter at a time and only that one fails.
+/// https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameters.html
+fn parameter_error(code: Option<&str>, names: &[String]) -> FetchError {
+    let code = code.unwrap_or("error");
+    let call = match names {
+        [one] => format!("GetParameters for \"{one}\""),
+        _ => "GetParameters".to_string(),
+    };
+    let is_key_access =
+        matches!(code, "AccessDeniedException" | "InvalidKeyId") || code.starts_with("KMS");
+    if is_key_access {
+        FetchError::Member(format!(
+            "{call} failed: {code} (the caller cannot decrypt the parameter with its KMS key; \
+             check kms:Decrypt on the key)"
+        ))
+    } else {
+        FetchError::Batch(format!("{call} failed: {code}"))
+    }
 }
 
 fn parameter_metadata(ssm: aws_sdk_ssm::Client) -> Fetch<ParameterMetadata> {
@@ -122,14 +151,16 @@ fn parameter_metadata(ssm: aws_sdk_ssm::Client) -> Fetch<ParameterMetadata> {
                 .option("Equals")
                 .set_values(Some(names))
                 .build()
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| FetchError::Batch(e.to_string()))?;
             let out = ssm
                 .describe_parameters()
                 .parameter_filters(filter)
                 .max_results(50)
                 .send()
                 .await
-                .map_err(|e| format!("DescribeParameters failed: {}", describe(&e)))?;
+                .map_err(|e| {
+                    FetchError::Batch(format!("DescribeParameters failed: {}", describe(&e)))
+                })?;
             Ok(out
                 .parameters()
                 .iter()
@@ -159,4 +190,39 @@ impl Batches {
 /// Batching is on unless `ECS_PROVIDER_COALESCE=0` (used by the benchmarks).
 pub fn enabled_by_environment() -> bool {
     std::env::var("ECS_PROVIDER_COALESCE").map_or(true, |v| v != "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_access_errors_belong_to_one_parameter_and_others_to_the_call() {
+        let two = ["/a".to_string(), "/b".to_string()];
+        for code in [
+            "AccessDeniedException",
+            "InvalidKeyId",
+            "KMSAccessDeniedException",
+        ] {
+            let error = parameter_error(Some(code), &two);
+            assert!(
+                matches!(&error, FetchError::Member(m) if m.contains(code)),
+                "{error:?}"
+            );
+        }
+        for code in [
+            Some("ThrottlingException"),
+            Some("InternalServerError"),
+            None,
+        ] {
+            let error = parameter_error(code, &two);
+            assert!(matches!(error, FetchError::Batch(_)), "{error:?}");
+        }
+        let alone = parameter_error(Some("AccessDeniedException"), &two[..1]);
+        assert!(
+            alone
+                .message()
+                .starts_with("GetParameters for \"/a\" failed")
+        );
+    }
 }

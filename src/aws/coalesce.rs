@@ -5,7 +5,8 @@
 //! The first read of a group leads: it waits a short window for others only when it is part of a
 //! burst of reads (a lone read goes at once), then sends the batch; reads that arrive while a batch is
 //! out join the next one. The batch loop runs as its own task, so a caller that goes away never
-//! strands the others.
+//! strands the others; if that task itself ends early (a panic), another takes over the queue.
+//! A batch that fails because of one of its members is retried id by id, so only that read fails.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -13,7 +14,27 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures_util::future::join_all;
 use tokio::sync::oneshot;
+
+/// Why a batched call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchError {
+    /// The call as a whole failed (throttled, unreachable, …): every read of the batch fails.
+    Batch(String),
+    /// The call failed because of one of its members, which the answer does not name (e.g. a
+    /// parameter whose KMS key the caller may not use): each id is then asked for on its own,
+    /// so only the culprit's read fails.
+    Member(String),
+}
+
+impl FetchError {
+    pub fn message(&self) -> &str {
+        match self {
+            FetchError::Batch(m) | FetchError::Member(m) => m,
+        }
+    }
+}
 
 /// Fetches the objects named `ids` of group `group`; returns `(id, object)` pairs (an object may
 /// be listed under several ids, e.g. its name and its ARN). Missing ids are simply absent.
@@ -21,12 +42,14 @@ pub type Fetch<T> = Arc<
     dyn Fn(
             String,
             Vec<String>,
-        ) -> Pin<Box<dyn Future<Output = Result<Vec<(String, T)>, String>> + Send>>
+        ) -> Pin<Box<dyn Future<Output = Result<Vec<(String, T)>, FetchError>> + Send>>
         + Send
         + Sync,
 >;
 
-type Waiter<T> = (String, oneshot::Sender<Result<Option<T>, String>>);
+type Answer<T> = Result<Option<T>, String>;
+type Waiter<T> = (String, oneshot::Sender<Answer<T>>);
+type Groups<T> = Arc<Mutex<HashMap<String, Group<T>>>>;
 
 struct Group<T> {
     queue: Vec<Waiter<T>>,
@@ -43,7 +66,7 @@ impl<T> Default for Group<T> {
 }
 
 pub struct Coalescer<T> {
-    groups: Arc<Mutex<HashMap<String, Group<T>>>>,
+    groups: Groups<T>,
     fetch: Fetch<T>,
     max: usize,
     window: Duration,
@@ -56,7 +79,7 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
         Coalescer {
             groups: Arc::default(),
             fetch,
-            max,
+            max: max.max(1),
             window,
             enabled,
         }
@@ -66,7 +89,9 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
     /// (other reads run now or just ran) says whether waiting for companions can pay off.
     pub async fn get(&self, group: &str, id: &str, in_burst: bool) -> Result<Option<T>, String> {
         if !self.enabled {
-            let found = (self.fetch)(group.to_string(), vec![id.to_string()]).await?;
+            let found = (self.fetch)(group.to_string(), vec![id.to_string()])
+                .await
+                .map_err(|e| e.message().to_string())?;
             return Ok(pick(&found, id));
         }
         let (tx, rx) = oneshot::channel();
@@ -77,18 +102,35 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
             !std::mem::replace(&mut entry.leading, true)
         };
         if lead {
-            let groups = self.groups.clone();
-            let fetch = self.fetch.clone();
-            let (group, max) = (group.to_string(), self.max);
             let window = if in_burst {
                 self.window
             } else {
                 Duration::ZERO
             };
-            tokio::spawn(run_batches(groups, fetch, group, max, window));
+            // The batches run as their own task: the leading read may be cancelled (its RPC
+            // dropped) without taking the others' answers with it.
+            tokio::spawn(run_batches(self.leader(group), window));
         }
-        rx.await
-            .unwrap_or_else(|_| Err("the batched request was abandoned".to_string()))
+        rx.await.unwrap_or_else(|_| {
+            Err("the batched read was interrupted; run the command again".to_string())
+        })
+    }
+
+    fn leader(&self, group: &str) -> Leader<T> {
+        Leader {
+            groups: self.groups.clone(),
+            fetch: self.fetch.clone(),
+            group: group.to_string(),
+            max: self.max,
+            done: false,
+        }
+    }
+
+    /// Reads waiting in `group` (for tests that need a read to be queued before going on).
+    #[cfg(test)]
+    fn queued(&self, group: &str) -> usize {
+        let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        groups.get(group).map_or(0, |g| g.queue.len())
     }
 }
 
@@ -96,49 +138,128 @@ fn pick<T: Clone>(found: &[(String, T)], id: &str) -> Option<T> {
     found.iter().find(|(k, _)| k == id).map(|(_, v)| v.clone())
 }
 
-async fn run_batches<T: Clone + Send + 'static>(
-    groups: Arc<Mutex<HashMap<String, Group<T>>>>,
+/// The task that sends a group's batches. If it ends before the queue is empty (a panic in
+/// `fetch`, or the runtime dropping the task), dropping it hands the queue to a new leader,
+/// so no read waits forever.
+struct Leader<T: Clone + Send + 'static> {
+    groups: Groups<T>,
     fetch: Fetch<T>,
     group: String,
     max: usize,
-    window: Duration,
-) {
-    let queued = |groups: &Arc<Mutex<HashMap<String, Group<T>>>>| {
-        groups
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&group)
-            .map_or(0, |g| g.queue.len())
-    };
+    /// Set once the queue was found empty and the group removed.
+    done: bool,
+}
+
+impl<T: Clone + Send + 'static> Leader<T> {
+    fn queued(&self) -> usize {
+        let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        groups.get(&self.group).map_or(0, |g| g.queue.len())
+    }
+
+    /// Up to `max` waiting reads, or `None` (and the group removed) when there are none.
+    fn next_batch(&mut self) -> Option<Vec<Waiter<T>>> {
+        let mut all = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        let queue_len = all.get(&self.group).map_or(0, |g| g.queue.len());
+        if queue_len == 0 {
+            all.remove(&self.group);
+            self.done = true;
+            return None;
+        }
+        let entry = all.get_mut(&self.group)?;
+        Some(entry.queue.drain(..queue_len.min(self.max)).collect())
+    }
+
+    fn successor(&self) -> Leader<T> {
+        Leader {
+            groups: self.groups.clone(),
+            fetch: self.fetch.clone(),
+            group: self.group.clone(),
+            max: self.max,
+            done: false,
+        }
+    }
+}
+
+impl<T: Clone + Send + 'static> Drop for Leader<T> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let mut all = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        let waiting = all.get(&self.group).is_some_and(|g| !g.queue.is_empty());
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if waiting => {
+                drop(all);
+                tracing::warn!(group = %self.group, "a batched read ended early; another takes over");
+                runtime.spawn(run_batches(self.successor(), Duration::ZERO));
+            }
+            // Nothing waits, or there is no runtime to run on: the waiting reads fail (their
+            // senders are dropped) instead of hanging, and the next read leads afresh.
+            _ => {
+                all.remove(&self.group);
+            }
+        }
+    }
+}
+
+async fn run_batches<T: Clone + Send + 'static>(mut leader: Leader<T>, window: Duration) {
     // Collect companions for at most `window`, or until a batch is full.
-    let deadline = tokio::time::Instant::now() + window;
-    while tokio::time::Instant::now() < deadline && queued(&groups) < max {
+    let deadline = tokio::time::Instant::now()
+        .checked_add(window)
+        .unwrap_or_else(tokio::time::Instant::now);
+    while tokio::time::Instant::now() < deadline && leader.queued() < leader.max {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    loop {
-        let batch: Vec<Waiter<T>> = {
-            let mut all = groups.lock().unwrap_or_else(|e| e.into_inner());
-            let Some(entry) = all.get_mut(&group) else {
-                return;
-            };
-            if entry.queue.is_empty() {
-                all.remove(&group);
-                return;
-            }
-            let take = entry.queue.len().min(max);
-            entry.queue.drain(..take).collect()
-        };
+    while let Some(batch) = leader.next_batch() {
         let mut ids: Vec<String> = batch.iter().map(|(id, _)| id.clone()).collect();
         ids.sort();
         ids.dedup();
-        tracing::debug!(group = %group, batch = ids.len(), "batched read");
-        let result = fetch(group.clone(), ids).await;
+        tracing::debug!(group = %leader.group, batch = ids.len(), "batched read");
+        let answers = fetch_answers(&leader.fetch, &leader.group, ids).await;
         for (id, tx) in batch {
-            let answer = match &result {
-                Ok(found) => Ok(pick(found, &id)),
-                Err(e) => Err(e.clone()),
-            };
+            let answer = answers
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| Err("no answer for this read".to_string()));
             let _ = tx.send(answer);
+        }
+    }
+}
+
+/// The answer for each of `ids`: one call for all, or one call each when the batch failed
+/// because of a member.
+async fn fetch_answers<T: Clone>(
+    fetch: &Fetch<T>,
+    group: &str,
+    ids: Vec<String>,
+) -> HashMap<String, Answer<T>> {
+    match fetch(group.to_string(), ids.clone()).await {
+        Ok(found) => ids
+            .into_iter()
+            .map(|id| {
+                let answer = Ok(pick(&found, &id));
+                (id, answer)
+            })
+            .collect(),
+        Err(FetchError::Member(_)) if ids.len() > 1 => {
+            tracing::debug!(group = %group, batch = ids.len(), "a member failed the batch; reading each alone");
+            let singles = ids.into_iter().map(|id| {
+                let call = fetch(group.to_string(), vec![id.clone()]);
+                async move {
+                    let answer = match call.await {
+                        Ok(found) => Ok(pick(&found, &id)),
+                        Err(e) => Err(e.message().to_string()),
+                    };
+                    (id, answer)
+                }
+            });
+            join_all(singles).await.into_iter().collect()
+        }
+        Err(e) => {
+            let message = e.message().to_string();
+            ids.into_iter()
+                .map(|id| (id, Err(message.clone())))
+                .collect()
         }
     }
 }
@@ -147,6 +268,9 @@ async fn run_batches<T: Clone + Send + 'static>(
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Generous bound for answers that should come at once (a hang fails the test instead).
+    const BOUND: Duration = Duration::from_secs(10);
 
     fn counting(calls: Arc<AtomicUsize>, sizes: Arc<Mutex<Vec<usize>>>) -> Fetch<String> {
         Arc::new(move |_group, ids| {
@@ -161,6 +285,13 @@ mod tests {
                     .collect())
             })
         })
+    }
+
+    /// Waits (without a clock) until `n` reads are queued in `group`.
+    async fn until_queued(c: &Coalescer<String>, group: &str, n: usize) {
+        while c.queued(group) < n {
+            tokio::task::yield_now().await;
+        }
     }
 
     #[tokio::test]
@@ -239,5 +370,163 @@ mod tests {
             read.await.unwrap().unwrap();
         }
         assert_eq!(calls.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn followers_are_answered_when_the_leading_read_is_dropped() {
+        let (calls, sizes) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(Mutex::new(Vec::new())),
+        );
+        let c = Arc::new(Coalescer::new(
+            counting(calls.clone(), sizes),
+            10,
+            Duration::from_millis(50),
+            true,
+        ));
+        let leader = {
+            let c = c.clone();
+            tokio::spawn(async move { c.get("g", "lead", true).await })
+        };
+        until_queued(&c, "g", 1).await;
+        let followers: Vec<_> = (0..3)
+            .map(|i| {
+                let c = c.clone();
+                tokio::spawn(async move { c.get("g", &format!("f{i}"), true).await })
+            })
+            .collect();
+        until_queued(&c, "g", 4).await;
+        // Terraform cancels the leading read's RPC while it waits for companions.
+        leader.abort();
+        for (i, follower) in followers.into_iter().enumerate() {
+            let answer = tokio::time::timeout(BOUND, follower)
+                .await
+                .expect("a follower waited forever")
+                .unwrap();
+            assert_eq!(answer, Ok(Some(format!("value of f{i}"))));
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_batch_fails_its_reads_and_the_queued_ones_still_get_answers() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let release = Arc::new(tokio::sync::Notify::new());
+        let fetch: Fetch<String> = {
+            let (calls, release) = (calls.clone(), release.clone());
+            Arc::new(move |_group, ids| {
+                let first = calls.fetch_add(1, Ordering::SeqCst) == 0;
+                let release = release.clone();
+                Box::pin(async move {
+                    if first {
+                        release.notified().await;
+                        panic!("a bug in the first batch");
+                    }
+                    Ok(ids
+                        .iter()
+                        .map(|i| (i.clone(), format!("value of {i}")))
+                        .collect())
+                })
+            })
+        };
+        let c = Arc::new(Coalescer::new(fetch, 10, Duration::ZERO, true));
+        let first = {
+            let c = c.clone();
+            tokio::spawn(async move { c.get("g", "a", false).await })
+        };
+        // The first batch is out (the queue is empty again); these two wait for the next one.
+        while calls.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        let queued: Vec<_> = ["b", "c"]
+            .into_iter()
+            .map(|id| {
+                let c = c.clone();
+                tokio::spawn(async move { c.get("g", id, true).await })
+            })
+            .collect();
+        until_queued(&c, "g", 2).await;
+        release.notify_one();
+
+        let failed = tokio::time::timeout(BOUND, first).await.unwrap().unwrap();
+        assert!(failed.unwrap_err().contains("interrupted"));
+        for (read, id) in queued.into_iter().zip(["b", "c"]) {
+            let answer = tokio::time::timeout(BOUND, read)
+                .await
+                .expect("a queued read waited forever")
+                .unwrap();
+            assert_eq!(answer, Ok(Some(format!("value of {id}"))));
+        }
+        let later = tokio::time::timeout(BOUND, c.get("g", "d", false))
+            .await
+            .expect("a later read waited forever");
+        assert_eq!(later, Ok(Some("value of d".to_string())));
+    }
+
+    #[tokio::test]
+    async fn a_member_failing_the_batch_fails_only_its_own_read() {
+        let sizes = Arc::new(Mutex::new(Vec::new()));
+        let fetch: Fetch<String> = {
+            let sizes = sizes.clone();
+            Arc::new(move |_group, ids: Vec<String>| {
+                sizes.lock().unwrap().push(ids.len());
+                Box::pin(async move {
+                    if ids.iter().any(|i| i == "locked") {
+                        return Err(FetchError::Member("AccessDeniedException".into()));
+                    }
+                    Ok(ids
+                        .iter()
+                        .map(|i| (i.clone(), format!("value of {i}")))
+                        .collect())
+                })
+            })
+        };
+        let c = Arc::new(Coalescer::new(fetch, 10, Duration::from_millis(50), true));
+        let ids: Vec<String> = (0..9)
+            .map(|i| format!("p{i}"))
+            .chain(["locked".to_string()])
+            .collect();
+        let reads: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                let (c, id) = (c.clone(), id.clone());
+                tokio::spawn(async move { c.get("", &id, true).await })
+            })
+            .collect();
+        for (read, id) in reads.into_iter().zip(&ids) {
+            let answer = tokio::time::timeout(BOUND, read).await.unwrap().unwrap();
+            if id == "locked" {
+                assert_eq!(answer, Err("AccessDeniedException".to_string()));
+            } else {
+                assert_eq!(answer, Ok(Some(format!("value of {id}"))));
+            }
+        }
+        let sizes = sizes.lock().unwrap().clone();
+        assert_eq!(sizes[0], 10, "one batch first: {sizes:?}");
+        assert_eq!(sizes[1..], [1; 10], "then each alone: {sizes:?}");
+    }
+
+    #[tokio::test]
+    async fn a_failing_call_fails_every_read_of_its_batch_once() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let fetch: Fetch<String> = {
+            let calls = calls.clone();
+            Arc::new(move |_group, _ids| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Box::pin(async { Err(FetchError::Batch("ThrottlingException".into())) })
+            })
+        };
+        let c = Arc::new(Coalescer::new(fetch, 10, Duration::from_millis(50), true));
+        let reads: Vec<_> = (0..5)
+            .map(|i| {
+                let c = c.clone();
+                tokio::spawn(async move { c.get("g", &format!("s{i}"), true).await })
+            })
+            .collect();
+        for read in reads {
+            let answer = tokio::time::timeout(BOUND, read).await.unwrap().unwrap();
+            assert_eq!(answer, Err("ThrottlingException".to_string()));
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "no retry one by one");
     }
 }

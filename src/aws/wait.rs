@@ -20,6 +20,19 @@ pub enum Poll<T, E> {
     Pending(E),
 }
 
+/// `timeout` from now; when that is beyond what the clock can represent (`Instant + Duration`
+/// would panic), an instant as far away as it allows, within a factor of two.
+pub fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    let mut span = timeout;
+    loop {
+        if let Some(deadline) = now.checked_add(span) {
+            return deadline;
+        }
+        span /= 2;
+    }
+}
+
 /// Polls `check` until it is done, the timeout passes or `cancel` fires. The interval grows from
 /// `first` to at most `max`, so short waits stay fast and long ones stay cheap on the API.
 pub async fn until<T, E, F, Fut>(
@@ -33,7 +46,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Poll<T, E>>,
 {
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_after(timeout);
     let mut interval = first;
     loop {
         let why = match check().await {
@@ -44,12 +57,12 @@ where
         if now >= deadline {
             return Err(WaitError::TimedOut { last: Some(why) });
         }
-        let pause = interval.min(deadline - now);
+        let pause = interval.min(deadline.saturating_duration_since(now));
         tokio::select! {
             () = cancel.cancelled() => return Err(WaitError::Cancelled),
             () = sleep(pause) => {}
         }
-        interval = (interval * 3 / 2).min(max);
+        interval = (interval.saturating_mul(3) / 2).min(max);
     }
 }
 
@@ -89,6 +102,53 @@ mod tests {
         )
         .await;
         assert_eq!(result, Err(WaitError::Cancelled));
+    }
+
+    #[test]
+    fn deadlines_saturate_instead_of_overflowing() {
+        let far = deadline_after(Duration::MAX);
+        assert!(far > Instant::now() + Duration::from_secs(86_400 * 365));
+        let soon = deadline_after(Duration::from_secs(5));
+        assert!(soon <= Instant::now() + Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn the_longest_timeout_neither_panics_nor_stops_polling() {
+        let cancel = CancellationToken::new();
+        let mut polls = 0;
+        let result: Result<u32, WaitError<()>> = until(
+            Duration::MAX,
+            Duration::from_millis(1),
+            Duration::from_millis(2),
+            &cancel,
+            || {
+                polls += 1;
+                let n = polls;
+                async move {
+                    if n == 3 {
+                        Poll::Done(n)
+                    } else {
+                        Poll::Pending(())
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!(result, Ok(3));
+    }
+
+    #[tokio::test]
+    async fn the_longest_interval_grows_without_overflowing() {
+        let cancel = CancellationToken::new();
+        let result: Result<(), _> = until(
+            Duration::from_millis(10),
+            Duration::MAX,
+            Duration::MAX,
+            &cancel,
+            || async { Poll::Pending("busy") },
+        )
+        .await;
+        assert_eq!(result, Err(WaitError::TimedOut { last: Some("busy") }));
     }
 
     #[tokio::test]

@@ -17,6 +17,20 @@ pub fn is_name_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_name_or_arn_yields_a_suffix_without_panicking(s in prop_oneof!["\\PC{0,60}", "arn:[a-z0-9:/_-]{0,60}"]) {
+            let name = name_of(&s);
+            prop_assert!(s.ends_with(name));
+            if s.starts_with("arn:") {
+                prop_assert!(!name.contains('/'));
+            } else {
+                prop_assert_eq!(name, s.as_str());
+            }
+        }
+    }
 
     #[test]
     fn names_from_arns() {

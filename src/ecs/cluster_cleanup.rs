@@ -140,5 +140,5 @@ pub async fn empty_cluster(
 
 /// How long a cleanup may take at most, given the delete timeout.
 pub fn deadline(timeout: Duration) -> Instant {
-    Instant::now() + timeout
+    crate::aws::wait::deadline_after(timeout)
 }

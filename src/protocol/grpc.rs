@@ -324,9 +324,11 @@ impl Provider for GrpcProvider {
                 deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
             })
             .await;
-        let deferred = resp.deferred_provider_config_unknown.then(|| pb::Deferred {
-            reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
-        });
+        let deferred = resp
+            .deferred_provider_config_unknown
+            .then_some(pb::Deferred {
+                reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+            });
         Ok(Response::new(pb::read_data_source::Response {
             state: dynamic(resp.state),
             diagnostics: diagnostics(resp.diags),

@@ -25,6 +25,9 @@ pub struct Options {
     pub fail_deployments: bool,
     /// Also emulate the response-shape rows whose evidence is weaker (reported or inferred).
     pub strict_shapes: bool,
+    /// A deleted cluster is forgotten at once instead of staying INACTIVE (as ECS does after a
+    /// while): calls naming it answer `ClusterNotFoundException`.
+    pub forget_deleted_clusters: bool,
 }
 
 impl Options {
@@ -40,6 +43,7 @@ impl Options {
             steady: Duration::from_secs(1),
             fail_deployments: false,
             strict_shapes: false,
+            forget_deleted_clusters: false,
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
@@ -54,6 +58,7 @@ impl Options {
                 "--throttle" => options.throttle = true,
                 "--fail-deployments" => options.fail_deployments = true,
                 "--strict-shapes" => options.strict_shapes = true,
+                "--forget-deleted-clusters" => options.forget_deleted_clusters = true,
                 "--latency-ms" => options.latency = millis(flag, &value("milliseconds")?)?,
                 "--drain-seconds" => options.drain = seconds(flag, &value("seconds")?)?,
                 "--steady-seconds" => options.steady = seconds(flag, &value("seconds")?)?,
@@ -92,7 +97,8 @@ fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
 /// Shown for `--help` and after an unknown flag.
 pub const USAGE: &str = "\
 usage: local-aws [--moto PATH] [--no-fidelity] [--latency-ms N] [--throttle] [--fault-rate P]
-                 [--drain-seconds N] [--steady-seconds N] [--fail-deployments] [--strict-shapes]";
+                 [--drain-seconds N] [--steady-seconds N] [--fail-deployments] [--strict-shapes]
+                 [--forget-deleted-clusters]";
 
 #[cfg(test)]
 mod tests {
@@ -107,6 +113,7 @@ mod tests {
     fn defaults_are_neutral() {
         let o = parse(&[]).unwrap();
         assert!(!o.no_fidelity && !o.throttle && !o.fail_deployments && !o.strict_shapes);
+        assert!(!o.forget_deleted_clusters);
         assert_eq!(o.latency, Duration::ZERO);
         assert_eq!(o.fault_rate, 0.0);
         assert_eq!(o.drain, Duration::from_secs(2));
@@ -128,8 +135,10 @@ mod tests {
             "--fail-deployments",
             "--strict-shapes",
             "--no-fidelity",
+            "--forget-deleted-clusters",
         ])
         .unwrap();
+        assert!(o.forget_deleted_clusters);
         assert_eq!(o.latency, Duration::from_millis(25));
         assert!(o.throttle && o.fail_deployments && o.strict_shapes && o.no_fidelity);
         assert_eq!(o.fault_rate, 0.5);

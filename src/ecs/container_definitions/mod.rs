@@ -1,9 +1,11 @@
 //! `container_definitions`: the JSON a task definition carries, checked against the API's shape
-//! ([`parse`]) and compared by meaning ([`normalize`]), never by text.
+//! ([`parse`]) and the values ECS accepts ([`values`]), and compared by meaning ([`normalize`]),
+//! never by text.
 
 pub mod fields;
 pub mod normalize;
 pub mod parse;
+pub mod values;
 
 pub use normalize::NetworkMode;
 pub use parse::{Mode, Problem};
@@ -29,5 +31,12 @@ pub fn for_request(text: &str) -> Result<Vec<Value>, Vec<Problem>> {
     parse::parse(text, Mode::Config)
 }
 
+/// The values in parsed containers (from [`for_request`]) that ECS would refuse.
+pub fn value_problems(containers: &[Value]) -> Vec<Problem> {
+    values::check(containers)
+}
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod values_tests;

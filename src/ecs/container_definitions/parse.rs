@@ -55,10 +55,7 @@ pub fn parse(text: &str, mode: Mode) -> Result<Vec<Value>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut containers = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let label = match item.get("name").and_then(Value::as_str) {
-            Some(name) => format!("container \"{name}\""),
-            None => format!("container #{}", i + 1),
-        };
+        let label = container_label(i, item);
         let mut ctx = Walk {
             container: &label,
             mode,
@@ -82,6 +79,14 @@ pub fn parse(text: &str, mode: Mode) -> Result<Vec<Value>, Vec<Problem>> {
         Ok(containers)
     } else {
         Err(problems)
+    }
+}
+
+/// `container "web"`, or `container #2` for the second container when it has no name.
+pub(super) fn container_label(index: usize, container: &Value) -> String {
+    match container.get("name").and_then(Value::as_str) {
+        Some(name) => format!("container \"{name}\""),
+        None => format!("container #{}", index + 1),
     }
 }
 

@@ -1,6 +1,6 @@
-//! Plan-time checks of what RegisterTaskDefinition would refuse: the container JSON's shape,
-//! container count and names, task sizes, and the Fargate rules. Unknown values are skipped;
-//! Terraform validates again once they are known.
+//! Plan-time checks of what RegisterTaskDefinition would refuse: the container JSON's shape and
+//! member values, container count and names, task sizes, and the Fargate rules. Unknown values
+//! are skipped; Terraform validates again once they are known.
 
 use serde_json::Value as Json;
 
@@ -13,20 +13,6 @@ use crate::framework::{Diagnostics, Value};
 
 const MAX_CONTAINERS: usize = 10;
 const FARGATE_LOG_DRIVERS: &[&str] = &["awslogs", "splunk", "awsfirelens"];
-const LOG_DRIVERS: &[&str] = &[
-    "awslogs",
-    "fluentd",
-    "gelf",
-    "json-file",
-    "journald",
-    "logentries",
-    "syslog",
-    "splunk",
-    "awsfirelens",
-];
-const DEPENDS_ON_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
-const PROTOCOLS: &[&str] = &["tcp", "udp"];
-const APP_PROTOCOLS: &[&str] = &["http", "http2", "grpc"];
 
 fn at(name: &str) -> AttrPath {
     AttrPath::root().attr(name)
@@ -85,6 +71,8 @@ pub fn check(config: &Value, diags: &mut Diagnostics) {
     }
     let containers = container_json(config, diags);
     if let Some(containers) = &containers {
+        // Enums, ranges and formats of members (`fields.rs` lists what ECS accepts in each).
+        report(container_definitions::value_problems(containers), diags);
         check_containers(containers, config, diags);
     }
     check_fargate(config, containers.as_deref(), diags);
@@ -95,25 +83,29 @@ fn container_json(config: &Value, diags: &mut Diagnostics) -> Option<Vec<Json>> 
     match container_definitions::for_request(text) {
         Ok(containers) => Some(containers),
         Err(problems) => {
-            for Problem {
-                container,
-                path,
-                message,
-            } in problems
-            {
-                let detail = if path.is_empty() {
-                    format!("In container_definitions, {container} {message}")
-                } else {
-                    format!("In container_definitions, {container}: `{path}` {message}")
-                };
-                diags.error_at(
-                    at("container_definitions"),
-                    "Invalid container definition",
-                    detail,
-                );
-            }
+            report(problems, diags);
             None
         }
+    }
+}
+
+fn report(problems: Vec<Problem>, diags: &mut Diagnostics) {
+    for Problem {
+        container,
+        path,
+        message,
+    } in problems
+    {
+        let detail = if path.is_empty() {
+            format!("In container_definitions, {container} {message}")
+        } else {
+            format!("In container_definitions, {container}: `{path}` {message}")
+        };
+        diags.error_at(
+            at("container_definitions"),
+            "Invalid container definition",
+            detail,
+        );
     }
 }
 
@@ -168,7 +160,9 @@ fn check_containers(containers: &[Json], config: &Value, diags: &mut Diagnostics
     let task_memory = config.get("memory");
     if task_memory.is_some_and(|m| m.is_null()) {
         for c in containers {
-            if c.get("memory").is_none() && c.get("memoryReservation").is_none() {
+            // ECS wants "a non-zero integer for one or both" of them (ContainerDefinition).
+            let set = |key: &str| c.get(key).and_then(Json::as_i64).is_some_and(|n| n != 0);
+            if !set("memory") && !set("memoryReservation") {
                 diags.error_at(
                     path.clone(),
                     "Container memory missing",
@@ -329,20 +323,6 @@ fn check_container(
                 ),
             );
         }
-        for (key, allowed) in [("protocol", PROTOCOLS), ("appProtocol", APP_PROTOCOLS)] {
-            if let Some(v) = port.get(key).and_then(Json::as_str)
-                && !allowed.contains(&v)
-            {
-                problem(
-                    "Invalid port mapping",
-                    format!(
-                        "`portMappings[{i}].{key}` is \"{v}\"; allowed: {}.{}",
-                        allowed.join(", "),
-                        did_you_mean(v, allowed.iter().copied())
-                    ),
-                );
-            }
-        }
     }
     let secret_lists = [
         ("secrets", c.get("secrets")),
@@ -367,27 +347,13 @@ fn check_container(
             }
         }
     }
-    if let Some(driver) = c
-        .pointer("/logConfiguration/logDriver")
-        .and_then(Json::as_str)
-        && !LOG_DRIVERS.contains(&driver)
-    {
-        problem(
-            "Unknown log driver",
-            format!(
-                "`logConfiguration.logDriver` is \"{driver}\"; ECS supports {}.{}",
-                LOG_DRIVERS.join(", "),
-                did_you_mean(driver, LOG_DRIVERS.iter().copied())
-            ),
-        );
-    }
     let dependencies = c.get("dependsOn").and_then(Json::as_array);
     for (i, dep) in dependencies.into_iter().flatten().enumerate() {
         let target = dep
             .get("containerName")
             .and_then(Json::as_str)
             .unwrap_or("");
-        let condition = dep.get("condition").and_then(Json::as_str).unwrap_or("");
+        let condition = dep.get("condition").and_then(Json::as_str);
         if !names.contains(&target) || target == n {
             problem(
                 "dependsOn names no other container",
@@ -397,7 +363,7 @@ fn check_container(
                     did_you_mean(target, names.iter().copied())
                 ),
             );
-        } else if condition == "HEALTHY"
+        } else if condition == Some("HEALTHY")
             && containers
                 .iter()
                 .find(|o| name(o) == target)
@@ -407,16 +373,6 @@ fn check_container(
                 "HEALTHY needs a health check",
                 format!(
                     "`dependsOn[{i}]` waits for \"{target}\" to be HEALTHY, but that container has no `healthCheck`."
-                ),
-            );
-        }
-        if !DEPENDS_ON_CONDITIONS.contains(&condition) {
-            problem(
-                "Invalid dependsOn condition",
-                format!(
-                    "`dependsOn[{i}].condition` is \"{condition}\"; allowed: {}.{}",
-                    DEPENDS_ON_CONDITIONS.join(", "),
-                    did_you_mean(condition, DEPENDS_ON_CONDITIONS.iter().copied())
                 ),
             );
         }
@@ -454,6 +410,35 @@ pub fn secret_source(from: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn details(containers: Json) -> Vec<String> {
+        let config = Value::object([(
+            "container_definitions",
+            Value::string(containers.to_string()),
+        )]);
+        let mut diags = Diagnostics::new();
+        check(&config, &mut diags);
+        diags.iter().map(|d| d.detail.clone()).collect()
+    }
+
+    #[test]
+    fn refused_values_are_reported_with_the_other_container_checks() {
+        let details = details(serde_json::json!([{
+            "name": "web", "image": "nginx", "memory": 128, "versionConsistency": "invalid",
+            "dependsOn": [{ "containerName": "db", "condition": "STARTED" }]
+        }]));
+        for expected in [
+            "In container_definitions, container \"web\": `versionConsistency` is \"invalid\"; allowed: enabled, disabled.",
+            "In container_definitions, container \"web\": `dependsOn[0].condition` is \"STARTED\"; allowed: START, COMPLETE, SUCCESS, HEALTHY. Did you mean \"START\"?",
+            "`dependsOn[0].containerName` is \"db\", which is not another container",
+        ] {
+            assert!(
+                details.iter().any(|d| d.contains(expected)),
+                "{expected:?} not in {details:#?}"
+            );
+        }
+        assert_eq!(details.len(), 3, "{details:#?}");
+    }
 
     #[test]
     fn secret_sources() {

@@ -186,3 +186,119 @@ impl<V: Validator> Validator for Each<V> {
         }
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    //! Arbitrary input never panics a validator, and each one refuses exactly what its rule
+    //! refuses, at the path it was given, with a message that starts with that path.
+
+    use super::*;
+    use crate::framework::value::Number;
+    use proptest::prelude::*;
+
+    fn run(v: &dyn Validator, value: &Value) -> Diagnostics {
+        let path = AttrPath::root().attr("block").index(0).attr("name");
+        let mut diags = Diagnostics::new();
+        v.validate(&path, value, &mut diags);
+        for d in &diags.0 {
+            assert_eq!(d.path.as_ref(), Some(&path));
+            assert!(d.detail.starts_with("block[0].name "), "{}", d.detail);
+        }
+        diags
+    }
+
+    /// Strings of any characters, with the validators' alphabets over-represented.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "\\PC{0,40}",
+            "[a-zA-Z0-9_:/-]{0,40}",
+            ".{0,300}",
+            "arn:[a-z:/-]{0,20}"
+        ]
+    }
+
+    /// Numbers of every shape the decoder produces: integers, fractions, huge exponents.
+    fn number() -> impl Strategy<Value = Number> {
+        prop_oneof![
+            any::<i64>().prop_map(Number::from_i64),
+            any::<u64>().prop_map(Number::from_u64),
+            any::<f64>().prop_filter_map("finite", Number::from_f64),
+            "-?[0-9]{1,30}(\\.[0-9]{1,10})?(e-?[0-9]{1,4})?"
+                .prop_filter_map("decimal", |s| Number::parse(&s)),
+        ]
+    }
+
+    fn name_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '-' || c == '_'
+    }
+
+    const ALLOWED: &[&str] = &["FARGATE", "EC2", "EXTERNAL", "awsvpc"];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn string_validators_refuse_exactly_what_their_rule_refuses(s in text(), min in 0usize..5, max in 0usize..60) {
+            let value = Value::string(s.clone());
+            let one_of = run(&OneOf(ALLOWED), &value);
+            prop_assert_eq!(one_of.has_errors(), !ALLOWED.contains(&s.as_str()));
+
+            let len = s.chars().count();
+            let length = run(&Length { min, max }, &value);
+            prop_assert_eq!(length.has_errors(), len < min || len > max);
+
+            let chars = run(&Chars { allowed: name_char, alphabet: "letters" }, &value);
+            prop_assert_eq!(chars.has_errors(), !s.chars().all(name_char));
+
+            let prefix = run(&Prefix { prefix: "arn:", what: "an ARN" }, &value);
+            prop_assert_eq!(prefix.has_errors(), !s.starts_with("arn:"));
+
+            // Each diagnostic is about one value: never more than one per validator.
+            for d in [&one_of, &length, &chars, &prefix] {
+                prop_assert!(d.0.len() <= 1);
+            }
+        }
+
+        #[test]
+        fn int_between_refuses_exactly_what_is_outside_the_range(n in number(), lo in -1000i64..1000, span in 0i64..2000) {
+            let hi = lo + span;
+            let diags = run(&IntBetween { min: lo, max: hi }, &Value::number(n.clone()));
+            let inside = n.as_i64().is_some_and(|i| (lo..=hi).contains(&i));
+            prop_assert_eq!(diags.has_errors(), !inside);
+        }
+
+        #[test]
+        fn validators_ignore_values_of_other_types(n in number(), b in any::<bool>()) {
+            for value in [Value::number(n.clone()), Value::bool(b), Value::list([])] {
+                prop_assert!(run(&OneOf(ALLOWED), &value).is_empty());
+                let length = Length { min: 1, max: 2 };
+                prop_assert!(run(&length, &value).is_empty());
+                let prefix = Prefix { prefix: "arn:", what: "an ARN" };
+                prop_assert!(run(&prefix, &value).is_empty());
+            }
+            let between = IntBetween { min: 0, max: 1 };
+            prop_assert!(run(&between, &Value::string("1")).is_empty());
+        }
+
+        #[test]
+        fn each_reports_every_bad_element_at_its_index(items in prop::collection::vec(text(), 0..8)) {
+            let list = Value::list(items.iter().cloned().map(Value::string));
+            let path = AttrPath::root().attr("names");
+            let mut diags = Diagnostics::new();
+            Each(OneOf(ALLOWED)).validate(&path, &list, &mut diags);
+            let bad: Vec<AttrPath> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !ALLOWED.contains(&s.as_str()))
+                .map(|(i, _)| path.clone().index(i as i64))
+                .collect();
+            let reported: Vec<AttrPath> = diags.0.iter().filter_map(|d| d.path.clone()).collect();
+            prop_assert_eq!(reported, bad);
+
+            let map = Value::map(items.iter().enumerate().map(|(i, s)| (format!("k{i}"), Value::string(s.clone()))));
+            let mut diags = Diagnostics::new();
+            Each(OneOf(ALLOWED)).validate(&path, &map, &mut diags);
+            prop_assert_eq!(diags.0.len(), items.iter().filter(|s| !ALLOWED.contains(&s.as_str())).count());
+        }
+    }
+}

@@ -3,10 +3,14 @@
 //! Each submodule owns one area: [`clusters`] (deletion refusals, calls moto cannot answer),
 //! [`services`] (names, kept settings, deployments, draining, the read-back shape),
 //! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
-//! [`limits`] (batch limits and pagination). The list of behaviours is in the harness README.
+//! [`limits`] (batch limits and pagination), [`forgotten_clusters`] (deleted clusters ECS no
+//! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use). The list
+//! of behaviours is in the harness README.
 
 pub mod clusters;
+pub mod forgotten_clusters;
 pub mod limits;
+pub mod secure_strings;
 pub mod services;
 pub mod task_definitions;
 pub mod taskdef_shape;
@@ -28,6 +32,8 @@ pub struct State {
     pub task_definitions: HashMap<String, task_definitions::Registration>,
     /// Capacity providers created through the endpoint, by region (moto cannot list them).
     pub capacity_providers: HashMap<String, BTreeSet<String>>,
+    /// Deleted clusters ECS no longer knows, by region and name (`--forget-deleted-clusters`).
+    pub forgotten_clusters: BTreeSet<(String, String)>,
 }
 
 pub struct Fidelity {
@@ -66,8 +72,18 @@ impl Fidelity {
     }
 
     async fn answer_once(&self, call: &Call, up: &Upstream) -> Reply {
+        if call.service == Service::Ecs
+            && let Some(refusal) = forgotten_clusters::refusal(self, call)
+        {
+            return refusal;
+        }
         match (call.service, call.action.as_str()) {
-            (Service::Ecs, "DeleteCluster") => clusters::delete_cluster(self, call, up).await,
+            (Service::Ecs, "CreateCluster") => {
+                forgotten_clusters::create_cluster(self, call, up).await
+            }
+            (Service::Ecs, "DeleteCluster") => {
+                forgotten_clusters::delete_cluster(self, call, up).await
+            }
             (Service::Ecs, "UpdateClusterSettings") => {
                 clusters::update_cluster_settings(call, up).await
             }
@@ -77,10 +93,9 @@ impl Fidelity {
             (Service::Ecs, "CreateCapacityProvider" | "DeleteCapacityProvider") => {
                 clusters::track_capacity_provider(self, call, up).await
             }
-            (Service::Ecs, "DescribeClusters") => match limits::batch(call, "clusters", 100) {
-                Some(refusal) => refusal,
-                None => up.forward(call).await,
-            },
+            (Service::Ecs, "DescribeClusters") => {
+                forgotten_clusters::describe_clusters(self, call, up).await
+            }
             (Service::Ecs, "ListClusters") => clusters::list_clusters(call, up).await,
             (Service::Ecs, "CreateService") => services::create(self, call, up).await,
             (Service::Ecs, "UpdateService") => services::update(self, call, up).await,
@@ -105,10 +120,8 @@ impl Fidelity {
             (Service::Ecs, "ListTaskDefinitionFamilies") => {
                 limits::paginated_list(call, up, "families", 100, |_| true).await
             }
-            (Service::Ssm, "GetParameters") => match limits::ssm_get_parameters(call) {
-                Some(refusal) => refusal,
-                None => up.forward(call).await,
-            },
+            (Service::Ssm, "GetParameters") => secure_strings::get_parameters(call, up).await,
+            (Service::Ssm, "GetParameter") => secure_strings::get_parameter(call, up).await,
             _ => up.forward(call).await,
         }
     }

@@ -80,11 +80,19 @@ pub fn registration_refusal(request: &Value) -> Option<String> {
             ));
         }
     }
+    // ContainerDefinition.memoryReservation (ECS API reference): "If a task-level memory value is
+    // not specified, you must specify a non-zero integer for one or both of memory or
+    // memoryReservation in a container definition." The message is ECS's (quoted in the AWS
+    // provider issue hashicorp/terraform#8389).
     if task_memory.is_none() {
         for container in &containers {
-            let has_memory =
-                container.get("memory").is_some() || container.get("memoryReservation").is_some();
-            if !has_memory {
+            let set = |member: &str| {
+                container
+                    .get(member)
+                    .and_then(Value::as_i64)
+                    .is_some_and(|n| n != 0)
+            };
+            if !set("memory") && !set("memoryReservation") {
                 let name = container.get("name").and_then(Value::as_str).unwrap_or("");
                 return Some(format!(
                     "Invalid setting for container '{name}'. At least one of 'memory' or \
@@ -100,17 +108,7 @@ pub async fn register(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply 
     if let Some(message) = registration_refusal(&call.json) {
         return client_error("ClientException", message);
     }
-    // moto stores "1 vCPU" verbatim: give it the numbers AWS would store.
-    let mut request = call.json.clone();
-    for (member, convert) in [
-        ("cpu", taskdef_shape::cpu_units as fn(&str) -> String),
-        ("memory", taskdef_shape::memory_mib),
-    ] {
-        if let Some(text) = request.get(member).and_then(Value::as_str) {
-            request[member] = Value::String(convert(text));
-        }
-    }
-    let answer = up.ask(&call.with_json(request)).await;
+    let answer = up.ask(&call.with_json(for_moto(&call.json))).await;
     if !answer.ok() {
         return reply_of(&answer);
     }
@@ -131,6 +129,40 @@ pub async fn register(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply 
     body["taskDefinition"] = registration.shape(&moto_def, fidelity.options.strict_shapes);
     fidelity.state().task_definitions.insert(arn, registration);
     json_reply(answer.status, &body)
+}
+
+/// The request as moto must see it to store what ECS would. The registration keeps the request
+/// as sent, so answers still carry what was registered.
+fn for_moto(request: &Value) -> Value {
+    let mut request = request.clone();
+    // moto stores "1 vCPU" verbatim: give it the numbers AWS would store.
+    for (member, convert) in [
+        ("cpu", taskdef_shape::cpu_units as fn(&str) -> String),
+        ("memory", taskdef_shape::memory_mib),
+    ] {
+        if let Some(text) = request.get(member).and_then(Value::as_str) {
+            request[member] = Value::String(convert(text));
+        }
+    }
+    // moto refuses EC2 containers without a hard `memory` when the task sets none; ECS takes
+    // `memoryReservation` alone (ContainerDefinition.memory and .memoryReservation, ECS API
+    // reference). moto counts either one the same way when placing tasks, so the reservation
+    // stands in for it.
+    let task_memory = request.get("memory").is_some_and(|m| !m.is_null());
+    if !task_memory
+        && let Some(containers) = request
+            .get_mut("containerDefinitions")
+            .and_then(Value::as_array_mut)
+    {
+        for container in containers.iter_mut().filter_map(Value::as_object_mut) {
+            if container.get("memory").is_none_or(Value::is_null)
+                && let Some(reservation) = container.get("memoryReservation").cloned()
+            {
+                container.insert("memory".into(), reservation);
+            }
+        }
+    }
+    request
 }
 
 impl Registration {
@@ -293,6 +325,25 @@ mod tests {
             "containerDefinitions": [{ "name": "app", "image": "nginx" }],
         });
         assert!(registration_refusal(&request).unwrap().contains("'app'"));
+    }
+
+    #[test]
+    fn memory_reservation_alone_is_enough_and_reaches_moto_as_memory() {
+        let request = json!({
+            "family": "web", "requiresCompatibilities": ["EC2"],
+            "containerDefinitions": [
+                { "name": "soft", "image": "nginx", "memoryReservation": 128 },
+                { "name": "hard", "image": "nginx", "memory": 256, "memoryReservation": 64 },
+            ],
+        });
+        assert_eq!(registration_refusal(&request), None);
+        let moto = for_moto(&request);
+        assert_eq!(moto["containerDefinitions"][0]["memory"], 128);
+        assert_eq!(moto["containerDefinitions"][1]["memory"], 256);
+        assert_eq!(request["containerDefinitions"][0].get("memory"), None);
+        let mut zero = request.clone();
+        zero["containerDefinitions"][0]["memoryReservation"] = json!(0);
+        assert!(registration_refusal(&zero).unwrap().contains("'soft'"));
     }
 
     #[test]
