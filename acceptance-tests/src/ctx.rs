@@ -117,6 +117,20 @@ impl Ctx {
         clients::ssm_client_for(self.endpoint_url()).await
     }
 
+    /// `Ok` when the SSM parameter `name` does not exist; any other SDK error fails the check.
+    pub async fn parameter_gone(&self, name: &str) -> CheckResult {
+        match self.ssm().await.get_parameter().name(name).send().await {
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_parameter_not_found()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+            Ok(_) => Err(format!("parameter {name} still exists").into()),
+        }
+    }
+
     /// `Ok` when cluster `name` does not exist or is INACTIVE (deleted); for `check_destroy`.
     pub async fn cluster_gone(&self, name: &str) -> CheckResult {
         let out = self

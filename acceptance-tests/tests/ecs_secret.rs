@@ -31,19 +31,6 @@ resource "ecs_secret" "s" {{
     )
 }
 
-async fn parameter_gone(ctx: Ctx, name: String) -> acceptance_tests::CheckResult {
-    match ctx.ssm().await.get_parameter().name(&name).send().await {
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_parameter_not_found()) =>
-        {
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
-        Ok(_) => Err(format!("parameter {name} still exists").into()),
-    }
-}
-
 #[tokio::test]
 async fn secret_lifecycle() {
     let name = format!("/acc/{}", unique_name("secret"));
@@ -144,7 +131,10 @@ async fn secret_lifecycle() {
             .check(StateCheck::attr_eq("ecs_secret.s", "type", json!("String")))
             .check(StateCheck::attr_null("ecs_secret.s", "key_id")),
         )
-        .check_destroy(move |ctx| parameter_gone(ctx, gone.clone()))
+        .check_destroy(move |ctx| {
+            let name = gone.clone();
+            async move { ctx.parameter_gone(&name).await }
+        })
         .run()
         .await;
 }
@@ -190,7 +180,10 @@ async fn secret_write_only_value_stays_out_of_state_and_plan() {
                 },
             )),
         )
-        .check_destroy(move |ctx| parameter_gone(ctx, gone.clone()))
+        .check_destroy(move |ctx| {
+            let name = gone.clone();
+            async move { ctx.parameter_gone(&name).await }
+        })
         .run()
         .await;
 }

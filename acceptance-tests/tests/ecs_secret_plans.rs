@@ -33,19 +33,6 @@ async fn version_is(ctx: &Ctx, name: &str, wanted: i64) -> acceptance_tests::Che
     }
 }
 
-async fn parameter_gone(ctx: Ctx, name: String) -> acceptance_tests::CheckResult {
-    match ctx.ssm().await.get_parameter().name(&name).send().await {
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_parameter_not_found()) =>
-        {
-            Ok(())
-        }
-        Err(e) => Err(e.into()),
-        Ok(_) => Err(format!("parameter {name} still exists").into()),
-    }
-}
-
 async fn write_only_plain_parameter_plans_no_change(test: &str, kind: &str) {
     let name = format!("/acc/{}", unique_name("wo-plain"));
     let body = format!(
@@ -72,7 +59,10 @@ async fn write_only_plain_parameter_plans_no_change(test: &str, kind: &str) {
                     },
                 )),
         )
-        .check_destroy(move |ctx| parameter_gone(ctx, gone.clone()))
+        .check_destroy(move |ctx| {
+            let name = gone.clone();
+            async move { ctx.parameter_gone(&name).await }
+        })
         .run()
         .await;
 }
@@ -153,7 +143,10 @@ import {{
                 .expect("ecs_secret.s", Action::NoOp)
                 .check(StateCheck::attr_eq("ecs_secret.s", "version", json!(1))),
         )
-        .check_destroy(move |ctx| parameter_gone(ctx, gone.clone()))
+        .check_destroy(move |ctx| {
+            let name = gone.clone();
+            async move { ctx.parameter_gone(&name).await }
+        })
         .run()
         .await;
 }
