@@ -481,3 +481,113 @@ resource "ecs_service" "s" {{
         .run()
         .await;
 }
+
+/// The state of service "web" in `cluster` as ECS reports it: one COMPLETED deployment with
+/// every desired task running, or why not.
+async fn steady_now(ctx: &Ctx, cluster: &str) -> acceptance_tests::CheckResult {
+    let out = ctx
+        .ecs()
+        .await
+        .describe_services()
+        .cluster(cluster)
+        .services("web")
+        .send()
+        .await?;
+    let s = out.services().first().ok_or("service not found")?;
+    let rollouts: Vec<&str> = s
+        .deployments()
+        .iter()
+        .map(|d| d.rollout_state().map(|r| r.as_str()).unwrap_or("?"))
+        .collect();
+    if rollouts == ["COMPLETED"] && s.running_count() == s.desired_count() {
+        Ok(())
+    } else {
+        Err(format!(
+            "not steady when the apply returned: deployments {rollouts:?}, {} of {} running",
+            s.running_count(),
+            s.desired_count()
+        )
+        .into())
+    }
+}
+
+/// An update that deploys (a new image) returns only once ECS reports the service steady:
+/// with deployments taking 4 s, a provider that did not wait would be seen mid-deployment.
+#[tokio::test]
+async fn service_update_returns_when_the_new_deployment_is_steady() {
+    let test = "service_update_returns_when_the_new_deployment_is_steady";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let endpoint = Arc::new(Endpoint::start(&["--steady-seconds", "4"]).unwrap());
+    let subnet = default_subnet(endpoint.url()).await.unwrap();
+    let n = Names {
+        cluster: unique_name("acc-svc-upd"),
+        family: unique_name("acc-svc-upd-td"),
+        subnet,
+    };
+    let fargate = r#"launch_type = "FARGATE""#;
+    let (c1, c2, gone) = (n.cluster.clone(), n.cluster.clone(), n.cluster.clone());
+    TestCase::new(test)
+        .endpoint(endpoint)
+        .step(
+            Step::new(config(&n, "nginx:1.25", "ecs_cluster.c.name", fargate)).check(
+                StateCheck::custom("steady after create", move |ctx| {
+                    let cluster = c1.clone();
+                    async move { steady_now(&ctx, &cluster).await }
+                }),
+            ),
+        )
+        .step(
+            Step::new(config(&n, "nginx:1.27", "ecs_cluster.c.name", fargate))
+                .expect("ecs_service.s", Action::Update)
+                .check(StateCheck::custom("steady after the update", move |ctx| {
+                    let cluster = c2.clone();
+                    async move { steady_now(&ctx, &cluster).await }
+                })),
+        )
+        .check_destroy(move |ctx| service_gone(ctx, gone.clone()))
+        .run()
+        .await;
+}
+
+/// A deployment started by an update that trips the circuit breaker fails the apply at once
+/// with ECS's reason (not after the update timeout).
+#[tokio::test]
+async fn service_update_fails_at_once_when_its_deployment_fails() {
+    let test = "service_update_fails_at_once_when_its_deployment_fails";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let endpoint =
+        Arc::new(Endpoint::start(&["--fail-image", "broken", "--steady-seconds", "0.5"]).unwrap());
+    let subnet = default_subnet(endpoint.url()).await.unwrap();
+    let n = Names {
+        cluster: unique_name("acc-svc-updfail"),
+        family: unique_name("acc-svc-updfail-td"),
+        subnet,
+    };
+    // A generous timeout: a wait that ignored the failure would end with "did not reach a
+    // steady state" after 10 minutes, not with the breaker's reason.
+    let body = r#"launch_type = "FARGATE"
+  timeouts {
+    update = "10m"
+  }"#;
+    let gone = n.cluster.clone();
+    let started = std::time::Instant::now();
+    TestCase::new(test)
+        .endpoint(endpoint)
+        .step(Step::new(config(&n, "nginx:1.25", "ecs_cluster.c.name", body)))
+        .step(
+            Step::new(config(&n, "nginx:broken", "ecs_cluster.c.name", body)).expect_error(
+                r#"The deployment of service "web" failed[\s\S]*ECS deployment circuit breaker: tasks failed to start"#,
+            ),
+        )
+        .check_destroy(move |ctx| service_gone(ctx, gone.clone()))
+        .run()
+        .await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(300),
+        "the failed update was not reported at once"
+    );
+}

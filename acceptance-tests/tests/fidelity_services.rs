@@ -651,3 +651,53 @@ async fn an_external_service_has_no_task_definition_and_no_deployments() {
     );
     assert!(s.deployments().is_empty());
 }
+
+/// `--fail-image TEXT`: only deployments of a task definition running an image that contains
+/// TEXT fail, so a healthy service can be broken by an update (as a bad image tag would).
+#[tokio::test]
+async fn deployments_of_a_failing_image_fail_and_others_complete() {
+    let test = "deployments_of_a_failing_image_fail_and_others_complete";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--fail-image", "broken", "--steady-seconds", "0.3"]).unwrap();
+    let ecs = endpoint.ecs_client().await;
+    let (cluster, family) = cluster_and_family(&ecs, "fid-img").await;
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("web")
+        .task_definition(&family)
+        .desired_count(1)
+        .send()
+        .await
+        .unwrap();
+    let s = until(&ecs, &cluster, "web", Duration::from_secs(10), steady).await;
+    assert!(
+        steady(&s),
+        "a healthy image completes: {:?}",
+        s.deployments()
+    );
+    let broken = register(&ecs, &family, "nginx:broken").await;
+    ecs.update_service()
+        .cluster(&cluster)
+        .service("web")
+        .task_definition(&broken)
+        .send()
+        .await
+        .unwrap();
+    let failed = |s: &Service| {
+        s.deployments()
+            .first()
+            .and_then(|d| d.rollout_state())
+            .map(|r| r.as_str())
+            == Some("FAILED")
+    };
+    let s = until(&ecs, &cluster, "web", Duration::from_secs(10), failed).await;
+    let primary = &s.deployments()[0];
+    assert_eq!(primary.rollout_state().map(|r| r.as_str()), Some("FAILED"));
+    assert_eq!(
+        primary.rollout_state_reason(),
+        Some("ECS deployment circuit breaker: tasks failed to start.")
+    );
+    assert_eq!(primary.task_definition(), Some(broken.as_str()));
+}

@@ -23,6 +23,9 @@ pub struct Options {
     pub steady: Duration,
     /// New deployments fail as a deployment circuit breaker would fail them.
     pub fail_deployments: bool,
+    /// Only deployments of task definitions with an image containing this text fail (a broken
+    /// image), so a test can create a service and then break it with an update.
+    pub fail_image: Option<String>,
     /// Also emulate the response-shape rows whose evidence is weaker (reported or inferred).
     pub strict_shapes: bool,
     /// A deleted cluster is forgotten at once instead of staying INACTIVE (as ECS does after a
@@ -42,6 +45,7 @@ impl Options {
             drain: Duration::from_secs(2),
             steady: Duration::from_secs(1),
             fail_deployments: false,
+            fail_image: None,
             strict_shapes: false,
             forget_deleted_clusters: false,
         };
@@ -57,6 +61,7 @@ impl Options {
                 "--no-fidelity" => options.no_fidelity = true,
                 "--throttle" => options.throttle = true,
                 "--fail-deployments" => options.fail_deployments = true,
+                "--fail-image" => options.fail_image = Some(value("a piece of an image name")?),
                 "--strict-shapes" => options.strict_shapes = true,
                 "--forget-deleted-clusters" => options.forget_deleted_clusters = true,
                 "--latency-ms" => options.latency = millis(flag, &value("milliseconds")?)?,
@@ -97,7 +102,8 @@ fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
 /// Shown for `--help` and after an unknown flag.
 pub const USAGE: &str = "\
 usage: local-aws [--moto PATH] [--no-fidelity] [--latency-ms N] [--throttle] [--fault-rate P]
-                 [--drain-seconds N] [--steady-seconds N] [--fail-deployments] [--strict-shapes]
+                 [--drain-seconds N] [--steady-seconds N] [--fail-deployments] [--fail-image TEXT]
+                 [--strict-shapes]
                  [--forget-deleted-clusters]";
 
 #[cfg(test)]
@@ -114,6 +120,7 @@ mod tests {
         let o = parse(&[]).unwrap();
         assert!(!o.no_fidelity && !o.throttle && !o.fail_deployments && !o.strict_shapes);
         assert!(!o.forget_deleted_clusters);
+        assert_eq!(o.fail_image, None);
         assert_eq!(o.latency, Duration::ZERO);
         assert_eq!(o.fault_rate, 0.0);
         assert_eq!(o.drain, Duration::from_secs(2));
@@ -136,9 +143,12 @@ mod tests {
             "--strict-shapes",
             "--no-fidelity",
             "--forget-deleted-clusters",
+            "--fail-image",
+            "broken",
         ])
         .unwrap();
         assert!(o.forget_deleted_clusters);
+        assert_eq!(o.fail_image.as_deref(), Some("broken"));
         assert_eq!(o.latency, Duration::from_millis(25));
         assert!(o.throttle && o.fail_deployments && o.strict_shapes && o.no_fidelity);
         assert_eq!(o.fault_rate, 0.5);

@@ -75,6 +75,9 @@ struct Deployment {
     failed_tasks: i64,
     /// A rollback deployment never fails (it returns to what ran before).
     rollback: bool,
+    /// Its task definition runs an image matching `--fail-image`: it fails like
+    /// `--fail-deployments` would.
+    doomed: bool,
 }
 
 /// What the layer knows about one service.
@@ -177,6 +180,7 @@ impl ServiceRecord {
                 reason: String::new(),
                 failed_tasks: 0,
                 rollback,
+                doomed: false,
             },
         );
     }
@@ -231,7 +235,7 @@ impl ServiceRecord {
             return;
         }
         let service = self.name.clone();
-        if options.fail_deployments && !primary.rollback {
+        if (options.fail_deployments || primary.doomed) && !primary.rollback {
             let desired = self.desired.max(1);
             let first = &mut self.deployments[0];
             first.rollout = Rollout::Failed;
@@ -605,6 +609,10 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     let mut service = answer.json.get("service").cloned().unwrap_or(Value::Null);
     let arn = str_of(&service, "serviceArn").to_string();
     let mut record = ServiceRecord::new(&name, &kept, &service, now);
+    let doomed = runs_failing_image(&fidelity.options, call, up, &record.task_definition).await;
+    if let Some(first) = record.deployments.first_mut() {
+        first.doomed = doomed;
+    }
     if record.controller == "CODE_DEPLOY" {
         start_primary_task_set(call, up, &service, &kept).await;
         record.scaled_at = now + fidelity.options.steady;
@@ -639,6 +647,11 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         },
         None => None,
     };
+    // What the next deployment would run: the new task definition, or the current one.
+    let next_definition = new_task_definition
+        .clone()
+        .unwrap_or_else(|| str_of(&existing, "taskDefinition").to_string());
+    let doomed = runs_failing_image(&fidelity.options, call, up, &next_definition).await;
     let answer = up.ask(call).await;
     if !answer.ok() {
         return reply_of(&answer);
@@ -676,9 +689,31 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     }
     if changed_definition || changed_settings || forced {
         record.deploy(now, false);
+        if let Some(first) = record.deployments.first_mut() {
+            first.doomed = doomed;
+        }
     }
     record.shape(&mut service, now, options);
     json_reply(answer.status, &json!({ "service": service }))
+}
+
+/// Whether the task definition `td` runs an image matching `--fail-image`.
+async fn runs_failing_image(options: &Options, call: &Call, up: &Upstream, td: &str) -> bool {
+    let Some(needle) = options.fail_image.as_deref() else {
+        return false;
+    };
+    let answer = up
+        .ask(&call.sibling("DescribeTaskDefinition", json!({ "taskDefinition": td })))
+        .await;
+    answer
+        .json
+        .pointer("/taskDefinition/containerDefinitions")
+        .and_then(Value::as_array)
+        .is_some_and(|containers| {
+            containers
+                .iter()
+                .any(|c| str_of(c, "image").contains(needle))
+        })
 }
 
 /// The ARN of a task definition given as family, `family:revision` or ARN (moto stores the
