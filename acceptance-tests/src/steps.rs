@@ -153,9 +153,18 @@ impl Step {
         self
     }
 
-    /// Expect the step to fail with output matching the regular expression `pattern`.
+    /// Expect the step to fail with output matching the regular expression `pattern`, at plan
+    /// or at apply.
     pub fn expect_error(mut self, pattern: &str) -> Self {
         self.expect_error = Some(pattern.to_string());
+        self
+    }
+
+    /// Expect `terraform plan` itself to fail with output matching `pattern`: nothing is
+    /// applied, so a failure that only an apply would raise does not count.
+    pub fn expect_plan_error(mut self, pattern: &str) -> Self {
+        self.expect_error = Some(pattern.to_string());
+        self.plan_only = true;
         self
     }
 

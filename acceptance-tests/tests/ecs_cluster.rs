@@ -167,12 +167,15 @@ async fn cluster_invalid_input_fails_at_plan() {
         return;
     }
     TestCase::new("cluster_invalid_input_fails_at_plan")
-        .step(Step::new(config("has spaces", "", "")).expect_error(r"(?s)Invalid character.*name"))
+        .step(
+            Step::new(config("has spaces", "", ""))
+                .expect_plan_error(r"(?s)Invalid character.*name"),
+        )
         .step(
             Step::new(
                 config(&unique_name("acc-bad"), "", "").replace(r#""enabled""#, r#""enabeld""#),
             )
-            .expect_error(r#"(?s)container_insights.*Did you mean "enabled"\?"#),
+            .expect_plan_error(r#"(?s)container_insights.*Did you mean "enabled"\?"#),
         )
         .run()
         .await;

@@ -130,7 +130,7 @@ async fn capacity_providers_lifecycle() {
     weight            = 1
   }"#,
             ))
-            .expect_error(r#""FARGATE_SPOT" is not in `capacity_providers`"#),
+            .expect_plan_error(r#""FARGATE_SPOT" is not in `capacity_providers`"#),
         )
         .step(
             Step::new(config(
@@ -146,7 +146,7 @@ async fn capacity_providers_lifecycle() {
     base              = 2
   }"#,
             ))
-            .expect_error("Only one capacity provider may have a base"),
+            .expect_plan_error("Only one capacity provider may have a base"),
         )
         .step(
             // Another cluster: the association moves with it (replacement).

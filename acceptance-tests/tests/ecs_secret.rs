@@ -215,11 +215,11 @@ async fn secret_invalid_input_fails_at_plan() {
                 r#"value = "a"
   value_wo = "b""#,
             ))
-            .expect_error(r"Set exactly one of `value` and `value_wo`"),
+            .expect_plan_error(r"Set exactly one of `value` and `value_wo`"),
         )
         .step(
             Step::new(config("aws-reserved", r#"value = "a""#))
-                .expect_error(r#"may not begin with "aws""#),
+                .expect_plan_error(r#"may not begin with "aws""#),
         )
         .step(
             Step::new(config(
@@ -228,7 +228,7 @@ async fn secret_invalid_input_fails_at_plan() {
   type = "String"
   key_id = "alias/custom""#,
             ))
-            .expect_error(r"`key_id` needs a SecureString"),
+            .expect_plan_error(r"`key_id` needs a SecureString"),
         )
         .step(
             Step::new(config(
@@ -236,7 +236,7 @@ async fn secret_invalid_input_fails_at_plan() {
                 r#"value = "a"
   type = "Secret""#,
             ))
-            .expect_error(r#"SecureString"#),
+            .expect_plan_error(r#"SecureString"#),
         )
         .run()
         .await;

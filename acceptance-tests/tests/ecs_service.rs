@@ -333,7 +333,7 @@ async fn service_invalid_input_fails_at_plan() {
     weight            = 1
   }"#,
             ))
-            .expect_error("launch_type and capacity_provider_strategy exclude each other"),
+            .expect_plan_error("launch_type and capacity_provider_strategy exclude each other"),
         )
         .run()
         .await;
@@ -397,7 +397,7 @@ resource "ecs_service" "s" {{
     );
     TestCase::new("service_platform_too_old")
         .step(Step::new(base.clone()))
-        .step(Step::new(with_service).expect_error(
+        .step(Step::new(with_service).expect_plan_error(
             r#"cannot inject secrets from Parameter Store, and container "web" reads"#,
         ))
         .run()

@@ -167,7 +167,7 @@ async fn service_without_a_task_definition_fails_at_plan_unless_external() {
     TestCase::new(name)
         .step(
             Step::new(config(&cluster, &family, &subnet, body))
-                .expect_error("task_definition is required"),
+                .expect_plan_error("task_definition is required"),
         )
         .run()
         .await;

@@ -348,7 +348,7 @@ resource "ecs_task_definition" "t" {{
                 "",
                 r#"[{ name = "web", image = "nginx", memory = 128, enviroment = [] }]"#,
             ))
-            .expect_error(
+            .expect_plan_error(
                 r#"container "web": `enviroment` is not a member.*Did you mean `environment`"#,
             ),
         )
@@ -357,7 +357,7 @@ resource "ecs_task_definition" "t" {{
                 "",
                 r#"[{ name = "web", image = "nginx", memory = "lots" }]"#,
             ))
-            .expect_error(r#"container "web": `memory` must be a whole number, not a string"#),
+            .expect_plan_error(r#"container "web": `memory` must be a whole number, not a string"#),
         )
         .step(
             Step::new(with(
@@ -366,7 +366,7 @@ resource "ecs_task_definition" "t" {{
   memory = "4096""#,
                 r#"[{ name = "web", image = "nginx" }]"#,
             ))
-            .expect_error(r#"Fargate needs network_mode = "awsvpc""#),
+            .expect_plan_error(r#"Fargate needs network_mode = "awsvpc""#),
         )
         .step(
             Step::new(with(
@@ -376,11 +376,12 @@ resource "ecs_task_definition" "t" {{
   memory = "4096""#,
                 r#"[{ name = "web", image = "nginx" }]"#,
             ))
-            .expect_error("256 CPU units take 512, 1024 or 2048"),
+            .expect_plan_error("256 CPU units take 512, 1024 or 2048"),
         )
         .step(
-            Step::new(with("", r#"[{ name = "web", image = "nginx" }]"#))
-                .expect_error(r#"Container "web" sets neither `memory` nor `memoryReservation`"#),
+            Step::new(with("", r#"[{ name = "web", image = "nginx" }]"#)).expect_plan_error(
+                r#"Container "web" sets neither `memory` nor `memoryReservation`"#,
+            ),
         )
         .run()
         .await;

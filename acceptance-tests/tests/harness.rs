@@ -214,6 +214,18 @@ async fn broken_expectations_fail() {
             "expected an error matching /never/, but plan and apply succeeded",
         ),
         (
+            // Fails only when applied: a plan-error expectation must not accept it.
+            Step::new(
+                r#"resource "terraform_data" "a" {
+  provisioner "local-exec" {
+    command = "exit 3"
+  }
+}"#,
+            )
+            .expect_plan_error("exit status 3|exit 3"),
+            "expected an error matching /exit status 3|exit 3/, but the plan succeeded",
+        ),
+        (
             Step::new(data("x", "t")).pre_step(|_ctx| async { panic!("boom") }),
             "pre_step hook failed: panicked: boom",
         ),

@@ -460,3 +460,69 @@ async fn timeouts_beyond_a_year_fail_validation_naming_the_attribute() {
     let calls = endpoint.stats().await.unwrap();
     assert!(calls.is_empty(), "AWS was called: {calls:?}");
 }
+
+/// The Fargate platform rule needs the task definition the service runs, so the plan looks it
+/// up: the plan fails naming the container and the secret, and the lookup is the only call
+/// (no CreateService, nothing written). The task definition is registered with the SDK first.
+#[tokio::test]
+async fn fargate_platform_too_old_for_ssm_secrets_fails_the_plan_after_one_lookup() {
+    let test = "fargate_platform_too_old_for_ssm_secrets_fails_the_plan_after_one_lookup";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let endpoint = Endpoint::start(&[]).unwrap();
+    let ecs = endpoint.ecs_client().await;
+    let family = acceptance_tests::unique_name("plan-pv");
+    let secret = aws_sdk_ecs::types::Secret::builder()
+        .name("DB")
+        .value_from("arn:aws:ssm:us-east-1:123456789012:parameter/db")
+        .build()
+        .unwrap();
+    ecs.register_task_definition()
+        .family(&family)
+        .network_mode(aws_sdk_ecs::types::NetworkMode::Awsvpc)
+        .requires_compatibilities(aws_sdk_ecs::types::Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(
+            aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("web")
+                .image("nginx:1")
+                .secrets(secret)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    endpoint.reset_stats().await.unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let tf = Terraform::new(scratch.path().join("work"), Some(endpoint.url())).unwrap();
+    tf.write_config(&format!(
+        r#"{HEADER}
+resource "ecs_service" "s" {{
+  name             = "web"
+  cluster          = "c"
+  task_definition  = "{family}:1"
+  launch_type      = "FARGATE"
+  platform_version = "1.2.0"
+  network_configuration {{
+    subnets = ["subnet-1"]
+  }}
+}}
+"#
+    ))
+    .unwrap();
+    let output = tf.plan(None).await.expect_err("the plan must fail");
+    let pattern = r#"cannot inject secrets from Parameter Store, and container "web" reads"#;
+    assert!(
+        acceptance_tests::steps::error_matches(pattern, &output).unwrap(),
+        "expected /{pattern}/ in:\n{}",
+        output.combined()
+    );
+    let calls = endpoint.calls().await.unwrap();
+    assert_eq!(
+        calls,
+        vec!["ecs:DescribeTaskDefinition".to_string()],
+        "only the lookup may reach AWS"
+    );
+}
