@@ -131,7 +131,9 @@ impl Ctx {
         }
     }
 
-    /// `Ok` when cluster `name` does not exist or is INACTIVE (deleted); for `check_destroy`.
+    /// `Ok` when cluster `name` is INACTIVE (deleted); for `check_destroy`. An SDK error fails
+    /// the check, and so does an empty answer: ECS keeps a deleted cluster INACTIVE for a while
+    /// (real AWS may already have forgotten it, which counts as gone there).
     pub async fn cluster_gone(&self, name: &str) -> CheckResult {
         let out = self
             .ecs()
@@ -141,8 +143,111 @@ impl Ctx {
             .send()
             .await?;
         match out.clusters().first().and_then(|c| c.status()) {
-            None | Some("INACTIVE") => Ok(()),
+            Some("INACTIVE") => Ok(()),
+            None if crate::env::real_aws() => Ok(()),
+            None => Err(format!(
+                "DescribeClusters knows no cluster {name}: a deleted cluster reads INACTIVE ({:?})",
+                out.failures()
+            )
+            .into()),
             Some(status) => Err(format!("cluster {name} is still {status}").into()),
+        }
+    }
+
+    /// `Ok` when service `name` of `cluster` is INACTIVE, or its cluster is gone with it. An SDK
+    /// error or a service ECS does not know (never created) fails the check.
+    pub async fn service_gone(&self, cluster: &str, name: &str) -> CheckResult {
+        let out = self
+            .ecs()
+            .await
+            .describe_services()
+            .cluster(cluster)
+            .services(name)
+            .send()
+            .await;
+        let out = match out {
+            Ok(out) => out,
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_cluster_not_found_exception()) =>
+            {
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match out.services().first().and_then(|s| s.status()) {
+            Some("INACTIVE") => Ok(()),
+            None if crate::env::real_aws() => Ok(()),
+            None => Err(format!(
+                "DescribeServices knows no service {name}: a deleted service reads INACTIVE ({:?})",
+                out.failures()
+            )
+            .into()),
+            Some(status) => Err(format!("service {name} is still {status}").into()),
+        }
+    }
+
+    /// Every object the state held before the destroy is gone from AWS: clusters and services
+    /// INACTIVE, parameters not found, task-definition revisions no longer ACTIVE (unless
+    /// `skip_destroy` keeps them).
+    pub async fn all_destroyed(&self) -> CheckResult {
+        let mut problems = Vec::new();
+        for r in state::resources(self.state()) {
+            let (Some(kind), Some(values)) =
+                (r.get("type").and_then(Value::as_str), r.get("values"))
+            else {
+                continue;
+            };
+            if r.get("mode").and_then(Value::as_str) == Some("data") {
+                continue;
+            }
+            let text = |k: &str| values.get(k).and_then(Value::as_str).unwrap_or_default();
+            let result = match kind {
+                "ecs_cluster" => self.cluster_gone(text("name")).await,
+                "ecs_service" => self.service_gone(text("cluster"), text("name")).await,
+                "ecs_secret" => self.parameter_gone(text("name")).await,
+                "ecs_task_definition" if values.get("skip_destroy") != Some(&Value::Bool(true)) => {
+                    self.revision_gone(text("arn")).await
+                }
+                _ => Ok(()),
+            };
+            if let Err(e) = result {
+                problems.push(format!(
+                    "{}: {e}",
+                    r.get("address").and_then(Value::as_str).unwrap_or(kind)
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; ").into())
+        }
+    }
+
+    /// `Ok` when the task-definition revision `arn` is deregistered or deleted.
+    pub async fn revision_gone(&self, arn: &str) -> CheckResult {
+        let out = self
+            .ecs()
+            .await
+            .describe_task_definition()
+            .task_definition(arn)
+            .send()
+            .await;
+        match out {
+            Ok(out) => match out.task_definition().and_then(|t| t.status()) {
+                Some(s) if s.as_str() == "ACTIVE" => {
+                    Err(format!("task definition {arn} is still ACTIVE").into())
+                }
+                _ => Ok(()),
+            },
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_client_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
         }
     }
 }

@@ -118,6 +118,7 @@ data "ecs_secret" "decrypted" {{
                     json!("data-source-secret"),
                 )),
         )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
         .await;
 }
@@ -144,6 +145,7 @@ data "ecs_secret" "s" {{
             ))
             .expect_error(&format!(r#"No parameter named "/{missing}""#)),
         )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
         .await;
 }
@@ -244,6 +246,7 @@ data "ecs_task_definition" "latest" {{
                     r#""containerPort":80"#,
                 )),
         )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
         .await;
 }

@@ -288,6 +288,7 @@ resource "ecs_task_definition" "t" {{
                     json!(2),
                 )),
         )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
         .await;
 }

@@ -14,6 +14,7 @@ fn example(dir: &str) -> String {
 async fn apply_example(dir: &str) {
     TestCase::new(&format!("example_{dir}"))
         .step(Step::new(example(dir)))
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
         .await;
 }
@@ -106,6 +107,7 @@ async fn example_fargate_web() {
             .expect("ecs_cluster.web", Action::NoOp)
             .expect("ecs_secret.db_password", Action::NoOp),
         )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
         .await;
 }
@@ -137,6 +139,7 @@ async fn example_ecs_service_and_its_data_sources() {
     TestCase::new("example_ecs_service")
         .env("TF_VAR_subnet_ids", format!("[\"{subnet}\"]"))
         .step(Step::new(combined))
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
         .await;
 }

@@ -252,3 +252,64 @@ async fn broken_expectations_fail() {
         );
     }
 }
+
+/// The destroy check fails for objects that are still there, for objects AWS never knew (a
+/// deleted cluster reads INACTIVE), and passes for deleted ones.
+#[tokio::test]
+async fn all_destroyed_fails_for_what_is_left_and_what_never_existed() {
+    let Some(endpoint) = acceptance_tests::local_endpoint(
+        "all_destroyed_fails_for_what_is_left_and_what_never_existed",
+    ) else {
+        return;
+    };
+    let (kept, deleted, never) = (
+        unique_name("left"),
+        unique_name("gone"),
+        unique_name("never"),
+    );
+    let ecs = endpoint.ecs_client().await;
+    for name in [&kept, &deleted] {
+        ecs.create_cluster()
+            .cluster_name(name)
+            .send()
+            .await
+            .unwrap();
+    }
+    ecs.delete_cluster().cluster(&deleted).send().await.unwrap();
+    let parameter = format!("/{kept}");
+    endpoint
+        .ssm_client()
+        .await
+        .put_parameter()
+        .name(&parameter)
+        .value("v")
+        .r#type(aws_sdk_ssm::types::ParameterType::String)
+        .send()
+        .await
+        .unwrap();
+    let state = |resources: serde_json::Value| json!({ "values": { "root_module": { "resources": resources } } });
+    let cluster = |name: &str| json!({ "address": format!("ecs_cluster.{name}"), "mode": "managed", "type": "ecs_cluster", "values": { "name": name } });
+    let ctx =
+        |s| acceptance_tests::Ctx::new("t", 0, std::path::Path::new("."), s, Some(endpoint.url()));
+
+    let left = ctx(state(json!([
+        cluster(&kept),
+        { "address": "ecs_secret.s", "mode": "managed", "type": "ecs_secret", "values": { "name": parameter } },
+    ])))
+    .all_destroyed()
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(left.contains("is still ACTIVE"), "{left}");
+    assert!(left.contains("still exists"), "{left}");
+    let unknown = ctx(state(json!([cluster(&never)])))
+        .all_destroyed()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(unknown.contains("knows no cluster"), "{unknown}");
+    ctx(state(json!([cluster(&deleted)])))
+        .all_destroyed()
+        .await
+        .expect("a deleted cluster is gone");
+}
