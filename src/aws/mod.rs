@@ -5,6 +5,7 @@ pub mod batched;
 pub mod coalesce;
 mod config;
 pub mod errors;
+mod named;
 pub mod pace;
 pub mod raw_json;
 pub mod wait;

@@ -29,16 +29,16 @@ impl EcsProvider {
 
 fn provider_schema() -> Schema {
     let endpoints = Block::new()
-        .description("Custom service endpoints, e.g. for a local AWS emulator. The `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_ECS` and `AWS_ENDPOINT_URL_SSM` environment variables work too.")
+        .description("Custom service endpoints, e.g. for a local AWS emulator. A URL set here wins over the `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_ECS`, `AWS_ENDPOINT_URL_SSM` and `AWS_ENDPOINT_URL_STS` environment variables, which apply to the services left unset.")
         .attribute(Attribute::string("ecs").optional().description("Endpoint URL for Amazon ECS."))
         .attribute(Attribute::string("ssm").optional().description("Endpoint URL for AWS Systems Manager (Parameter Store)."))
         .attribute(Attribute::string("ec2").optional().description("Endpoint URL for Amazon EC2 (reserved for network lookups)."))
-        .attribute(Attribute::string("sts").optional().description("Endpoint URL for AWS STS, used by `assume_role`."));
+        .attribute(Attribute::string("sts").optional().description("Endpoint URL for AWS STS, where `assume_role` calls AssumeRole."));
     let default_tags = Block::new()
         .description("Tags added to every taggable resource of this provider; a resource's own `tags` win on conflicts.")
         .attribute(Attribute::string_map("tags").optional().description("The default tags."));
     let assume_role = Block::new()
-        .description("Assume an IAM role before calling AWS.")
+        .description("Assume an IAM role before calling AWS: the provider calls STS AssumeRole (at `endpoints.sts` when set) with the credentials it finds otherwise, and calls ECS and SSM with the role's temporary credentials.")
         .attribute(
             Attribute::string("role_arn")
                 .required()
@@ -61,13 +61,13 @@ fn provider_schema() -> Schema {
     Schema::new(
         Block::new()
             .description("Manages Amazon ECS clusters, capacity providers, task definitions and services, and the SSM parameters containers read.\n\nRefresh batches reads (up to 10 services, 100 clusters or 10 parameters per call), and ECS calls are paced to ECS's published request rates, so large configurations are not throttled. `ECS_PROVIDER_COALESCE=0` turns batching off.")
-            .attribute(Attribute::string("region").optional().description("AWS region, e.g. `us-east-1`. Defaults to `AWS_REGION` or the profile's region."))
-            .attribute(Attribute::string("profile").optional().description("Named profile from the shared AWS configuration files."))
+            .attribute(Attribute::string("region").optional().description("AWS region, e.g. `us-east-1`; wins over `AWS_REGION`. Defaults to `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile's region."))
+            .attribute(Attribute::string("profile").optional().description("Named profile from the shared AWS configuration files (`~/.aws/config` and `~/.aws/credentials`, or the files `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name); wins over `AWS_PROFILE`. Its region applies when neither `region` nor `AWS_REGION` is set, its credentials when none are in the environment."))
             .attribute(
                 Attribute::number("max_retries")
                     .optional()
                     .validate(IntBetween { min: 0, max: 100 })
-                    .description("How often a failed or throttled AWS call is retried. Default 25."),
+                    .description("How often a failed or throttled AWS call is retried before its error is reported; `0` makes one attempt only. Default 25."),
             )
             .block(NestedBlock::single("endpoints", endpoints))
             .block(NestedBlock::single("default_tags", default_tags))
