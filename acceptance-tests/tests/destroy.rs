@@ -1,16 +1,22 @@
 //! Destruction in the order ECS demands, against the fidelity layer's deletion preconditions:
 //! a full stack destroys on the first try (services, then capacity providers, then the
-//! cluster); `force_destroy` empties a cluster of what Terraform does not manage; a destroy
-//! interrupted while a service drains is finished by a second one; throttling and injected
-//! faults do not break apply or destroy.
+//! cluster); `force_destroy` empties a cluster of everything Terraform does not manage
+//! (services, more than a page of tasks and of container instances, capacity providers) in
+//! ECS's order; a destroy interrupted while a service drains is finished by a second one;
+//! throttled and failed calls are retried until apply and destroy succeed.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use acceptance_tests::fixtures::{default_subnet, unmanaged_service};
 use acceptance_tests::{
-    Ctx, Endpoint, StateCheck, Step, Terraform, TestCase, real_aws, skip_without_acc, unique_name,
+    BoxError, Endpoint, StateCheck, Step, Terraform, TestCase, real_aws, skip_without_acc,
+    unique_name,
 };
+use aws_sdk_ecs::types::{AutoScalingGroupProvider, DesiredStatus};
+
+#[path = "support/crowded_cluster.rs"]
+mod crowded_cluster;
 
 fn skip(test: &str) -> bool {
     skip_without_acc(test) || real_aws()
@@ -87,12 +93,26 @@ resource "ecs_service" "{name}" {{
     out
 }
 
-async fn nothing_left(ctx: Ctx, cluster: String) -> acceptance_tests::CheckResult {
-    let ecs = ctx.ecs().await;
-    ctx.cluster_gone(&cluster).await?;
+/// An ECS client for checks that retries as patiently as the provider (the throttling test's
+/// endpoint refuses and fails calls of the checks too).
+async fn patient_ecs(endpoint_url: &str) -> aws_sdk_ecs::Client {
+    let sdk = acceptance_tests::clients::sdk_config(Some(endpoint_url)).await;
+    let config = aws_sdk_ecs::config::Builder::from(&sdk)
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(26))
+        .build();
+    aws_sdk_ecs::Client::from_conf(config)
+}
+
+/// The cluster is INACTIVE and the stack's services are INACTIVE.
+async fn nothing_left(ecs: &aws_sdk_ecs::Client, cluster: &str) -> acceptance_tests::CheckResult {
+    let clusters = ecs.describe_clusters().clusters(cluster).send().await?;
+    let status = clusters.clusters().first().and_then(|c| c.status());
+    if status != Some("INACTIVE") {
+        return Err(format!("cluster {cluster} is {status:?}, not INACTIVE").into());
+    }
     let services = ecs
         .describe_services()
-        .cluster(&cluster)
+        .cluster(cluster)
         .services("web")
         .services("api")
         .services("worker")
@@ -133,10 +153,10 @@ async fn full_stack_destroys_in_order_on_the_first_try() {
                 async move { Ok(endpoint.reset_stats().await?) }
             },
         )))
-        .check_destroy(move |ctx| {
+        .check_destroy(move |_ctx| {
             let (endpoint, cluster) = (for_check.clone(), gone.clone());
             async move {
-                nothing_left(ctx, cluster).await?;
+                nothing_left(&endpoint.ecs_client().await, &cluster).await?;
                 let calls = endpoint.calls().await?;
                 let services = span(&calls, "ecs:DeleteService").ok_or("no DeleteService call")?;
                 let providers = span(&calls, "ecs:PutClusterCapacityProviders")
@@ -156,13 +176,171 @@ async fn full_stack_destroys_in_order_on_the_first_try() {
         .await;
 }
 
+/// What the force_destroy test put into the cluster behind Terraform's back.
+#[derive(Default)]
+struct Unmanaged {
+    tasks: Vec<String>,
+    instances: Vec<String>,
+}
+
+/// The services the force_destroy test creates outside Terraform.
+const UNMANAGED_SERVICES: [&str; 2] = ["web", "worker"];
+
+/// Runs of consecutive calls among `actions`, as `Action ×count`.
+fn runs(calls: &[String], actions: &[&str]) -> Vec<String> {
+    let mut runs: Vec<(String, usize)> = Vec::new();
+    for call in calls.iter().filter(|c| actions.contains(&c.as_str())) {
+        let action = call.trim_start_matches("ecs:").to_string();
+        match runs.last_mut() {
+            Some((last, n)) if *last == action => *n += 1,
+            _ => runs.push((action, 1)),
+        }
+    }
+    runs.into_iter()
+        .map(|(action, n)| format!("{action} ×{n}"))
+        .collect()
+}
+
+/// The call log of a force_destroy, in ECS's order: each service scaled to 0 and deleted, the
+/// wait until they are INACTIVE, every page of tasks listed then each task stopped, every page
+/// of container instances listed then each deregistered, the capacity providers detached, and
+/// one DeleteCluster that succeeds.
+fn in_ecs_order(calls: &[String], tasks: usize, instances: usize) -> Result<(), BoxError> {
+    const CLEANUP: [&str; 9] = [
+        "ecs:UpdateService",
+        "ecs:DeleteService",
+        "ecs:DescribeServices",
+        "ecs:ListTasks",
+        "ecs:StopTask",
+        "ecs:ListContainerInstances",
+        "ecs:DeregisterContainerInstance",
+        "ecs:PutClusterCapacityProviders",
+        "ecs:DeleteCluster",
+    ];
+    let mut actual = runs(calls, &CLEANUP);
+    // How often the drain is polled depends on timing; that it is polled does not.
+    for run in actual.iter_mut() {
+        if run.starts_with("DescribeServices ×") {
+            *run = "DescribeServices ×n".into();
+        }
+    }
+    let pages = |n: usize| n.div_ceil(100);
+    let mut expected: Vec<String> = Vec::new();
+    for _ in UNMANAGED_SERVICES {
+        expected.push("UpdateService ×1".into());
+        expected.push("DeleteService ×1".into());
+    }
+    expected.extend([
+        "DescribeServices ×n".to_string(),
+        format!("ListTasks ×{}", pages(tasks)),
+        format!("StopTask ×{tasks}"),
+        format!("ListContainerInstances ×{}", pages(instances)),
+        format!("DeregisterContainerInstance ×{instances}"),
+        "PutClusterCapacityProviders ×1".into(),
+        "DeleteCluster ×1".into(),
+    ]);
+    if actual != expected {
+        return Err(format!(
+            "force_destroy called ECS out of order:\n  expected {}\n  called   {}",
+            expected.join(" → "),
+            actual.join(" → ")
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Nothing the force_destroy test put into the cluster is left: the cluster is INACTIVE with
+/// no capacity providers, the services INACTIVE, every task STOPPED, no instance registered.
+async fn emptied(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+    unmanaged: &Unmanaged,
+) -> acceptance_tests::CheckResult {
+    let clusters = ecs.describe_clusters().clusters(cluster).send().await?;
+    let found = clusters
+        .clusters()
+        .first()
+        .ok_or("the cluster is unknown")?;
+    if found.status() != Some("INACTIVE") || !found.capacity_providers().is_empty() {
+        return Err(format!(
+            "cluster {cluster} is {:?} with capacity providers {:?}",
+            found.status(),
+            found.capacity_providers()
+        )
+        .into());
+    }
+    let services = ecs
+        .describe_services()
+        .cluster(cluster)
+        .set_services(Some(UNMANAGED_SERVICES.map(String::from).to_vec()))
+        .send()
+        .await?;
+    let inactive = services
+        .services()
+        .iter()
+        .filter(|s| s.status() == Some("INACTIVE"))
+        .count();
+    if inactive != UNMANAGED_SERVICES.len() {
+        return Err(format!("services left: {:?}", services.services()).into());
+    }
+    for batch in unmanaged.tasks.chunks(100) {
+        let described = ecs
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(batch.to_vec()))
+            .send()
+            .await?;
+        let stopped = described
+            .tasks()
+            .iter()
+            .filter(|t| t.desired_status() == Some("STOPPED"))
+            .count();
+        if stopped != batch.len() {
+            return Err(format!("{} of {} tasks stopped", stopped, batch.len()).into());
+        }
+    }
+    let running = ecs
+        .list_tasks()
+        .cluster(cluster)
+        .desired_status(DesiredStatus::Running)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await?;
+    let registered = ecs
+        .list_container_instances()
+        .cluster(cluster)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await?;
+    if !running.is_empty() || !registered.is_empty() {
+        return Err(format!(
+            "{} tasks still run and {} of {} container instances are still registered",
+            running.len(),
+            registered.len(),
+            unmanaged.instances.len()
+        )
+        .into());
+    }
+    Ok(())
+}
+
 #[tokio::test]
-async fn force_destroy_empties_a_cluster_of_unmanaged_services() {
-    if skip("force_destroy_empties_a_cluster_of_unmanaged_services") {
+async fn force_destroy_empties_services_tasks_instances_and_capacity_providers_in_ecs_order() {
+    if skip("force_destroy_empties_services_tasks_instances_and_capacity_providers_in_ecs_order") {
         return;
     }
+    // Draining takes longer than stopping the tasks and deregistering the instances, so a
+    // cleanup that did not wait for it would see DeleteCluster refused.
+    let endpoint = Arc::new(Endpoint::start(&["--drain-seconds", "5"]).unwrap());
     let cluster = unique_name("acc-force");
-    let (setup, gone) = (cluster.clone(), cluster.clone());
+    let unmanaged = Arc::new(Mutex::new(Unmanaged::default()));
+    let (setup, put, for_setup) = (cluster.clone(), unmanaged.clone(), endpoint.clone());
+    let (gone, left, for_check) = (cluster.clone(), unmanaged.clone(), endpoint.clone());
     let config = format!(
         r#"
 terraform {{
@@ -175,30 +353,76 @@ resource "ecs_cluster" "c" {{
   name          = "{cluster}"
   force_destroy = true
   timeouts {{
-    delete = "2m"
+    delete = "1m"
   }}
 }}
 "#
     );
     TestCase::new("force_destroy")
+        .endpoint(endpoint.clone())
         .step(Step::new(config).check(StateCheck::custom(
-            "a service Terraform does not manage runs in the cluster",
+            "services, more than a page of tasks and of container instances, and a capacity \
+             provider that Terraform does not manage are in the cluster",
             move |ctx| {
-                let cluster = setup.clone();
+                let (cluster, unmanaged, endpoint) = (setup.clone(), put.clone(), for_setup.clone());
                 async move {
                     let ecs = ctx.ecs().await;
-                    unmanaged_service(&ecs, &cluster, "web").await?;
-                    ecs.update_service()
-                        .cluster(&cluster)
-                        .service("web")
-                        .desired_count(2)
+                    for name in UNMANAGED_SERVICES {
+                        unmanaged_service(&ecs, &cluster, name).await?;
+                        ecs.update_service()
+                            .cluster(&cluster)
+                            .service(name)
+                            .desired_count(2)
+                            .send()
+                            .await?;
+                    }
+                    let instances = crowded_cluster::register_container_instances(
+                        &ecs,
+                        endpoint.url(),
+                        &cluster,
+                        crowded_cluster::MORE_THAN_A_PAGE,
+                    )
+                    .await?;
+                    let tasks = crowded_cluster::run_tasks(
+                        &ecs,
+                        &cluster,
+                        crowded_cluster::MORE_THAN_A_PAGE + 9,
+                    )
+                    .await?;
+                    let provider = unique_name("acc-force-cp");
+                    ecs.create_capacity_provider()
+                        .name(&provider)
+                        .auto_scaling_group_provider(
+                            AutoScalingGroupProvider::builder()
+                                .auto_scaling_group_arn(format!(
+                                    "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{provider}"
+                                ))
+                                .build()?,
+                        )
                         .send()
                         .await?;
-                    Ok(())
+                    ecs.put_cluster_capacity_providers()
+                        .cluster(&cluster)
+                        .capacity_providers(&provider)
+                        .capacity_providers("FARGATE")
+                        .set_default_capacity_provider_strategy(Some(vec![]))
+                        .send()
+                        .await?;
+                    *unmanaged.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Unmanaged { tasks, instances };
+                    Ok(endpoint.reset_stats().await?)
                 }
             },
         )))
-        .check_destroy(move |ctx| nothing_left(ctx, gone.clone()))
+        .check_destroy(move |_ctx| {
+            let (cluster, unmanaged, endpoint) = (gone.clone(), left.clone(), for_check.clone());
+            async move {
+                let calls = endpoint.calls().await?;
+                let unmanaged = std::mem::take(&mut *unmanaged.lock().unwrap_or_else(|e| e.into_inner()));
+                in_ecs_order(&calls, unmanaged.tasks.len(), unmanaged.instances.len())?;
+                emptied(&endpoint.ecs_client().await, &cluster, &unmanaged).await
+            }
+        })
         .run()
         .await;
 }
@@ -282,27 +506,82 @@ async fn a_destroy_interrupted_while_draining_is_finished_by_the_next() {
     );
 }
 
+/// The refusals (`throttled:Action`) and injected faults (`faulted:ecs:Action`) of a call log,
+/// after checking that each refused or failed call was sent again later: its retry.
+fn refusals_retried(calls: &[String], phase: &str) -> Result<(Vec<String>, Vec<String>), BoxError> {
+    let (mut throttled, mut faulted) = (Vec::new(), Vec::new());
+    for (i, call) in calls.iter().enumerate() {
+        let retry = if let Some(action) = call.strip_prefix("throttled:") {
+            throttled.push(action.to_string());
+            format!("ecs:{action}")
+        } else if let Some(key) = call.strip_prefix("faulted:") {
+            faulted.push(key.to_string());
+            key.to_string()
+        } else {
+            continue;
+        };
+        if !calls[i + 1..].contains(&retry) {
+            return Err(format!("{phase}: {call} (call {i}) was never retried").into());
+        }
+    }
+    Ok((throttled, faulted))
+}
+
 #[tokio::test]
-async fn throttling_and_faults_do_not_break_apply_or_destroy() {
-    if skip("throttling_and_faults_do_not_break_apply_or_destroy") {
+async fn throttled_and_failed_calls_are_retried_until_apply_and_destroy_succeed() {
+    if skip("throttled_and_failed_calls_are_retried_until_apply_and_destroy_succeed") {
         return;
     }
-    let endpoint = Arc::new(Endpoint::start(&["--throttle", "--fault-rate", "0.05"]).unwrap());
+    // Buckets of one token at ECS's sustained rates: the provider paces itself to ECS's
+    // published bursts, so concurrent calls of one family are refused and must be retried.
+    let endpoint =
+        Arc::new(Endpoint::start(&["--throttle-burst", "2", "--fault-rate", "0.1"]).unwrap());
     let subnet = default_subnet(endpoint.url()).await.unwrap();
     let cluster = unique_name("acc-faults");
-    let gone = cluster.clone();
-    let counter = endpoint.clone();
+    let applied = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (for_reset, keep) = (endpoint.clone(), applied.clone());
+    let (gone, for_check, kept) = (cluster.clone(), endpoint.clone(), applied.clone());
     TestCase::new("throttling_and_faults")
         .endpoint(endpoint.clone())
-        .step(Step::new(stack(&cluster, &subnet)))
-        .check_destroy(move |ctx| {
-            let (cluster, endpoint) = (gone.clone(), counter.clone());
+        .step(Step::new(stack(&cluster, &subnet)).check(StateCheck::custom(
+            "keep the apply's call log and start afresh",
+            move |_ctx| {
+                let (endpoint, keep) = (for_reset.clone(), keep.clone());
+                async move {
+                    let calls = endpoint.calls().await?;
+                    *keep.lock().unwrap_or_else(|e| e.into_inner()) = calls;
+                    Ok(endpoint.reset_stats().await?)
+                }
+            },
+        )))
+        .check_destroy(move |_ctx| {
+            let (cluster, endpoint, kept) = (gone.clone(), for_check.clone(), kept.clone());
             async move {
-                nothing_left(ctx, cluster).await?;
-                let stats = endpoint.stats().await?;
-                let calls: u64 = stats.values().sum();
-                eprintln!("throttling_and_faults: {calls} calls in all");
-                Ok(())
+                let destroyed = endpoint.calls().await?;
+                let applied = kept.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let apply = refusals_retried(&applied, "apply")?;
+                let destroy = refusals_retried(&destroyed, "plans and destroy")?;
+                eprintln!(
+                    "throttling_and_faults: apply: {} calls, throttled {:?}, faults {:?}; plans \
+                     and destroy: {} calls, throttled {:?}, faults {:?}",
+                    applied.len(),
+                    apply.0,
+                    apply.1,
+                    destroyed.len(),
+                    destroy.0,
+                    destroy.1
+                );
+                if apply.0.is_empty() || destroy.0.is_empty() {
+                    return Err(format!(
+                        "the endpoint must have throttled both phases: apply {:?}, plans and destroy {:?}",
+                        apply.0, destroy.0
+                    )
+                    .into());
+                }
+                if apply.1.is_empty() && destroy.1.is_empty() {
+                    return Err("no fault was injected".into());
+                }
+                nothing_left(&patient_ecs(endpoint.url()).await, &cluster).await
             }
         })
         .run()

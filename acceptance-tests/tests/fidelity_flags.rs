@@ -1,6 +1,8 @@
 //! The endpoint's flags: `--throttle` answers `ThrottlingException: Rate exceeded` beyond ECS's
-//! published token buckets, `--fault-rate` fails calls with HTTP 500, `--latency-ms` delays every
-//! call, `--no-fidelity` is plain moto behind the proxy, and `/_local/stats` counts calls.
+//! published token buckets (`--throttle-burst N`: buckets of at most N tokens at ECS's sustained
+//! rates), `--fault-rate` fails calls with HTTP 500, `--latency-ms` delays every call,
+//! `--no-fidelity` is plain moto behind the proxy, and `/_local/stats` counts calls, refusals
+//! (`throttled:Action`) and injected faults (`faulted:service:Action`).
 //! Each test starts its own endpoint and talks to it with the AWS SDK for Rust.
 //! Run with `TF_ACC=1`.
 
@@ -143,4 +145,71 @@ async fn unknown_flags_stop_the_endpoint_with_usage() {
     }
     let err = Endpoint::start_exact(&["--bogus"]).unwrap_err();
     assert!(err.contains("unknown flag"), "{err}");
+}
+
+#[tokio::test]
+async fn throttle_burst_leaves_one_token_per_family_and_the_sustained_rate() {
+    if skip("throttle_burst_leaves_one_token_per_family_and_the_sustained_rate") {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--throttle-burst", "1"]).unwrap();
+    let ecs = ecs_client_without_retries(endpoint.url()).await;
+    ecs.list_clusters()
+        .send()
+        .await
+        .expect("moto is warm before the clock matters");
+    let prefix = unique_name("thr-burst");
+    let create = |i: usize| {
+        ecs.create_cluster()
+            .cluster_name(format!("{prefix}-{i}"))
+            .send()
+    };
+    let (a, b, c) = tokio::join!(create(0), create(1), create(2));
+    let outcomes = [a, b, c];
+    let admitted = outcomes.iter().filter(|o| o.is_ok()).count();
+    assert_eq!(admitted, 1, "one token, not ECS's burst of 20");
+    let refused = outcomes
+        .into_iter()
+        .find_map(Result::err)
+        .expect("a refusal")
+        .into_service_error();
+    assert_eq!(refused.code(), Some("ThrottlingException"), "{refused:?}");
+    assert_eq!(refused.message(), Some("Rate exceeded"));
+    ecs.describe_clusters()
+        .clusters(format!("{prefix}-0"))
+        .send()
+        .await
+        .expect("reads have their own bucket");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    create(3)
+        .await
+        .expect("cluster modifications refill at one per second");
+    let stats = endpoint.stats().await.unwrap();
+    assert_eq!(stats.get("throttled:CreateCluster"), Some(&2), "{stats:?}");
+    assert_eq!(stats.get("ecs:CreateCluster"), Some(&4), "{stats:?}");
+}
+
+#[tokio::test]
+async fn injected_faults_are_counted_and_each_retry_arrives_again() {
+    if skip("injected_faults_are_counted_and_each_retry_arrives_again") {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--fault-rate", "1"]).unwrap();
+    let ecs = endpoint.ecs_client().await;
+    let err = ecs.list_clusters().send().await.unwrap_err();
+    assert!(err.into_service_error().is_server_exception());
+    let stats = endpoint.stats().await.unwrap();
+    let attempts = stats.get("ecs:ListClusters").copied().unwrap_or(0);
+    assert!(attempts > 1, "the SDK retries a 500: {stats:?}");
+    assert_eq!(
+        stats.get("faulted:ecs:ListClusters").copied(),
+        Some(attempts),
+        "{stats:?}"
+    );
+    let calls = endpoint.calls().await.unwrap();
+    assert_eq!(
+        calls[..2],
+        ["ecs:ListClusters", "faulted:ecs:ListClusters"],
+        "the fault follows the call it failed: {calls:?}"
+    );
 }

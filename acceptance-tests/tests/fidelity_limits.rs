@@ -1,8 +1,9 @@
 //! Fidelity of batch limits and pagination: the local endpoint refuses DescribeServices with
 //! more than 10 names, DescribeClusters with more than 100, SSM GetParameters with more than
-//! 10 and DeleteTaskDefinitions with more than 10, as AWS does, and pages ListClusters,
-//! ListServices and ListTaskDefinitions with `maxResults`/`nextToken`. Each test talks to the
-//! endpoint with the AWS SDK for Rust. Run with `TF_ACC=1`.
+//! 10 and DeleteTaskDefinitions with more than 10, as AWS does, pages ListClusters,
+//! ListServices, ListTaskDefinitions, ListTasks and ListContainerInstances with
+//! `maxResults`/`nextToken`, and lists RUNNING tasks unless asked for others. Each test talks to
+//! the endpoint with the AWS SDK for Rust. Run with `TF_ACC=1`.
 
 use acceptance_tests::{local_endpoint, unique_name};
 use aws_sdk_ecs::error::ProvideErrorMetadata;
@@ -235,4 +236,144 @@ async fn list_clusters_and_task_definitions_page() {
         .await
         .unwrap();
     assert_eq!(revisions.len(), 3, "{revisions:?}");
+}
+
+#[path = "support/crowded_cluster.rs"]
+mod crowded_cluster;
+
+#[tokio::test]
+async fn list_tasks_and_container_instances_page_by_100_with_max_results_and_next_token() {
+    let Some(endpoint) = local_endpoint(
+        "list_tasks_and_container_instances_page_by_100_with_max_results_and_next_token",
+    ) else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let cluster = unique_name("fid-crowd");
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
+    let count = crowded_cluster::MORE_THAN_A_PAGE;
+    let instances =
+        crowded_cluster::register_container_instances(&ecs, endpoint.url(), &cluster, count)
+            .await
+            .unwrap();
+    let tasks = crowded_cluster::run_tasks(&ecs, &cluster, count + 9)
+        .await
+        .unwrap();
+
+    let first = ecs.list_tasks().cluster(&cluster).send().await.unwrap();
+    assert_eq!(first.task_arns().len(), 100, "ListTasks pages by 100");
+    let token = first.next_token().expect("a second page").to_string();
+    let second = ecs
+        .list_tasks()
+        .cluster(&cluster)
+        .next_token(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.task_arns().len(), 10);
+    assert_eq!(second.next_token(), None, "the last page has no token");
+    let mut listed: Vec<String> = ecs
+        .list_tasks()
+        .cluster(&cluster)
+        .max_results(30)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .unwrap();
+    listed.sort();
+    let mut expected = tasks.clone();
+    expected.sort();
+    assert_eq!(listed, expected, "every task once, through pages of 30");
+
+    let first = ecs
+        .list_container_instances()
+        .cluster(&cluster)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.container_instance_arns().len(),
+        100,
+        "ListContainerInstances pages by 100"
+    );
+    assert!(first.next_token().is_some());
+    let mut listed: Vec<String> = ecs
+        .list_container_instances()
+        .cluster(&cluster)
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .unwrap();
+    listed.sort();
+    let mut expected = instances.clone();
+    expected.sort();
+    assert_eq!(listed, expected, "every instance once");
+
+    for err in [
+        ecs.list_tasks()
+            .cluster(&cluster)
+            .max_results(101)
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error()
+            .meta()
+            .clone(),
+        ecs.list_container_instances()
+            .cluster(&cluster)
+            .next_token("not-a-token")
+            .send()
+            .await
+            .unwrap_err()
+            .into_service_error()
+            .meta()
+            .clone(),
+    ] {
+        assert_eq!(err.code(), Some("InvalidParameterException"), "{err:?}");
+    }
+}
+
+#[tokio::test]
+async fn list_tasks_lists_running_tasks_unless_asked_for_stopped_ones() {
+    let Some(endpoint) =
+        local_endpoint("list_tasks_lists_running_tasks_unless_asked_for_stopped_ones")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let cluster = unique_name("fid-stopped");
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
+    crowded_cluster::register_container_instances(&ecs, endpoint.url(), &cluster, 1)
+        .await
+        .unwrap();
+    let tasks = crowded_cluster::run_tasks(&ecs, &cluster, 2).await.unwrap();
+    ecs.stop_task()
+        .cluster(&cluster)
+        .task(&tasks[0])
+        .send()
+        .await
+        .unwrap();
+
+    let running = ecs.list_tasks().cluster(&cluster).send().await.unwrap();
+    assert_eq!(running.task_arns(), &tasks[1..], "RUNNING by default");
+    let stopped = ecs
+        .list_tasks()
+        .cluster(&cluster)
+        .desired_status(aws_sdk_ecs::types::DesiredStatus::Stopped)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stopped.task_arns(), &tasks[..1]);
 }

@@ -29,6 +29,41 @@ async fn services(clients: &Clients, cluster: &str) -> Result<Vec<String>, Strin
     Ok(arns)
 }
 
+/// Every task of the cluster whose desired status is RUNNING (ListTasks' default filter),
+/// through every page. All pages are read before any task is stopped: stopping changes the
+/// list being paged.
+async fn tasks(clients: &Clients, cluster: &str) -> Result<Vec<String>, String> {
+    let mut arns = Vec::new();
+    let mut pages = clients
+        .ecs
+        .list_tasks()
+        .cluster(cluster)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| format!("ListTasks failed: {}", describe(&e)))?;
+        arns.extend(page.task_arns().iter().cloned());
+    }
+    Ok(arns)
+}
+
+/// Every container instance registered to the cluster (all states but INACTIVE), through
+/// every page, read before any is deregistered.
+async fn container_instances(clients: &Clients, cluster: &str) -> Result<Vec<String>, String> {
+    let mut arns = Vec::new();
+    let mut pages = clients
+        .ecs
+        .list_container_instances()
+        .cluster(cluster)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| format!("ListContainerInstances failed: {}", describe(&e)))?;
+        arns.extend(page.container_instance_arns().iter().cloned());
+    }
+    Ok(arns)
+}
+
 /// Empty `cluster`, spending at most until `deadline`.
 pub async fn empty_cluster(
     clients: &Clients,
@@ -82,14 +117,8 @@ pub async fn empty_cluster(
             }
         }
     }
-    let tasks = clients
-        .ecs
-        .list_tasks()
-        .cluster(cluster)
-        .send()
-        .await
-        .map_err(|e| format!("ListTasks failed: {}", describe(&e)))?;
-    for task in tasks.task_arns() {
+    let tasks = tasks(clients, cluster).await?;
+    for task in &tasks {
         tracing::info!(cluster = %cluster, task = %task, "force_destroy: stopping the task");
         clients
             .ecs
@@ -101,14 +130,8 @@ pub async fn empty_cluster(
             .await
             .map_err(|e| format!("StopTask for \"{task}\" failed: {}", describe(&e)))?;
     }
-    let instances = clients
-        .ecs
-        .list_container_instances()
-        .cluster(cluster)
-        .send()
-        .await
-        .map_err(|e| format!("ListContainerInstances failed: {}", describe(&e)))?;
-    for instance in instances.container_instance_arns() {
+    let instances = container_instances(clients, cluster).await?;
+    for instance in &instances {
         tracing::info!(cluster = %cluster, instance = %instance, "force_destroy: deregistering the container instance");
         clients
             .ecs

@@ -1,9 +1,9 @@
 //! `local-aws`: a pinned moto server behind a proxy that makes it answer like AWS.
 //!
 //! Every call is counted ([`stats`]), optionally delayed, throttled ([`throttle`]) or failed
-//! with an injected HTTP 500, and then handed to the [`fidelity`] layer, which adds what real
-//! ECS and SSM do and moto does not before and after moto answers. `--no-fidelity` skips the
-//! layer and passes calls to moto unchanged.
+//! with an injected HTTP 500 (refusals and faults are counted apart too), and then handed to
+//! the [`fidelity`] layer, which adds what real ECS and SSM do and moto does not before and
+//! after moto answers. `--no-fidelity` skips the layer and passes calls to moto unchanged.
 
 pub mod fidelity;
 pub mod moto;
@@ -60,10 +60,10 @@ pub async fn run(options: Options) -> ExitCode {
     let proxy_port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
     let endpoint = Arc::new(Endpoint {
         fidelity: Fidelity::new(&options),
+        throttle: Throttle::new(options.throttle_burst),
         options,
         upstream: Upstream::new(port),
         stats: Stats::default(),
-        throttle: Throttle::default(),
     });
     tokio::spawn(serve(listener, endpoint));
     println!("AWS_ENDPOINT_URL=http://127.0.0.1:{proxy_port}");
@@ -150,6 +150,8 @@ async fn answer(endpoint: &Endpoint, call: Call) -> Reply {
         && call.service != Service::Other
         && rand::random::<f64>() < options.fault_rate
     {
+        // Counted apart as well (`faulted:ecs:Action`), so a client's retries can be checked.
+        endpoint.stats.count(&format!("faulted:{}", call.key));
         return aws_error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "ServerException",

@@ -15,6 +15,9 @@ pub struct Options {
     pub latency: Duration,
     /// ECS's published token buckets per API family.
     pub throttle: bool,
+    /// With `throttle`: every bucket holds at most this many tokens (the account's other callers
+    /// have spent the bursts; only ECS's sustained rates are left).
+    pub throttle_burst: Option<f64>,
     /// Fraction of calls answered with HTTP 500 before they reach moto.
     pub fault_rate: f64,
     /// How long a deleted service stays DRAINING before it is INACTIVE.
@@ -41,6 +44,7 @@ impl Options {
             no_fidelity: false,
             latency: Duration::ZERO,
             throttle: false,
+            throttle_burst: None,
             fault_rate: 0.0,
             drain: Duration::from_secs(2),
             steady: Duration::from_secs(1),
@@ -65,6 +69,18 @@ impl Options {
                 "--strict-shapes" => options.strict_shapes = true,
                 "--forget-deleted-clusters" => options.forget_deleted_clusters = true,
                 "--latency-ms" => options.latency = millis(flag, &value("milliseconds")?)?,
+                "--throttle-burst" => {
+                    let text = value("a number of tokens")?;
+                    let burst = text
+                        .parse::<u32>()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or_else(|| {
+                            format!("{flag}: {text:?} is not a whole number of tokens (at least 1)")
+                        })?;
+                    options.throttle = true;
+                    options.throttle_burst = Some(f64::from(burst));
+                }
                 "--drain-seconds" => options.drain = seconds(flag, &value("seconds")?)?,
                 "--steady-seconds" => options.steady = seconds(flag, &value("seconds")?)?,
                 "--fault-rate" => {
@@ -101,10 +117,9 @@ fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
 
 /// Shown for `--help` and after an unknown flag.
 pub const USAGE: &str = "\
-usage: local-aws [--moto PATH] [--no-fidelity] [--latency-ms N] [--throttle] [--fault-rate P]
-                 [--drain-seconds N] [--steady-seconds N] [--fail-deployments] [--fail-image TEXT]
-                 [--strict-shapes]
-                 [--forget-deleted-clusters]";
+usage: local-aws [--moto PATH] [--no-fidelity] [--latency-ms N] [--throttle] [--throttle-burst N]
+                 [--fault-rate P] [--drain-seconds N] [--steady-seconds N] [--fail-deployments]
+                 [--fail-image TEXT] [--strict-shapes] [--forget-deleted-clusters]";
 
 #[cfg(test)]
 mod tests {
@@ -120,6 +135,7 @@ mod tests {
         let o = parse(&[]).unwrap();
         assert!(!o.no_fidelity && !o.throttle && !o.fail_deployments && !o.strict_shapes);
         assert!(!o.forget_deleted_clusters);
+        assert_eq!(o.throttle_burst, None);
         assert_eq!(o.fail_image, None);
         assert_eq!(o.latency, Duration::ZERO);
         assert_eq!(o.fault_rate, 0.0);
@@ -157,6 +173,13 @@ mod tests {
     }
 
     #[test]
+    fn throttle_burst_caps_the_buckets_and_turns_throttling_on() {
+        let o = parse(&["--throttle-burst", "2"]).unwrap();
+        assert!(o.throttle);
+        assert_eq!(o.throttle_burst, Some(2.0));
+    }
+
+    #[test]
     fn bad_values_and_unknown_flags_are_refused() {
         assert!(
             parse(&["--fault-rate", "2"])
@@ -164,6 +187,11 @@ mod tests {
                 .contains("fraction")
         );
         assert!(parse(&["--latency-ms"]).unwrap_err().contains("needs"));
+        assert!(
+            parse(&["--throttle-burst", "0"])
+                .unwrap_err()
+                .contains("at least 1")
+        );
         assert!(parse(&["--bogus"]).unwrap_err().contains("unknown flag"));
     }
 }

@@ -1,5 +1,10 @@
 //! ECS's published request throttling: one token bucket per API family (burst, then a sustained
-//! rate per second), shared by every caller as AWS shares it per account and region.
+//! rate per second), shared by every caller as AWS shares it per account and region. With
+//! `--throttle-burst N` every bucket holds at most N tokens: the account's other callers have
+//! spent the bursts and only the sustained rates are left, so a client pacing itself to the
+//! published bursts is refused and must retry (ECS API reference, "Request throttling for the
+//! Amazon ECS API": requests are throttled "for each AWS account on a per-Region basis", whether
+//! they come from a third-party application, a command line tool or the console).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -53,9 +58,19 @@ struct Bucket {
 #[derive(Default)]
 pub struct Throttle {
     buckets: Mutex<HashMap<&'static str, Bucket>>,
+    /// At most this many tokens in any bucket (`--throttle-burst`).
+    burst_cap: Option<f64>,
 }
 
 impl Throttle {
+    /// ECS's buckets, each holding at most `burst_cap` tokens when given.
+    pub fn new(burst_cap: Option<f64>) -> Throttle {
+        Throttle {
+            buckets: Mutex::default(),
+            burst_cap,
+        }
+    }
+
     /// True when the call may proceed.
     pub fn admit(&self, action: &str) -> bool {
         self.admit_at(action, Instant::now())
@@ -65,6 +80,7 @@ impl Throttle {
         let Some((family, burst, rate)) = family_of(action) else {
             return true;
         };
+        let burst = self.burst_cap.map_or(burst, |cap| burst.min(cap));
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         let bucket = buckets.entry(family).or_insert(Bucket {
             tokens: burst,
@@ -99,6 +115,36 @@ mod tests {
         assert!(throttle.admit_at("DescribeClusters", start), "other family");
         assert!(throttle.admit_at("DeleteCluster", start + Duration::from_millis(1001)));
         assert!(!throttle.admit_at("DeleteCluster", start + Duration::from_millis(1002)));
+    }
+
+    #[test]
+    fn a_capped_burst_keeps_the_sustained_rate() {
+        let throttle = Throttle::new(Some(1.0));
+        let start = Instant::now();
+        assert!(throttle.admit_at("RegisterTaskDefinition", start));
+        assert!(
+            !throttle.admit_at("DeregisterTaskDefinition", start),
+            "one token, not ECS's 20"
+        );
+        assert!(throttle.admit_at("CreateService", start), "other family");
+        assert!(!throttle.admit_at("UpdateService", start));
+        assert!(
+            throttle.admit_at("UpdateService", start + Duration::from_millis(201)),
+            "service modifications refill at 5 per second"
+        );
+        assert!(
+            throttle.admit_at(
+                "RegisterTaskDefinition",
+                start + Duration::from_millis(1001)
+            ),
+            "task definition modifications refill at 1 per second"
+        );
+        let later = start + Duration::from_secs(60);
+        assert!(throttle.admit_at("RegisterTaskDefinition", later));
+        assert!(
+            !throttle.admit_at("RegisterTaskDefinition", later),
+            "a minute of refill still holds one token"
+        );
     }
 
     #[test]

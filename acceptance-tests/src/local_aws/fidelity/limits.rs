@@ -1,5 +1,6 @@
 //! Batch limits AWS enforces and moto does not (or only partly), and `maxResults`/`nextToken`
-//! pagination for the list calls moto answers in one piece.
+//! pagination for the list calls moto answers in one piece (ListClusters, ListServices,
+//! ListTaskDefinitions(Families), ListTasks, ListContainerInstances).
 
 use serde_json::{Value, json};
 
@@ -89,6 +90,28 @@ pub async fn paginated_list(
         body["nextToken"] = Value::String(page.token_for(end));
     }
     json_reply(answer.status, &body)
+}
+
+/// ListTasks: pages of at most 100 (ECS API reference, ListTasks `maxResults`: "between 1 and
+/// 100. If this parameter isn't used, then ListTasks returns up to 100 results and a nextToken
+/// value if applicable"), and only tasks whose desired status is RUNNING unless `desiredStatus`
+/// says otherwise (ListTasks `desiredStatus`: "The default status filter is RUNNING"; moto lists
+/// stopped tasks too).
+pub async fn list_tasks(call: &Call, up: &Upstream) -> Reply {
+    let mut request = call.json.clone();
+    if call.str("desiredStatus").is_none()
+        && let Some(map) = request.as_object_mut()
+    {
+        map.insert("desiredStatus".into(), Value::String("RUNNING".into()));
+    }
+    paginated_list(&call.with_json(request), up, "taskArns", 100, |_| true).await
+}
+
+/// ListContainerInstances: pages of at most 100 (ECS API reference, ListContainerInstances
+/// `maxResults`: "between 1 and 100. If this parameter isn't used, then ListContainerInstances
+/// returns up to 100 results and a nextToken value if applicable"; moto answers in one piece).
+pub async fn list_container_instances(call: &Call, up: &Upstream) -> Reply {
+    paginated_list(call, up, "containerInstanceArns", 100, |_| true).await
 }
 
 struct Page {

@@ -120,6 +120,10 @@ impl Fidelity {
             (Service::Ecs, "ListTaskDefinitionFamilies") => {
                 limits::paginated_list(call, up, "families", 100, |_| true).await
             }
+            (Service::Ecs, "ListTasks") => limits::list_tasks(call, up).await,
+            (Service::Ecs, "ListContainerInstances") => {
+                limits::list_container_instances(call, up).await
+            }
             (Service::Ssm, "GetParameters") => secure_strings::get_parameters(call, up).await,
             (Service::Ssm, "GetParameter") => secure_strings::get_parameter(call, up).await,
             _ => up.forward(call).await,
