@@ -400,4 +400,90 @@ mod tests {
             .to_vec();
         assert_eq!(items[0].get("id"), Some(&Value::string("i-1")));
     }
+
+    /// Computed values inside every kind of nesting are planned like top-level ones.
+    #[test]
+    fn computed_values_in_nested_blocks_and_attributes_become_unknown_on_change() {
+        use crate::framework::schema::Nesting;
+        let inner = || {
+            Block::new()
+                .attribute(Attribute::string("k").optional())
+                .attribute(Attribute::string("c").computed())
+        };
+        let schema = Block::new()
+            .attribute(Attribute::string("name").required())
+            .attribute(
+                Attribute::nested(
+                    "opts",
+                    Nesting::Single,
+                    vec![
+                        Attribute::string("mode")
+                            .optional()
+                            .default(Value::string("D")),
+                        Attribute::string("c").computed(),
+                    ],
+                )
+                .optional(),
+            )
+            .block(NestedBlock::single("one", inner()))
+            .block(NestedBlock::list("many", inner()))
+            .block(NestedBlock::set("bag", inner()))
+            .block(NestedBlock::new("named", Nesting::Map, inner()));
+        let el = |k: &str, c: Value| obj(&[("k", Value::string(k)), ("c", c)]);
+        let opts = |mode: Value, c: Value| obj(&[("mode", mode), ("c", c)]);
+        let whole = |name: &str, c: Value, bag_key: &str, opts_value: Value| {
+            obj(&[
+                ("name", Value::string(name)),
+                ("opts", opts_value),
+                ("one", el("a", c.clone())),
+                ("many", Value::List(vec![el("a", c.clone())])),
+                ("bag", Value::Set(vec![el(bag_key, c.clone())])),
+                ("named", Value::Map([("x".to_string(), el("a", c))].into())),
+            ])
+        };
+        let prior = whole(
+            "a",
+            Value::string("old"),
+            "a",
+            opts(Value::string("D"), Value::string("old")),
+        );
+        let config = whole("b", Value::Null, "b", opts(Value::Null, Value::Null));
+        // Terraform's proposal carries the prior computed values where it can match them.
+        let proposed = whole(
+            "b",
+            Value::string("old"),
+            "b",
+            opts(Value::string("D"), Value::string("old")),
+        );
+        let plan = plan_object(&schema, &config, &prior, &proposed);
+        let p = &plan.planned;
+        let at = |v: Option<&Value>| v.and_then(|v| v.get("c")).cloned();
+        assert_eq!(at(p.get("one")), Some(Value::Unknown), "single block");
+        assert_eq!(
+            at(p.get("many")
+                .and_then(Value::elements)
+                .and_then(|e| e.first())),
+            Some(Value::Unknown),
+            "list block"
+        );
+        assert_eq!(
+            at(p.get("bag")
+                .and_then(Value::elements)
+                .and_then(|e| e.first())),
+            Some(Value::Unknown),
+            "a new set element"
+        );
+        assert_eq!(
+            at(p.get("named")
+                .and_then(Value::entries)
+                .and_then(|m| m.get("x"))),
+            Some(Value::Unknown),
+            "map block"
+        );
+        assert_eq!(at(p.get("opts")), Some(Value::Unknown), "nested attribute");
+        assert_eq!(
+            p.get("opts").and_then(|o| o.get("mode")),
+            Some(&Value::string("D"))
+        );
+    }
 }
