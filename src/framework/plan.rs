@@ -486,4 +486,49 @@ mod tests {
             Some(&Value::string("D"))
         );
     }
+
+    #[test]
+    fn replacement_paths_are_sorted_and_listed_once() {
+        let mut paths = vec![
+            AttrPath::root().attr("name"),
+            AttrPath::root().attr("cluster"),
+            AttrPath::root().attr("name"),
+        ];
+        normalise_paths(&mut paths);
+        let shown: Vec<String> = paths.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["cluster", "name"]);
+    }
+
+    /// A configured optional+computed value inside a map block is the configuration's, not
+    /// "known after apply": each element is planned with its own configuration.
+    #[test]
+    fn map_block_elements_are_planned_with_their_configuration() {
+        use crate::framework::schema::Nesting;
+        let schema = Block::new()
+            .attribute(Attribute::string("name").required())
+            .block(NestedBlock::new(
+                "named",
+                Nesting::Map,
+                Block::new().attribute(Attribute::string("oc").optional().computed()),
+            ));
+        let with = |name: &str, oc: &str| {
+            obj(&[
+                ("name", Value::string(name)),
+                (
+                    "named",
+                    Value::Map([("x".to_string(), obj(&[("oc", Value::string(oc))]))].into()),
+                ),
+            ])
+        };
+        let (prior, config) = (with("a", "old"), with("b", "new"));
+        let plan = plan_object(&schema, &config, &prior, &config);
+        let oc = plan
+            .planned
+            .get("named")
+            .and_then(Value::entries)
+            .and_then(|m| m.get("x"))
+            .and_then(|e| e.get("oc"))
+            .cloned();
+        assert_eq!(oc, Some(Value::string("new")));
+    }
 }
