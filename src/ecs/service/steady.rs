@@ -182,3 +182,146 @@ pub async fn wait_inactive(
     })
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ecs::types::{
+        Deployment, DeploymentController, DeploymentControllerType, ServiceEvent, TaskSet,
+    };
+
+    fn deployment(id: &str, status: &str, rollout: DeploymentRolloutState) -> Deployment {
+        Deployment::builder()
+            .id(id)
+            .status(status)
+            .rollout_state_reason(format!("{id} {}", rollout.as_str()))
+            .rollout_state(rollout)
+            .build()
+    }
+
+    fn ecs(deployments: Vec<Deployment>, running: i32, desired: i32) -> Service {
+        Service::builder()
+            .status("ACTIVE")
+            .set_deployments(Some(deployments))
+            .running_count(running)
+            .desired_count(desired)
+            .build()
+    }
+
+    fn controlled(kind: DeploymentControllerType) -> aws_sdk_ecs::types::builders::ServiceBuilder {
+        Service::builder().status("ACTIVE").deployment_controller(
+            DeploymentController::builder()
+                .r#type(kind)
+                .build()
+                .unwrap(),
+        )
+    }
+
+    #[test]
+    fn an_ecs_service_is_steady_with_one_completed_deployment_running_every_task() {
+        let done = || deployment("d-2", "PRIMARY", DeploymentRolloutState::Completed);
+        assert!(is_steady(&ecs(vec![done()], 2, 2)));
+        assert!(!is_steady(&ecs(vec![done()], 1, 2)), "a task missing");
+        let old = deployment("d-1", "ACTIVE", DeploymentRolloutState::Completed);
+        assert!(
+            !is_steady(&ecs(vec![done(), old], 2, 2)),
+            "the old one drains"
+        );
+        let running = deployment("d-2", "PRIMARY", DeploymentRolloutState::InProgress);
+        assert!(!is_steady(&ecs(vec![running], 2, 2)), "still rolling out");
+        assert!(!is_steady(&ecs(vec![], 0, 0)), "no deployment at all");
+    }
+
+    #[test]
+    fn a_code_deploy_service_is_steady_when_its_primary_task_set_is() {
+        let set = |status: &str, stability: StabilityStatus, running: i32| {
+            TaskSet::builder()
+                .status(status)
+                .stability_status(stability)
+                .running_count(running)
+                .computed_desired_count(2)
+                .build()
+        };
+        let with = |sets: Vec<TaskSet>| {
+            controlled(DeploymentControllerType::CodeDeploy)
+                .set_task_sets(Some(sets))
+                .build()
+        };
+        assert!(is_steady(&with(vec![set(
+            "PRIMARY",
+            StabilityStatus::SteadyState,
+            2
+        )])));
+        assert!(!is_steady(&with(vec![set(
+            "PRIMARY",
+            StabilityStatus::Stabilizing,
+            2
+        )])));
+        assert!(!is_steady(&with(vec![set(
+            "PRIMARY",
+            StabilityStatus::SteadyState,
+            1
+        )])));
+        assert!(!is_steady(&with(vec![set(
+            "ACTIVE",
+            StabilityStatus::SteadyState,
+            2
+        )])));
+        assert!(!is_steady(&with(vec![])), "no task set yet");
+    }
+
+    #[test]
+    fn an_external_service_is_steady_while_active() {
+        let with = |status: &str| {
+            controlled(DeploymentControllerType::External)
+                .status(status)
+                .build()
+        };
+        assert!(is_steady(&with("ACTIVE")));
+        assert!(!is_steady(&with("DRAINING")));
+    }
+
+    #[test]
+    fn a_failure_is_the_started_or_primary_deployment_failing_with_the_latest_event() {
+        let failed = deployment("d-2", "PRIMARY", DeploymentRolloutState::Failed);
+        let event = ServiceEvent::builder()
+            .message("tasks failed to start")
+            .build();
+        let service = Service::builder().deployments(failed).events(event).build();
+        assert_eq!(
+            failed_reason(&service, Some("d-2")).as_deref(),
+            Some("d-2 FAILED Latest service event: tasks failed to start")
+        );
+        // An older deployment that failed before this apply is not this apply's failure.
+        let old = Service::builder()
+            .deployments(deployment(
+                "d-3",
+                "PRIMARY",
+                DeploymentRolloutState::InProgress,
+            ))
+            .deployments(deployment("d-1", "ACTIVE", DeploymentRolloutState::Failed))
+            .build();
+        assert_eq!(failed_reason(&old, Some("d-3")), None);
+        assert_eq!(
+            failed_reason(&old, Some("d-1")).as_deref(),
+            Some("d-1 FAILED")
+        );
+    }
+
+    #[test]
+    fn progress_names_counts_and_the_primary_rollout() {
+        let s = ecs(
+            vec![deployment(
+                "d-2",
+                "PRIMARY",
+                DeploymentRolloutState::InProgress,
+            )],
+            1,
+            2,
+        );
+        assert_eq!(
+            progress(&s),
+            "1 of 2 tasks running, 1 deployments, primary IN_PROGRESS"
+        );
+    }
+}
