@@ -210,3 +210,94 @@ mod tests {
         assert!(!std::ptr::eq(found[0].unwrap(), found[1].unwrap()));
     }
 }
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+    use crate::framework::schema::NestedBlock;
+
+    fn inner() -> Block {
+        Block::new()
+            .attribute(
+                Attribute::string("d")
+                    .optional()
+                    .default(Value::string("D")),
+            )
+            .attribute(Attribute::string("w").optional().write_only())
+    }
+
+    fn el(d: Value, w: Value) -> Value {
+        Value::object([("d", d), ("w", w)])
+    }
+
+    /// Defaults and write-only nulling reach into single, list and map blocks and nested
+    /// attributes; a configured value inside a map element stays the configured one.
+    #[test]
+    fn defaults_and_write_only_nulling_apply_in_every_nesting() {
+        let schema = Block::new()
+            .attribute(
+                Attribute::nested(
+                    "opts",
+                    Nesting::Single,
+                    vec![
+                        Attribute::string("d")
+                            .optional()
+                            .default(Value::string("D")),
+                    ],
+                )
+                .optional(),
+            )
+            .block(NestedBlock::single("one", inner()))
+            .block(NestedBlock::list("many", inner()))
+            .block(NestedBlock::new("named", Nesting::Map, inner()));
+        let secret = || Value::string("s3cr3t");
+        let whole = |d: Value, kept: Value, w: Value| {
+            Value::object([
+                ("opts", Value::object([("d", d.clone())])),
+                ("one", el(d.clone(), w.clone())),
+                ("many", Value::List(vec![el(d.clone(), w.clone())])),
+                (
+                    "named",
+                    Value::Map(
+                        [
+                            ("x".to_string(), el(d, w.clone())),
+                            ("y".to_string(), el(kept, w)),
+                        ]
+                        .into(),
+                    ),
+                ),
+            ])
+        };
+        let config = whole(Value::Null, Value::string("C"), secret());
+        // The prior values Terraform carried over for the removed arguments.
+        let proposed = whole(Value::string("X"), Value::string("C"), secret());
+        let settled = settle(&schema, &config, &proposed);
+        let expected = whole(Value::string("D"), Value::string("C"), Value::Null);
+        assert_eq!(settled, expected);
+    }
+
+    #[test]
+    fn set_elements_match_configurations_through_lists_sets_and_unknowns() {
+        let item = |tags: Value| Value::object([("tags", tags)]);
+        let list = |xs: &[&str]| Value::List(xs.iter().map(|x| Value::string(*x)).collect());
+        let set = |xs: &[&str]| Value::Set(xs.iter().map(|x| Value::string(*x)).collect());
+        let configs = [item(list(&["a", "b"]))];
+        assert!(correlate(&configs, &[item(list(&["a", "b"]))])[0].is_some());
+        assert!(
+            correlate(&configs, &[item(list(&["a"]))])[0].is_none(),
+            "lengths differ"
+        );
+        assert!(correlate(&configs, &[item(list(&["a", "c"]))])[0].is_none());
+        let configs = [item(set(&["a", "b"]))];
+        assert!(correlate(&configs, &[item(set(&["b", "a"]))])[0].is_some());
+        assert!(
+            correlate(&configs, &[item(set(&["a"]))])[0].is_none(),
+            "sizes differ"
+        );
+        assert!(correlate(&configs, &[item(set(&["a", "c"]))])[0].is_none());
+        assert!(
+            correlate(&configs, &[Value::Unknown])[0].is_some(),
+            "an unknown proposal may be any configuration"
+        );
+    }
+}

@@ -105,3 +105,36 @@ fn is_empty(v: &Value) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod pruning_tests {
+    use super::*;
+
+    fn same(a: Value, b: Value) -> bool {
+        normalize(&[a], NetworkMode::Dynamic) == normalize(&[b], NetworkMode::Dynamic)
+    }
+
+    #[test]
+    fn nulls_and_empty_members_mean_nothing_at_every_depth() {
+        let plain = json!({ "name": "a", "image": "i", "ulimits": [{ "name": "nofile", "softLimit": 1, "hardLimit": 2 }] });
+        let noisy = json!({ "name": "a", "image": "i", "command": null, "ulimits": [{ "name": "nofile", "softLimit": 1, "hardLimit": 2, "extra": null, "more": [] }] });
+        assert!(same(plain, noisy));
+        let changed = json!({ "name": "a", "image": "i", "ulimits": [{ "name": "nofile", "softLimit": 1, "hardLimit": 3 }] });
+        let plain = json!({ "name": "a", "image": "i", "ulimits": [{ "name": "nofile", "softLimit": 1, "hardLimit": 2 }] });
+        assert!(
+            !same(plain, changed),
+            "a real change inside a list still shows"
+        );
+    }
+
+    #[test]
+    fn host_ports_follow_container_ports_only_in_awsvpc_and_host_mode() {
+        assert_eq!(
+            NetworkMode::of(Some("awsvpc")),
+            NetworkMode::HostPortFollows
+        );
+        assert_eq!(NetworkMode::of(Some("host")), NetworkMode::HostPortFollows);
+        assert_eq!(NetworkMode::of(Some("bridge")), NetworkMode::Dynamic);
+        assert_eq!(NetworkMode::of(None), NetworkMode::Dynamic);
+    }
+}
