@@ -4,14 +4,18 @@
 //!
 //! The first read of a group leads: it waits a short window for others only when it is part of a
 //! burst of reads (a lone read goes at once), then sends the batch; reads that arrive while a batch is
-//! out join the next one. The batch loop runs as its own task, so a caller that goes away never
-//! strands the others; if that task itself ends early (a panic), another takes over the queue.
+//! out join the next one. In a burst, the next batch also waits for the reads Terraform starts in
+//! the slots the answered batch freed (it runs at most `-parallelism` reads at a time), so batches
+//! stay full instead of repeating the split of the first one. The batch loop runs as its own
+//! task, so a caller that goes away never strands the others; if that task itself ends early (a
+//! panic), another takes over the queue.
 //! A batch that fails because of one of its members is retried id by id, so only that read fails.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use futures_util::future::join_all;
@@ -48,12 +52,14 @@ pub type Fetch<T> = Arc<
 >;
 
 type Answer<T> = Result<Option<T>, String>;
-type Waiter<T> = (String, oneshot::Sender<Answer<T>>);
+type Waiter<T> = (String, oneshot::Sender<Answer<T>>, Pending);
 type Groups<T> = Arc<Mutex<HashMap<String, Group<T>>>>;
 
 struct Group<T> {
     queue: Vec<Waiter<T>>,
     leading: bool,
+    /// A read of the group was part of a burst: refilled slots are worth waiting for.
+    burst: bool,
 }
 
 impl<T> Default for Group<T> {
@@ -61,9 +67,42 @@ impl<T> Default for Group<T> {
         Group {
             queue: Vec::new(),
             leading: false,
+            burst: false,
         }
     }
 }
+
+/// Counts a read as waiting (queued or in a call) until its answer is sent or it is dropped.
+struct Pending(Arc<AtomicUsize>);
+
+impl Pending {
+    fn new(count: &Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Pending(count.clone())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Reads waiting in any coalescer of the process. Terraform's slots are shared by all
+/// resources: while reads of other groups wait too, a freed slot need not come back to this
+/// group, and waiting for it would hold the slots of the reads already queued.
+fn waiting_in_process() -> Arc<AtomicUsize> {
+    static WAITING: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
+    WAITING.get_or_init(Arc::default).clone()
+}
+
+/// How long the batch after an answered one waits for the next read Terraform starts in a freed
+/// slot (after the answer, and between two such reads) before it goes with what it has: on a
+/// busy machine Terraform needs tens of milliseconds to take up an answer and start the next read.
+const REFILL: Duration = Duration::from_millis(100);
+
+/// The same wait while no read is queued (it keeps no read waiting).
+const REFILL_EMPTY: Duration = Duration::from_millis(500);
 
 pub struct Coalescer<T> {
     groups: Groups<T>,
@@ -71,6 +110,8 @@ pub struct Coalescer<T> {
     max: usize,
     window: Duration,
     enabled: bool,
+    /// Reads waiting in every coalescer ([`waiting_in_process`]; tests use their own).
+    waiting: Arc<AtomicUsize>,
 }
 
 impl<T: Clone + Send + 'static> Coalescer<T> {
@@ -82,6 +123,7 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
             max: max.max(1),
             window,
             enabled,
+            waiting: waiting_in_process(),
         }
     }
 
@@ -98,7 +140,10 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
         let lead = {
             let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
             let entry = groups.entry(group.to_string()).or_default();
-            entry.queue.push((id.to_string(), tx));
+            entry
+                .queue
+                .push((id.to_string(), tx, Pending::new(&self.waiting)));
+            entry.burst |= in_burst;
             !std::mem::replace(&mut entry.leading, true)
         };
         if lead {
@@ -122,6 +167,7 @@ impl<T: Clone + Send + 'static> Coalescer<T> {
             fetch: self.fetch.clone(),
             group: group.to_string(),
             max: self.max,
+            waiting: self.waiting.clone(),
             done: false,
         }
     }
@@ -146,6 +192,7 @@ struct Leader<T: Clone + Send + 'static> {
     fetch: Fetch<T>,
     group: String,
     max: usize,
+    waiting: Arc<AtomicUsize>,
     /// Set once the queue was found empty and the group removed.
     done: bool,
 }
@@ -154,6 +201,36 @@ impl<T: Clone + Send + 'static> Leader<T> {
     fn queued(&self) -> usize {
         let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
         groups.get(&self.group).map_or(0, |g| g.queue.len())
+    }
+
+    fn in_burst(&self) -> bool {
+        let groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        groups.get(&self.group).is_some_and(|g| g.burst)
+    }
+
+    /// Reads of other groups wait as well.
+    fn others_waiting(&self, queued: usize) -> bool {
+        self.waiting.load(Ordering::Relaxed) > queued
+    }
+
+    /// Waits until `target` reads are queued (then says so), or until none has joined for
+    /// [`REFILL`] ([`REFILL_EMPTY`] while none is queued), or until reads of other groups wait.
+    async fn refill(&self, target: usize) -> bool {
+        let mut queued = self.queued();
+        let mut quiet_since = tokio::time::Instant::now();
+        let quiet = |queued: usize| if queued == 0 { REFILL_EMPTY } else { REFILL };
+        while queued < target
+            && quiet_since.elapsed() < quiet(queued)
+            && !self.others_waiting(queued)
+        {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            let now = self.queued();
+            if now != queued {
+                queued = now;
+                quiet_since = tokio::time::Instant::now();
+            }
+        }
+        queued >= target
     }
 
     /// Up to `max` waiting reads, or `None` (and the group removed) when there are none.
@@ -175,6 +252,7 @@ impl<T: Clone + Send + 'static> Leader<T> {
             fetch: self.fetch.clone(),
             group: self.group.clone(),
             max: self.max,
+            waiting: self.waiting.clone(),
             done: false,
         }
     }
@@ -202,26 +280,40 @@ impl<T: Clone + Send + 'static> Drop for Leader<T> {
     }
 }
 
-async fn run_batches<T: Clone + Send + 'static>(mut leader: Leader<T>, window: Duration) {
-    // Collect companions for at most `window`, or until a batch is full.
+/// Collect companions for at most `window`, or until a batch is full.
+async fn gather<T: Clone + Send + 'static>(leader: &Leader<T>, window: Duration) {
     let deadline = tokio::time::Instant::now()
         .checked_add(window)
         .unwrap_or_else(tokio::time::Instant::now);
     while tokio::time::Instant::now() < deadline && leader.queued() < leader.max {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
+}
+
+async fn run_batches<T: Clone + Send + 'static>(mut leader: Leader<T>, window: Duration) {
+    gather(&leader, window).await;
     while let Some(batch) = leader.next_batch() {
-        let mut ids: Vec<String> = batch.iter().map(|(id, _)| id.clone()).collect();
+        let answered = batch.len();
+        let mut ids: Vec<String> = batch.iter().map(|(id, _, _)| id.clone()).collect();
         ids.sort();
         ids.dedup();
         tracing::debug!(group = %leader.group, batch = ids.len(), "batched read");
         let answers = fetch_answers(&leader.fetch, &leader.group, ids).await;
-        for (id, tx) in batch {
+        for (id, tx, _pending) in batch {
             let answer = answers
                 .get(&id)
                 .cloned()
                 .unwrap_or_else(|| Err("no answer for this read".to_string()));
             let _ = tx.send(answer);
+        }
+        let queued = leader.queued();
+        if leader.in_burst() && !leader.others_waiting(queued) {
+            // Each answered read frees a slot in which Terraform starts its next read. Sending
+            // only what arrived during this call would split every later wave as this one.
+            if leader.refill((queued + answered).min(leader.max)).await {
+                // Refilled: others may still come as for a first batch.
+                gather(&leader, window).await;
+            }
         }
     }
 }
@@ -322,6 +414,45 @@ mod tests {
             sizes.lock().unwrap()
         );
         assert!(sizes.lock().unwrap().iter().all(|n| *n <= 10));
+    }
+
+    /// Terraform reads at most `-parallelism` (10) resources at a time and starts the next read
+    /// in a slot some time after the previous one was answered (here 0–90 ms, as on a busy
+    /// machine, longer than the window). The first wave reaches the provider split; after it
+    /// every batch waits for the reads started in the slots it freed and carries 10 again:
+    /// ⌈30/10⌉ + 1 calls (without the wait, the split repeats with every wave).
+    #[tokio::test]
+    async fn reads_started_in_freed_slots_fill_the_next_batch() {
+        let (calls, sizes) = (
+            Arc::new(AtomicUsize::new(0)),
+            Arc::new(Mutex::new(Vec::new())),
+        );
+        let mut c = Coalescer::new(
+            counting(calls.clone(), sizes.clone()),
+            10,
+            Duration::from_millis(25),
+            true,
+        );
+        // Reads of the tests that run at the same time are not Terraform's.
+        c.waiting = Arc::default();
+        let c = Arc::new(c);
+        let slots = Arc::new(tokio::sync::Semaphore::new(10));
+        let reads: Vec<_> = (0..30u64)
+            .map(|i| {
+                let (c, slots) = (c.clone(), slots.clone());
+                tokio::spawn(async move {
+                    let _slot = slots.acquire().await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(10 * (i % 10))).await;
+                    c.get("g", &format!("s{i}"), true).await
+                })
+            })
+            .collect();
+        for (i, read) in reads.into_iter().enumerate() {
+            assert_eq!(read.await.unwrap().unwrap(), Some(format!("value of s{i}")));
+        }
+        let sizes = sizes.lock().unwrap().clone();
+        assert_eq!(sizes.iter().sum::<usize>(), 30, "{sizes:?}");
+        assert!(sizes.len() <= 4, "{} calls: {sizes:?}", sizes.len());
     }
 
     #[tokio::test]
