@@ -299,5 +299,12 @@ mod nesting_tests {
             correlate(&configs, &[Value::Unknown])[0].is_some(),
             "an unknown proposal may be any configuration"
         );
+        // Inside lists and sets, elements that leave a value to the proposal still match.
+        let open = || Value::object([("a", Value::Null)]);
+        let filled = || Value::object([("a", Value::string("x"))]);
+        let configs = [item(Value::List(vec![open()]))];
+        assert!(correlate(&configs, &[item(Value::List(vec![filled()]))])[0].is_some());
+        let configs = [item(Value::Set(vec![open()]))];
+        assert!(correlate(&configs, &[item(Value::Set(vec![filled()]))])[0].is_some());
     }
 }
