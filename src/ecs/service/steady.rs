@@ -309,6 +309,26 @@ mod tests {
     }
 
     #[test]
+    fn progress_of_a_code_deploy_service_names_its_primary_task_set() {
+        let set = |status: &str, running: i32| {
+            TaskSet::builder()
+                .status(status)
+                .stability_status(StabilityStatus::Stabilizing)
+                .running_count(running)
+                .computed_desired_count(2)
+                .build()
+        };
+        let s = controlled(DeploymentControllerType::CodeDeploy)
+            .task_sets(set("ACTIVE", 2))
+            .task_sets(set("PRIMARY", 1))
+            .build();
+        assert_eq!(
+            progress(&s),
+            "primary task set 1 of 2 tasks running, STABILIZING"
+        );
+    }
+
+    #[test]
     fn progress_names_counts_and_the_primary_rollout() {
         let s = ecs(
             vec![deployment(
