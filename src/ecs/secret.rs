@@ -352,9 +352,7 @@ impl Resource for SecretResource {
             return;
         };
         let name = string(&req.prior, "name").unwrap_or_default().to_string();
-        if needs_new_version(&req.prior, &req.planned)
-            && !drops_imported_value(&req.prior, &req.planned, &req.config)
-        {
+        if needs_new_version(&req.prior, &req.planned, &req.config) {
             if value_to_send(&req.planned, &req.config).is_none() {
                 resp.diags.error_at(
                     AttrPath::root().attr("value_wo"),
@@ -407,24 +405,9 @@ impl Resource for SecretResource {
     }
 }
 
-/// An import brings the value into `value` (import cannot see the configuration). When the
-/// configuration holds it in `value_wo` instead, the plan drops `value` from state: AWS holds
-/// that value already, so this is no new version, only the state forgetting it.
-fn drops_imported_value(prior: &Value, planned: &Value, config: &Value) -> bool {
-    let only_value_differs = ["type", "value_wo_version", "key_id", "description", "tier"]
-        .iter()
-        .all(|name| {
-            let (old, new) = (prior.get(name), planned.get(name));
-            old == new || (matches!(*name, "key_id" | "tier") && new.is_none_or(Value::is_null))
-        });
-    only_value_differs
-        && string(prior, "value").is_some()
-        && planned.get("value").is_none_or(Value::is_null)
-        && config.get("value_wo").is_some_and(|v| !v.is_null())
-}
-
-/// Whether going from `prior` to `planned` needs PutParameter (a new version), not just tags.
-fn needs_new_version(prior: &Value, planned: &Value) -> bool {
+/// The arguments whose change needs PutParameter (a new version), not just tags, that differ
+/// between `prior` and `planned`.
+fn version_changes(prior: &Value, planned: &Value) -> Vec<&'static str> {
     [
         "type",
         "value",
@@ -433,12 +416,24 @@ fn needs_new_version(prior: &Value, planned: &Value) -> bool {
         "description",
         "tier",
     ]
-    .iter()
-    .any(|name| {
+    .into_iter()
+    .filter(|name| {
         let (old, new) = (prior.get(name), planned.get(name));
         // A computed attribute left to AWS (null in the plan) is no change.
         old != new && !(matches!(*name, "key_id" | "tier") && new.is_none_or(Value::is_null))
     })
+    .collect()
+}
+
+/// Whether going from `prior` to `planned` writes a new version. An import brings the value
+/// into `value` (import cannot see the configuration); when the configuration holds it in
+/// `value_wo` instead, only `value` leaving the state is no new version: AWS holds that value.
+fn needs_new_version(prior: &Value, planned: &Value, config: &Value) -> bool {
+    let changes = version_changes(prior, planned);
+    let drops_imported_value = changes == ["value"]
+        && planned.get("value").is_none_or(Value::is_null)
+        && config.get("value_wo").is_some_and(|v| !v.is_null());
+    !changes.is_empty() && !drops_imported_value
 }
 
 /// Why AWS would refuse `name`, if it would.
@@ -550,9 +545,7 @@ impl ModifyPlan for SecretResource {
             }
             return;
         }
-        if needs_new_version(req.prior, &resp.planned)
-            && !drops_imported_value(req.prior, &resp.planned, req.config)
-        {
+        if needs_new_version(req.prior, &resp.planned, req.config) {
             set(&mut resp.planned, "version", Value::Unknown);
         }
     }
@@ -631,10 +624,34 @@ mod tests {
             "tags",
             Value::map([("a", Value::string("b"))]),
         );
-        assert!(!needs_new_version(&prior, &planned));
+        let config = Value::Null;
+        assert!(!needs_new_version(&prior, &planned, &config));
         set(&mut planned, "tier", Value::Null);
-        assert!(!needs_new_version(&prior, &planned), "tier left to AWS");
+        assert!(
+            !needs_new_version(&prior, &planned, &config),
+            "tier left to AWS"
+        );
         set(&mut planned, "value", Value::string("b"));
-        assert!(needs_new_version(&prior, &planned));
+        assert!(needs_new_version(&prior, &planned, &config));
+    }
+
+    #[test]
+    fn an_imported_value_leaving_for_value_wo_writes_no_version() {
+        let prior = object([("value", Value::string("a"))]);
+        let planned = object([("value", Value::Null)]);
+        let write_only = object([("value_wo", Value::string("a"))]);
+        assert!(!needs_new_version(&prior, &planned, &write_only));
+        assert!(
+            needs_new_version(&prior, &planned, &Value::Null),
+            "removing the value without value_wo writes"
+        );
+        let bumped = object([
+            ("value", Value::Null),
+            ("value_wo_version", Value::number_i64(2)),
+        ]);
+        assert!(
+            needs_new_version(&prior, &bumped, &write_only),
+            "a new value_wo_version sends the value"
+        );
     }
 }

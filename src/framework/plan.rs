@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::diag::Diagnostics;
-use super::proposed;
+use super::proposed::{self, attr, element, entry};
 use super::schema::modifiers::{ModifyRequest, ModifyResponse};
 use super::schema::{Attribute, Block, Nesting};
 use super::value::{AttrPath, Value};
@@ -45,11 +45,6 @@ struct Walk {
     /// Whether anything differs from the prior state; unchanged objects keep every value.
     changed: bool,
     prior_exists: bool,
-}
-
-fn attr<'a>(object: &'a Value, name: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    object.get(name).unwrap_or(&NULL)
 }
 
 impl Walk {
@@ -210,19 +205,6 @@ impl Walk {
         }
         out.diags.extend(resp.diags);
         resp.planned
-    }
-}
-
-fn element(value: &Value, i: usize) -> &Value {
-    static NULL: Value = Value::Null;
-    value.elements().and_then(|e| e.get(i)).unwrap_or(&NULL)
-}
-
-fn entry<'a>(value: &'a Value, key: &str) -> &'a Value {
-    static NULL: Value = Value::Null;
-    match value {
-        Value::Map(m) => m.get(key).unwrap_or(&NULL),
-        _ => &NULL,
     }
 }
 

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use super::schema::{Attribute, Block, Nesting};
 use super::value::Value;
 
-fn attr<'a>(object: &'a Value, name: &str) -> &'a Value {
+/// Attribute `name` of an object, null when absent (or when `object` is not an object).
+pub(super) fn attr<'a>(object: &'a Value, name: &str) -> &'a Value {
     static NULL: Value = Value::Null;
     object.get(name).unwrap_or(&NULL)
 }
@@ -84,22 +85,26 @@ fn settle_nested(block: &Block, nesting: Nesting, config: &Value, proposed: &Val
         (Nesting::Map, Value::Map(entries)) => Value::Map(
             entries
                 .iter()
-                .map(|(k, item)| {
-                    let cfg = match config {
-                        Value::Map(m) => m.get(k).unwrap_or(&Value::Null),
-                        _ => &Value::Null,
-                    };
-                    (k.clone(), settle(block, cfg, item))
-                })
+                .map(|(k, item)| (k.clone(), settle(block, entry(config, k), item)))
                 .collect(),
         ),
         _ => proposed.clone(),
     }
 }
 
-fn element(value: &Value, i: usize) -> &Value {
+/// Element `i` of a list or set, null when absent.
+pub(super) fn element(value: &Value, i: usize) -> &Value {
     static NULL: Value = Value::Null;
     value.elements().and_then(|e| e.get(i)).unwrap_or(&NULL)
+}
+
+/// Entry `key` of a map, null when absent.
+pub(super) fn entry<'a>(value: &'a Value, key: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    match value {
+        Value::Map(m) => m.get(key).unwrap_or(&NULL),
+        _ => &NULL,
+    }
 }
 
 /// For each proposed set element, the configuration element it came from. Terraform builds a

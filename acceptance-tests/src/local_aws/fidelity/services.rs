@@ -303,11 +303,10 @@ impl ServiceRecord {
             // EXTERNAL services may have none: their task sets carry it.
             map.remove("taskDefinition");
         }
-        if self.controller == "EXTERNAL" && !self.settings.contains_key("launchType") {
-            map.remove("launchType");
-            map.insert("launchType".into(), Value::Null);
-        }
-        let launch = launch_of(map);
+        // An EXTERNAL service sent without a launch type has none (moto says EC2): its task
+        // sets have one each.
+        let unplaced = self.controller == "EXTERNAL" && !self.settings.contains_key("launchType");
+        let launch = launch_of(map, unplaced);
         let deployments: Vec<Value> = self
             .deployments
             .iter()
@@ -385,19 +384,16 @@ impl Launch {
     }
 }
 
-/// A capacity-provider strategy replaces the launch type; Fargate tasks run on a platform
-/// version, `LATEST` unless one was asked for.
-fn launch_of(map: &mut Map<String, Value>) -> Launch {
+/// A capacity-provider strategy replaces the launch type (and so does being `unplaced`);
+/// Fargate tasks run on a platform version, `LATEST` unless one was asked for.
+fn launch_of(map: &mut Map<String, Value>, unplaced: bool) -> Launch {
     let strategy = map
         .get("capacityProviderStrategy")
         .filter(|s| s.as_array().is_some_and(|a| !a.is_empty()))
         .cloned();
-    if strategy.is_some() {
+    if strategy.is_some() || unplaced {
         map.remove("launchType");
-    } else if map.get("launchType").is_some_and(Value::is_null) {
-        // An EXTERNAL service without a launch type: its task sets have one each.
-        map.remove("launchType");
-    } else if map.get("launchType").is_none() {
+    } else if map.get("launchType").is_none_or(Value::is_null) {
         map.insert("launchType".into(), json!("EC2"));
     }
     let fargate = map.get("launchType").and_then(Value::as_str) == Some("FARGATE")
