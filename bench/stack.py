@@ -10,7 +10,12 @@ second time with request coalescing switched off (ECS_PROVIDER_COALESCE=0). Depl
 steady state and deleted services finish draining at once (`--steady-seconds 0 --drain-seconds 0`),
 so wall times show the provider's own cost and the API round trips.
 
+With `--aws-provider BIN` the ECS stack is run a second time, written with `aws_ecs_*` and
+`aws_ssm_parameter` resources for hashicorp/aws (built by `tools/setup-go-peers aws`), against the
+same endpoint: both providers are measured in one run.
+
 Usage: stack.py --provider-dir DIR --local-aws BIN --moto BIN [--sizes 10,100,500] [--latency-ms 20]
+                [--aws-provider BIN]
 """
 
 import argparse
@@ -47,6 +52,30 @@ def ecs_config(n):
             f'  task_definition = ecs_task_definition.t{c}.arn\n  desired_count = 1\n}}\n')
     for p in range(secrets):
         out.append(f'resource "ecs_secret" "p{p}" {{\n  name = "/bench/p{p}"\n  value = "value-{p}"\n}}\n')
+    return "\n".join(out), services + secrets
+
+
+def aws_config(n, url):
+    """The same stack as ecs_config, written for hashicorp/aws against the same endpoint."""
+    services, secrets = n // 2, n - n // 2
+    clusters = max(1, math.ceil(services / 50))
+    out = ['terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n',
+           'provider "aws" {\n  region = "us-east-1"\n  skip_credentials_validation = true\n'
+           '  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n'
+           f'  endpoints {{\n    ecs = "{url}"\n    ssm = "{url}"\n    sts = "{url}"\n  }}\n}}\n']
+    for c in range(clusters):
+        out.append(f'resource "aws_ecs_cluster" "c{c}" {{\n  name = "bench-{c}"\n}}\n')
+        out.append(
+            f'resource "aws_ecs_task_definition" "t{c}" {{\n  family = "bench-{c}"\n'
+            f'  container_definitions = jsonencode([{{ name = "app", image = "nginx:1", memory = 64 }}])\n}}\n')
+    for s in range(services):
+        c = s % clusters
+        out.append(
+            f'resource "aws_ecs_service" "s{s}" {{\n  name = "s{s}"\n  cluster = aws_ecs_cluster.c{c}.id\n'
+            f'  task_definition = aws_ecs_task_definition.t{c}.arn\n  desired_count = 1\n}}\n')
+    for p in range(secrets):
+        out.append(f'resource "aws_ssm_parameter" "p{p}" {{\n  name = "/bench/p{p}"\n  type = "SecureString"\n'
+                   f'  value = "value-{p}"\n}}\n')
     return "\n".join(out), services + secrets
 
 
@@ -145,24 +174,32 @@ def main():
     ap.add_argument("--sizes", default="10,100,500")
     ap.add_argument("--latency-ms", type=int, default=20)
     ap.add_argument("--throttle", action="store_true", help="local-aws enforces ECS's token buckets")
+    ap.add_argument("--aws-provider", help="hashicorp/aws binary: run the ECS stack with it as well")
     args = ap.parse_args()
+    kinds = ("terraform_data", "secrets", "ecs") + (("aws",) if args.aws_provider else ())
 
     print("| N | config | operation | wall s | CPU s | provider peak RSS MiB | AWS calls | calls per resource | API floor s | throttled |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for n in [int(s) for s in args.sizes.split(",")]:
-        for kind in ("terraform_data", "secrets", "ecs"):
+        for kind in kinds:
             work = tempfile.mkdtemp(prefix=f"bench-{kind}-{n}-")
             cli = os.path.join(work, "cli.tfrc")
+            source, provider_dir = "ecsrs/ecs", args.provider_dir
+            if kind == "aws":
+                source, provider_dir = "hashicorp/aws", os.path.dirname(os.path.abspath(args.aws_provider))
             with open(cli, "w") as f:
-                f.write('provider_installation {\n  dev_overrides {\n    "ecsrs/ecs" = "%s"\n  }\n  direct {}\n}\n'
-                        % args.provider_dir)
+                f.write('provider_installation {\n  dev_overrides {\n    "%s" = "%s"\n  }\n  direct {}\n}\n'
+                        % (source, provider_dir))
             env = dict(os.environ, TF_CLI_CONFIG_FILE=cli, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1")
             endpoint, url = None, None
             if kind != "terraform_data":
                 endpoint, url = start_local_aws(args.local_aws, args.moto, args.latency_ms, args.throttle)
                 env.update(AWS_ENDPOINT_URL=url, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench",
                            AWS_SECRET_ACCESS_KEY="bench", AWS_EC2_METADATA_DISABLED="true")
-                text, counted = ecs_config(n) if kind == "ecs" else secrets_config(n)
+                if kind == "aws":
+                    text, counted = aws_config(n, url)
+                else:
+                    text, counted = ecs_config(n) if kind == "ecs" else secrets_config(n)
             else:
                 text, counted = floor_config(n)
             with open(os.path.join(work, "main.tf"), "w") as f:
@@ -178,13 +215,17 @@ def main():
             ]
             try:
                 for name, op_args, extra in ops:
-                    if kind == "terraform_data" and "coalescing" in name:
+                    if kind in ("terraform_data", "aws") and "coalescing" in name:
                         continue
                     wall, cpu, mib, calls, throttled = run_op(work, dict(env, **extra), op_args, url)
                     per = f"{calls / counted:.2f}" if url else "–"
                     floor = f"{calls * args.latency_ms / 1000 / PARALLELISM:.1f}" if url else "–"
                     rss = f"{mib:.1f}" if url else "–"
-                    label = {"ecs": f"{n // 2} services + {n - n // 2} secrets", "secrets": f"{n} secrets"}.get(kind, f"{n} terraform_data")
+                    label = {
+                        "ecs": f"{n // 2} services + {n - n // 2} secrets",
+                        "aws": f"hashicorp/aws: {n // 2} aws_ecs_service + {n - n // 2} aws_ssm_parameter",
+                        "secrets": f"{n} secrets",
+                    }.get(kind, f"{n} terraform_data")
                     refused = throttled if url else "–"
                     print(f"| {n} | {label} | {name} | {wall:.2f} | {cpu:.2f} | {rss} | {calls if url else '–'} | {per} | {floor} | {refused} |",
                           flush=True)

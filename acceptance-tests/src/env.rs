@@ -5,7 +5,8 @@
 //! | `TF_ACC` | acceptance tests run only when set (to anything but `0`/empty) |
 //! | `ECS_ACC_REAL` | `1`: no local endpoint; Terraform and SDK checks use the real AWS credentials and region |
 //! | `ECS_PROVIDER_BIN` | provider binary (default `<target>/debug/terraform-provider-ecs`) |
-//! | `TF_ACC_TERRAFORM_PATH` | Terraform CLI (default `<root>/tools/bin/terraform`, installed by `tools/setup-venv`) |
+//! | `ECS_ACC_CLI` | `terraform` (default) or `tofu`: which CLI drives the provider |
+//! | `TF_ACC_TERRAFORM_PATH` | the CLI binary (default: `<root>/tools/bin/terraform`, installed by `tools/setup-venv`; for `tofu`, the OpenTofu built by `tools/setup-go-peers`) |
 //! | `ECS_LOCAL_AWS_BIN` | the `local-aws` endpoint binary (default `<target>/debug/local-aws`) |
 //! | `ECS_ACC_ENDPOINT` | shared endpoint: `local-aws` (default), `moto` (plain moto, no fidelity layer), or the URL of a running endpoint |
 //! | `ECS_ACC_LOCAL_AWS_FLAGS` | flags for the shared `local-aws` (default `--strict-shapes`) |
@@ -85,12 +86,92 @@ pub fn tools_dir() -> PathBuf {
     workspace_root().join("tools")
 }
 
-/// The Terraform CLI: `$TF_ACC_TERRAFORM_PATH`, else the launcher `tools/bin/terraform`.
-pub fn terraform_bin() -> PathBuf {
-    from_env_or(
-        "TF_ACC_TERRAFORM_PATH",
-        tools_dir().join("bin").join("terraform"),
-    )
+/// The CLI that drives the provider in the acceptance tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cli {
+    /// HashiCorp Terraform.
+    Terraform,
+    /// OpenTofu.
+    Tofu,
+}
+
+impl Cli {
+    /// The command's name, as users type it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Cli::Terraform => "terraform",
+            Cli::Tofu => "tofu",
+        }
+    }
+}
+
+/// The CLI selected by `ECS_ACC_CLI` (`terraform` when unset). Any other value is a mistake
+/// that would otherwise run the suite under the wrong CLI, so it stops the run.
+pub fn cli() -> Cli {
+    match std::env::var("ECS_ACC_CLI").as_deref() {
+        Err(_) | Ok("") | Ok("terraform") => Cli::Terraform,
+        Ok("tofu") => Cli::Tofu,
+        Ok(other) => panic!("ECS_ACC_CLI={other:?}: expected `terraform` or `tofu`"),
+    }
+}
+
+/// Print why a test does not run under the selected CLI and return true when it does not.
+/// For features a CLI never calls (e.g. an RPC OpenTofu does not send): the skip is printed,
+/// never silent. `if acceptance_tests::env::skip_under(Cli::Tofu, "name", "why") { return; }`
+pub fn skip_under(unsupported: Cli, test: &str, reason: &str) -> bool {
+    if cli() != unsupported {
+        return false;
+    }
+    eprintln!("{test}: skipped under {}: {reason}", unsupported.name());
+    true
+}
+
+/// The binary of `cli`: `$TF_ACC_TERRAFORM_PATH` when `cli` is the selected CLI; else for
+/// Terraform the launcher `tools/bin/terraform`, for OpenTofu the binary `tools/setup-go-peers
+/// tofu` builds (once).
+pub fn cli_bin(cli: Cli) -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|p| !p.is_empty())
+        && cli == self::cli()
+    {
+        return Ok(PathBuf::from(path));
+    }
+    match cli {
+        Cli::Terraform => Ok(tools_dir().join("bin").join("terraform")),
+        Cli::Tofu => go_peer("tofu"),
+    }
+}
+
+/// The path of a program built by `tools/setup-go-peers NAME`, which builds it on first use
+/// and is a quick no-op afterwards; the result is shared by the whole test process.
+pub fn go_peer(name: &'static str) -> Result<PathBuf, String> {
+    /// Each peer asked for, with what `setup-go-peers` answered.
+    type Built = Vec<(&'static str, Result<PathBuf, String>)>;
+    static PEERS: OnceLock<std::sync::Mutex<Built>> = OnceLock::new();
+    let peers = PEERS.get_or_init(Default::default);
+    let mut peers = peers.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, found)) = peers.iter().find(|(n, _)| *n == name) {
+        return found.clone();
+    }
+    let script = tools_dir().join("setup-go-peers");
+    let found = Command::new(&script)
+        .arg(name)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))
+        .and_then(|out| {
+            let path = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            if out.status.success() && !path.is_empty() {
+                Ok(PathBuf::from(path))
+            } else {
+                Err(format!(
+                    "{} {name} failed ({}):\n{}",
+                    script.display(),
+                    out.status,
+                    String::from_utf8_lossy(&out.stderr)
+                ))
+            }
+        });
+    peers.push((name, found.clone()));
+    found
 }
 
 /// The provider binary: `$ECS_PROVIDER_BIN`, else `terraform-provider-ecs` in the profile directory.

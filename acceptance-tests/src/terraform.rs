@@ -17,8 +17,9 @@ use serde_json::Value;
 use crate::clients::TEST_CREDENTIAL;
 use crate::env::{self, LOCAL_REGION};
 
-/// Provider source address the CLI configuration overrides.
-pub const PROVIDER_SOURCE: &str = "registry.terraform.io/ecsrs/ecs";
+/// Provider source address the CLI configuration overrides. Written short, so that each CLI
+/// qualifies it with its own default registry host, as it does the configurations' `source`.
+pub const PROVIDER_SOURCE: &str = "ecsrs/ecs";
 
 /// The name of the configuration file the runner writes.
 pub const CONFIG_FILE: &str = "main.tf";
@@ -70,6 +71,7 @@ pub type CmdResult<T = CmdOutput> = Result<T, CmdOutput>;
 pub struct Terraform {
     dir: PathBuf,
     bin: PathBuf,
+    cli: env::Cli,
     env: Vec<(OsString, Option<OsString>)>,
     timeout: Duration,
 }
@@ -78,6 +80,15 @@ impl Terraform {
     /// A runner for `dir` (created if missing). `endpoint_url` is the local AWS endpoint, or
     /// `None` to leave the AWS environment as it is (real AWS).
     pub fn new(dir: impl Into<PathBuf>, endpoint_url: Option<&str>) -> Result<Self, String> {
+        Self::with_cli(env::cli(), dir, endpoint_url)
+    }
+
+    /// A runner that uses `cli` whatever `ECS_ACC_CLI` says (for tests that compare the two).
+    pub fn with_cli(
+        cli: env::Cli,
+        dir: impl Into<PathBuf>,
+        endpoint_url: Option<&str>,
+    ) -> Result<Self, String> {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         // The binary's existence is checked by callers that need the provider
@@ -87,7 +98,7 @@ impl Terraform {
         std::fs::write(&cli_config, cli_config_text(&provider_dir))
             .map_err(|e| format!("{}: {e}", cli_config.display()))?;
 
-        let bin = env::terraform_bin();
+        let bin = env::cli_bin(cli)?;
         if std::env::var_os("TF_ACC_TERRAFORM_PATH").is_none() {
             env::ensure_tools()?;
         }
@@ -100,8 +111,27 @@ impl Terraform {
             env: command_env(&cli_config, endpoint_url),
             dir,
             bin,
+            cli,
             timeout,
         })
+    }
+
+    /// The CLI this runner drives.
+    pub fn cli(&self) -> env::Cli {
+        self.cli
+    }
+
+    /// Install the provider from the filesystem mirror `mirror` (laid out by
+    /// `scripts/install-provider`) instead of `dev_overrides`, as a user's `init` would: `init`
+    /// is then required and writes `.terraform.lock.hcl`.
+    pub fn use_filesystem_mirror(&self, mirror: &Path) -> Result<(), String> {
+        let text = format!(
+            "provider_installation {{\n  filesystem_mirror {{\n    path    = {}\n    include = [{}]\n  }}\n  direct {{\n    exclude = [{}]\n  }}\n}}\n",
+            hcl_string(&mirror.to_string_lossy()),
+            hcl_string(PROVIDER_SOURCE),
+            hcl_string(PROVIDER_SOURCE),
+        );
+        self.write_file("cli.tfrc", &text)
     }
 
     /// The working directory.
@@ -141,7 +171,7 @@ impl Terraform {
 
     /// Run `terraform ARGS…` and return its output whatever the exit code.
     pub async fn run(&self, args: &[&str]) -> CmdOutput {
-        let command = format!("terraform {}", args.join(" "));
+        let command = format!("{} {}", self.cli.name(), args.join(" "));
         let mut cmd = tokio::process::Command::new(&self.bin);
         cmd.args(args)
             .current_dir(&self.dir)

@@ -262,7 +262,7 @@ async fn cluster_wrong_expectation_gives_a_readable_report() {
         "failed at step 2 of 2 (config step)",
         "ecs_cluster.c",
         "update",
-        "command: terraform",
+        &format!("command: {}", acceptance_tests::env::cli().name()),
     ] {
         assert!(
             report.contains(wanted),

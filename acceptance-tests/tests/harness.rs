@@ -131,12 +131,11 @@ async fn failing_step_produces_a_readable_report() {
         report.contains("expectation: plan must succeed"),
         "{report}"
     );
-    assert!(
-        report.contains(
-            "command: terraform plan -no-color -input=false -detailed-exitcode -out=tfplan"
-        ),
-        "{report}"
+    let command = format!(
+        "command: {} plan -no-color -input=false -detailed-exitcode -out=tfplan",
+        acceptance_tests::env::cli().name()
     );
+    assert!(report.contains(&command), "{report}");
     assert!(report.contains("exit code: 1"), "{report}");
     assert!(
         report.contains("Reference to undeclared input variable"),
