@@ -184,7 +184,7 @@ def main():
         for kind in kinds:
             work = tempfile.mkdtemp(prefix=f"bench-{kind}-{n}-")
             cli = os.path.join(work, "cli.tfrc")
-            source, provider_dir = "ecsrs/ecs", args.provider_dir
+            source, provider_dir = "ecsrs/ecs", os.path.abspath(args.provider_dir)
             if kind == "aws":
                 source, provider_dir = "hashicorp/aws", os.path.dirname(os.path.abspath(args.aws_provider))
             with open(cli, "w") as f:
