@@ -111,6 +111,24 @@ pub fn split_remote(remote: &Tags, prior: &Value, default_tags: &Tags) -> (Value
     (tags, map_value(remote))
 }
 
+/// [`split_remote`] for typed models: the prior `tags` (None when null), and `tags` back as
+/// None when it stays null.
+pub fn split_remote_tags(
+    remote: &Tags,
+    prior_tags: Option<&Tags>,
+    default_tags: &Tags,
+) -> (Option<Tags>, Tags) {
+    let own: Tags = remote
+        .iter()
+        .filter(|(k, v)| {
+            prior_tags.is_some_and(|t| t.contains_key(*k)) || default_tags.get(*k) != Some(*v)
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tags = (!own.is_empty() || prior_tags.is_some()).then_some(own);
+    (tags, remote.clone())
+}
+
 /// What to add or change, and which keys to remove, to go from `old` to `new`.
 pub fn diff(old: &Tags, new: &Tags) -> (Tags, Vec<String>) {
     let upsert = new
@@ -162,6 +180,20 @@ mod tests {
             &tags(&[("env", "dev")]),
         );
         assert_eq!(own, Value::Null);
+    }
+
+    #[test]
+    fn typed_remote_split_matches_the_value_one() {
+        let defaults = tags(&[("env", "dev")]);
+        let remote = tags(&[("a", "2"), ("env", "dev"), ("new", "x")]);
+        let (own, all) = split_remote_tags(&remote, Some(&tags(&[("a", "1")])), &defaults);
+        assert_eq!(own, Some(tags(&[("a", "2"), ("new", "x")])));
+        assert_eq!(all, remote);
+        assert_eq!(split_remote_tags(&defaults, None, &defaults).0, None);
+        assert_eq!(
+            split_remote_tags(&defaults, Some(&Tags::new()), &defaults).0,
+            Some(Tags::new())
+        );
     }
 
     #[test]
