@@ -81,7 +81,10 @@ impl<'a> De<'a> {
         if !self.cx.strict {
             return Err(ModelError::expected(&self.path, expected, found.kind()));
         }
-        let what = format!("the field expects {expected}, the schema has {}", found.kind());
+        let what = format!(
+            "the field expects {expected}, the schema has {}",
+            found.kind()
+        );
         self.record(&self.path, what);
         Ok(De {
             value: None,
@@ -89,7 +92,12 @@ impl<'a> De<'a> {
         })
     }
 
-    fn seq<V: Visitor<'a>>(self, items: &'a [Value], set: bool, v: V) -> Result<V::Value, ModelError> {
+    fn seq<V: Visitor<'a>>(
+        self,
+        items: &'a [Value],
+        set: bool,
+        v: V,
+    ) -> Result<V::Value, ModelError> {
         v.visit_seq(Seq {
             items: items.iter().enumerate(),
             path: self.path,
@@ -154,8 +162,16 @@ impl<'a> de::Deserializer<'a> for De<'a> {
             },
             Value::List(items) | Value::Tuple(items) => self.seq(items, false, v),
             Value::Set(items) => self.seq(items, true, v),
-            Value::Map(m) => self.entries(m.iter().map(|(k, x)| (k.as_str(), Some(x))).collect(), false, v),
-            Value::Object(m) => self.entries(m.iter().map(|(k, x)| (k.as_str(), Some(x))).collect(), true, v),
+            Value::Map(m) => self.entries(
+                m.iter().map(|(k, x)| (k.as_str(), Some(x))).collect(),
+                false,
+                v,
+            ),
+            Value::Object(m) => self.entries(
+                m.iter().map(|(k, x)| (k.as_str(), Some(x))).collect(),
+                true,
+                v,
+            ),
             Value::Dynamic(..) => unreachable!("value() strips dynamic wrappers"),
         }
     }
@@ -274,7 +290,9 @@ impl<'a> de::Deserializer<'a> for De<'a> {
             magic::NUMBER => match self.value() {
                 None => v.visit_str("0"),
                 Some(Value::Number(n)) => v.visit_str(n.as_str()),
-                Some(other) => self.wrong("a number", other)?.deserialize_newtype_struct(name, v),
+                Some(other) => self
+                    .wrong("a number", other)?
+                    .deserialize_newtype_struct(name, v),
             },
             _ => v.visit_newtype_struct(self),
         }
@@ -305,9 +323,11 @@ impl<'a> de::Deserializer<'a> for De<'a> {
     fn deserialize_map<V: Visitor<'a>>(self, v: V) -> Result<V::Value, ModelError> {
         match self.value() {
             None => self.entries(Vec::new(), false, v),
-            Some(Value::Map(m)) => {
-                self.entries(m.iter().map(|(k, x)| (k.as_str(), Some(x))).collect(), false, v)
-            }
+            Some(Value::Map(m)) => self.entries(
+                m.iter().map(|(k, x)| (k.as_str(), Some(x))).collect(),
+                false,
+                v,
+            ),
             Some(other) => self.wrong("a map", other)?.deserialize_map(v),
         }
     }
@@ -344,17 +364,27 @@ impl<'a> de::Deserializer<'a> for De<'a> {
                     )),
                 };
             }
-            Some(other) => return self.wrong("an object", other)?.deserialize_struct(name, fields, v),
+            Some(other) => {
+                return self
+                    .wrong("an object", other)?
+                    .deserialize_struct(name, fields, v);
+            }
         };
         let mut entries: Vec<_> = attrs.iter().map(|(k, x)| (k.as_str(), Some(x))).collect();
         if self.cx.strict {
             for k in attrs.keys().filter(|k| !fields.contains(&k.as_str())) {
                 let at = self.path.clone().attr(k.clone());
-                self.record(&at, format!("the schema's attribute has no field in `{name}`"));
+                self.record(
+                    &at,
+                    format!("the schema's attribute has no field in `{name}`"),
+                );
             }
             for f in fields.iter().filter(|f| !attrs.contains_key(**f)) {
                 let at = self.path.clone().attr(*f);
-                self.record(&at, format!("the field of `{name}` is not an attribute of the schema"));
+                self.record(
+                    &at,
+                    format!("the field of `{name}` is not an attribute of the schema"),
+                );
                 entries.push((f, None));
             }
         }
@@ -375,7 +405,9 @@ impl<'a> de::Deserializer<'a> for De<'a> {
                 v.visit_enum(text(variants.first().copied().unwrap_or("")))
             }
             Some(Value::String(s)) => v.visit_enum(text(s)).map_err(|e| e.at(&self.path)),
-            Some(other) => self.wrong("a string", other)?.deserialize_enum(name, variants, v),
+            Some(other) => self
+                .wrong("a string", other)?
+                .deserialize_enum(name, variants, v),
         }
     }
 
@@ -443,7 +475,10 @@ impl<'a> de::MapAccess<'a> for Entries<'a> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'a>>(&mut self, seed: S) -> Result<S::Value, ModelError> {
-        let (key, value) = self.pending.take().expect("serde asks for a key before its value");
+        let (key, value) = self
+            .pending
+            .take()
+            .expect("serde asks for a key before its value");
         let path = if self.object {
             self.path.clone().attr(key)
         } else {

@@ -121,7 +121,10 @@ impl<'a> ser::Serializer for Ser<'a> {
 
     fn serialize_f32(self, v: f32) -> Result<Value, ModelError> {
         // Through its own text, so 0.1f32 stays 0.1 rather than its f64 widening.
-        let n = v.is_finite().then(|| Number::parse(&v.to_string())).flatten();
+        let n = v
+            .is_finite()
+            .then(|| Number::parse(&v.to_string()))
+            .flatten();
         self.number(n, &v.to_string())
     }
 
@@ -145,7 +148,7 @@ impl<'a> ser::Serializer for Ser<'a> {
     /// collection, never null (an `Attr::Null` stays null).
     fn serialize_none(self) -> Result<Value, ModelError> {
         Ok(match self.ty {
-            Type::List(t) if matches!(**t, Type::Object(_)) => Value::List(Vec::new()),
+            
             Type::Set(t) if matches!(**t, Type::Object(_)) => Value::Set(Vec::new()),
             _ => Value::Null,
         })
@@ -309,7 +312,11 @@ impl ser::SerializeSeq for SeqSer<'_> {
         });
         let item = item.map_err(|e| {
             let e = e.at(&path);
-            if matches!(self.ty, Type::Set(_)) { e.in_set(depth) } else { e }
+            if matches!(self.ty, Type::Set(_)) {
+                e.in_set(depth)
+            } else {
+                e
+            }
         })?;
         self.items.push(item);
         Ok(())
@@ -378,12 +385,19 @@ impl ser::SerializeMap for MapSer<'_> {
                 self.key = Some(k);
                 Ok(())
             }
-            _ => Err(ModelError::expected(&self.path, "string keys", "another key")),
+            _ => Err(ModelError::expected(
+                &self.path,
+                "string keys",
+                "another key",
+            )),
         }
     }
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), ModelError> {
-        let key = self.key.take().expect("serde writes a key before its value");
+        let key = self
+            .key
+            .take()
+            .expect("serde writes a key before its value");
         let path = self.path.clone().key(key.clone());
         let value = v.serialize(Ser {
             ty: self.element,
@@ -420,7 +434,10 @@ impl<'a> StructSer<'a> {
             Some(o) => o.attrs.get(key).ok_or_else(|| {
                 let at = self.path.clone().attr(key);
                 let name = self.name;
-                ModelError::new(&at, format!("the field of `{name}` is not an attribute of the schema"))
+                ModelError::new(
+                    &at,
+                    format!("the field of `{name}` is not an attribute of the schema"),
+                )
             }),
         }
     }
@@ -441,7 +458,8 @@ impl ser::SerializeStruct for StructSer<'_> {
             ty,
             path: path.clone(),
         });
-        self.attrs.insert(key.into(), value.map_err(|e| e.at(&path))?);
+        self.attrs
+            .insert(key.into(), value.map_err(|e| e.at(&path))?);
         Ok(())
     }
 

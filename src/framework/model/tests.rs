@@ -76,7 +76,10 @@ fn everything_type() -> Type {
         ("legacy", Type::list(network_type())),
         (
             "load_balancer",
-            Type::set(Type::object([("port", Type::Number), ("name", Type::String)])),
+            Type::set(Type::object([
+                ("port", Type::Number),
+                ("name", Type::String),
+            ])),
         ),
         ("raw", Type::Dynamic),
         ("mode", Type::String),
@@ -100,7 +103,10 @@ fn everything_value() -> Value {
             "ports",
             Value::list([Value::number_i64(80), Value::number_i64(443)]),
         ),
-        ("groups", Value::set([Value::string("b"), Value::string("a")])),
+        (
+            "groups",
+            Value::set([Value::string("b"), Value::string("a")]),
+        ),
         ("tags", Value::map([("env", Value::string("prod"))])),
         ("network", network.clone()),
         ("legacy", Value::list([network])),
@@ -197,7 +203,10 @@ fn option_of_a_list_keeps_empty_apart_from_null() {
         ("names", Type::list(Type::String)),
         (
             "blocks",
-            Type::list(Type::object([("port", Type::Number), ("name", Type::String)])),
+            Type::list(Type::object([
+                ("port", Type::Number),
+                ("name", Type::String),
+            ])),
         ),
     ]);
     for v in [Value::Null, Value::list([])] {
@@ -233,7 +242,13 @@ fn attr_carries_null_and_unknown() {
     let value = Value::object([
         ("a", Value::number_i64(7)),
         ("b", Value::set([])),
-        ("c", Value::object([("subnets", Value::Unknown), ("public_ip", Value::Bool(false))])),
+        (
+            "c",
+            Value::object([
+                ("subnets", Value::Unknown),
+                ("public_ip", Value::Bool(false)),
+            ]),
+        ),
     ]);
     let err = err_text(decode::<M>(&value));
     assert_eq!(err, "c.subnets: expected a list or set, found unknown");
@@ -353,7 +368,10 @@ fn nested_errors_name_the_path() {
         ])
     };
     let err = decode::<Outer>(&value(inner(Value::Null), good(), good())).unwrap_err();
-    assert_eq!(err.to_string(), "a[1].b: expected a whole number, found null");
+    assert_eq!(
+        err.to_string(),
+        "a[1].b: expected a whole number, found null"
+    );
     assert_eq!(err.path(), &AttrPath::root().attr("a").index(1).attr("b"));
     let missing = Value::object::<String>([]);
     let err = decode::<Outer>(&value(good(), good(), missing)).unwrap_err();
@@ -361,7 +379,10 @@ fn nested_errors_name_the_path() {
 
     // Set elements have no address: the diagnostic points at the set, the detail says more.
     let err = decode::<Outer>(&value(good(), inner(num("0.5")), good())).unwrap_err();
-    assert_eq!(err.to_string(), "s[0].b: expected a whole number, found 0.5");
+    assert_eq!(
+        err.to_string(),
+        "s[0].b: expected a whole number, found 0.5"
+    );
     let diag = err.to_diagnostic();
     assert_eq!(diag.path, Some(AttrPath::root().attr("s")));
     assert_eq!(diag.detail, "s[0].b: expected a whole number, found 0.5");
@@ -375,7 +396,10 @@ fn errors_become_diagnostics() {
     assert!(decode::<Everything>(&value).or_report(&mut diags).is_none());
     assert_eq!(diags.0.len(), 1);
     assert_eq!(diags.0[0].path, Some(AttrPath::root().attr("count")));
-    assert_eq!(diags.0[0].detail, "count: expected a whole number, found 2.5");
+    assert_eq!(
+        diags.0[0].detail,
+        "count: expected a whole number, found 2.5"
+    );
     assert!(diags.has_errors());
 
     fn planned(v: &Value) -> Result<Everything, crate::framework::Diagnostic> {
@@ -430,7 +454,10 @@ fn encoding_checks_the_model_against_the_type() {
         a.insert("load_balancer".into(), Type::set(inner));
     });
     let err = encode(&model, &nested).unwrap_err();
-    assert_eq!(err.to_string(), "load_balancer[0].port: expected string, found a number");
+    assert_eq!(
+        err.to_string(),
+        "load_balancer[0].port: expected string, found a number"
+    );
     assert_eq!(
         err.to_diagnostic().path,
         Some(AttrPath::root().attr("load_balancer"))
