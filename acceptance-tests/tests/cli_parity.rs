@@ -277,3 +277,58 @@ async fn init_through_a_mirror_locks_and_verifies_the_provider_under_both_clis()
         );
     }
 }
+
+/// A provider started with `-debug` prints one `TF_REATTACH_PROVIDERS` value that both CLIs
+/// accept: each plans through the running process (which they neither start nor stop).
+#[tokio::test]
+async fn debug_mode_reattaches_under_both_clis() {
+    if skip_without_acc("debug_mode_reattaches_under_both_clis") {
+        return;
+    }
+    use tokio::io::AsyncBufReadExt;
+    let bin = env::check_provider_bin().unwrap();
+    let mut provider = tokio::process::Command::new(&bin)
+        .arg("-debug")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the provider starts in debug mode");
+    let mut lines = tokio::io::BufReader::new(provider.stdout.take().unwrap()).lines();
+    let reattach = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(value) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS=") {
+                return value.trim_matches('\'').to_string();
+            }
+        }
+        panic!("no TF_REATTACH_PROVIDERS line");
+    })
+    .await
+    .expect("the debug instructions within 10 s");
+    let scratch = tempfile::tempdir().unwrap();
+    for cli in BOTH {
+        let mut tf =
+            Terraform::with_cli(cli, scratch.path().join(cli.name()), Some(&endpoint_url()))
+                .unwrap();
+        // No override and no mirror: only the reattached process can serve the provider.
+        tf.write_file("cli.tfrc", "").unwrap();
+        tf.set_env("TF_REATTACH_PROVIDERS", Some(&reattach));
+        tf.write_config(&example("quickstart")).unwrap();
+        let out = tf.plan(None).await.unwrap_or_else(|out| {
+            panic!(
+                "{} did not plan through the reattached provider:\n{out}",
+                cli.name()
+            )
+        });
+        assert!(
+            out.stdout.contains("ecs_cluster.demo will be created"),
+            "{}: {}",
+            cli.name(),
+            out.stdout
+        );
+    }
+    assert!(
+        provider.try_wait().unwrap().is_none(),
+        "a CLI stopped the reattached provider"
+    );
+}

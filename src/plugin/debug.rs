@@ -8,11 +8,13 @@ use super::handshake::PROTOCOL_VERSION;
 /// The `TF_REATTACH_PROVIDERS` value for one provider listening on `socket_path`.
 ///
 /// `Test: true` tells Terraform the process owns its lifetime: Terraform neither kills it
-/// nor tries to install the provider.
+/// nor tries to install the provider. The address is written short (`namespace/type`): each
+/// CLI qualifies it with its own default host, as it does the configuration's `source`, so
+/// one value serves Terraform and OpenTofu alike.
 pub fn reattach_json(provider_address: &str, pid: u32, socket_path: &str) -> String {
     let mut providers = serde_json::Map::new();
     providers.insert(
-        provider_address.to_owned(),
+        short_address(provider_address).to_owned(),
         json!({
             "Protocol": "grpc",
             "ProtocolVersion": PROTOCOL_VERSION,
@@ -22,6 +24,14 @@ pub fn reattach_json(provider_address: &str, pid: u32, socket_path: &str) -> Str
         }),
     );
     Value::Object(providers).to_string()
+}
+
+/// `host/namespace/type` without the host; anything else as it is.
+fn short_address(address: &str) -> &str {
+    match address.split('/').collect::<Vec<_>>().as_slice() {
+        [host, _, _] => &address[host.len() + 1..],
+        _ => address,
+    }
 }
 
 /// Wraps `s` in single quotes for POSIX shells.
@@ -56,7 +66,7 @@ mod tests {
         let raw = reattach_json("registry.terraform.io/ecsrs/ecs", 4242, "/tmp/p.sock");
         assert_eq!(
             raw,
-            r#"{"registry.terraform.io/ecsrs/ecs":{"Protocol":"grpc","ProtocolVersion":6,"Pid":4242,"Test":true,"Addr":{"Network":"unix","String":"/tmp/p.sock"}}}"#
+            r#"{"ecsrs/ecs":{"Protocol":"grpc","ProtocolVersion":6,"Pid":4242,"Test":true,"Addr":{"Network":"unix","String":"/tmp/p.sock"}}}"#
         );
     }
 
@@ -88,6 +98,6 @@ mod tests {
             .strip_suffix('\'')
             .unwrap();
         let parsed: Value = serde_json::from_str(json).unwrap();
-        assert_eq!(parsed["registry.terraform.io/ecsrs/ecs"]["Pid"], 7);
+        assert_eq!(parsed["ecsrs/ecs"]["Pid"], 7);
     }
 }

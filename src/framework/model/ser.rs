@@ -148,7 +148,7 @@ impl<'a> ser::Serializer for Ser<'a> {
     /// collection, never null (an `Attr::Null` stays null).
     fn serialize_none(self) -> Result<Value, ModelError> {
         Ok(match self.ty {
-            
+            Type::List(t) if matches!(**t, Type::Object(_)) => Value::List(Vec::new()),
             Type::Set(t) if matches!(**t, Type::Object(_)) => Value::Set(Vec::new()),
             _ => Value::Null,
         })
