@@ -45,7 +45,7 @@ pub(super) fn run<T: DeserializeOwned>(
         match result {
             Err(e) if e.is_empty_single() && !cx.none_at.contains(e.path()) => {
                 none_at = cx.none_at;
-                none_at.insert(AttrPath::root());
+                none_at.insert(e.path().clone());
             }
             r => return (r, cx.mismatches.into_inner()),
         }
