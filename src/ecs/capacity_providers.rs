@@ -5,14 +5,16 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_ecs::types::Cluster;
+use serde::{Deserialize, Serialize};
 
 use super::arn::{is_name_char, name_of};
 use super::configured::Configured;
-use super::model::{object, set, string};
-use super::strategy;
+use super::model::string;
+use super::strategy::{self, StrategyItem};
 use crate::aws::Clients;
 use crate::aws::errors::{code, describe};
 use crate::aws::wait::{self, Poll, WaitError};
+use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ReadRequest,
     Resource, StateResponse, UpdateRequest, ValidateConfig,
@@ -51,18 +53,22 @@ fn schema() -> Schema {
     )
 }
 
+/// The resource's values, one field per attribute.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct ClusterCapacityProvidersModel {
+    cluster_name: String,
+    capacity_providers: Attr<Vec<String>>,
+    id: Attr<String>,
+    default_capacity_provider_strategy: Vec<StrategyItem>,
+}
+
 fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
     ctx.provider::<Configured>(diags)
 }
 
-fn providers(state: &Value) -> Vec<String> {
-    state
-        .get("capacity_providers")
-        .and_then(Value::elements)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect()
+/// The model as a state value; `None` (reported) if it does not fit the schema.
+fn write(model: &ClusterCapacityProvidersModel, diags: &mut Diagnostics) -> Option<Value> {
+    encode(model, &schema().implied_type()).or_report(diags)
 }
 
 /// PutClusterCapacityProviders, retried while another update of the cluster is in progress.
@@ -143,44 +149,47 @@ async fn describe_cluster(clients: &Clients, cluster: &str) -> Result<Option<Clu
         .cloned())
 }
 
-fn apply_remote(state: &mut Value, cluster: &Cluster) {
-    let names: Vec<Value> = cluster
-        .capacity_providers()
-        .iter()
-        .map(Value::string)
-        .collect();
-    let had_providers = !matches!(state.get("capacity_providers"), None | Some(Value::Null));
-    set(
-        state,
-        "capacity_providers",
-        if names.is_empty() && !had_providers {
-            Value::Null
+/// The model from what AWS reports; `cluster_name` stays as the user wrote it.
+fn flatten(
+    cluster: &Cluster,
+    prior: &ClusterCapacityProvidersModel,
+) -> ClusterCapacityProvidersModel {
+    let names = cluster.capacity_providers().to_vec();
+    ClusterCapacityProvidersModel {
+        cluster_name: prior.cluster_name.clone(),
+        // None attached and none configured: keep the user's null.
+        capacity_providers: if names.is_empty() && prior.capacity_providers.is_null() {
+            Attr::Null
         } else {
-            Value::set(names)
+            Attr::Known(names)
         },
-    );
-    set(
-        state,
-        "default_capacity_provider_strategy",
-        Value::set(strategy::from_sdk(
+        id: Attr::Known(name_of(&prior.cluster_name).to_string()),
+        default_capacity_provider_strategy: strategy::flatten(
             cluster.default_capacity_provider_strategy(),
-        )),
-    );
+        ),
+    }
 }
 
 async fn apply(cfg: &Configured, ctx: &Ctx, planned: &Value, resp: &mut StateResponse) {
-    let cluster = string(planned, "cluster_name")
-        .unwrap_or_default()
-        .to_string();
-    let items = strategy::to_sdk(planned.get("default_capacity_provider_strategy"));
-    if let Err(e) = put(&cfg.clients, ctx, &cluster, providers(planned), items).await {
+    let Some(plan) = decode::<ClusterCapacityProvidersModel>(planned).or_report(&mut resp.diags)
+    else {
+        return;
+    };
+    let cluster = &plan.cluster_name;
+    let providers = plan.capacity_providers.known().cloned().unwrap_or_default();
+    let items = strategy::expand(&plan.default_capacity_provider_strategy);
+    if let Err(e) = put(&cfg.clients, ctx, cluster, providers, items).await {
         resp.diags
             .error("Could not set the cluster's capacity providers", e);
         return;
     }
-    let mut state = planned.clone();
-    set(&mut state, "id", Value::string(name_of(&cluster)));
-    resp.state = state;
+    let state = ClusterCapacityProvidersModel {
+        id: Attr::Known(name_of(cluster).to_string()),
+        ..plan.clone()
+    };
+    if let Some(state) = write(&state, &mut resp.diags) {
+        resp.state = state;
+    }
 }
 
 #[async_trait]
@@ -203,14 +212,18 @@ impl Resource for ClusterCapacityProvidersResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let cluster = string(&req.state, "cluster_name")
-            .unwrap_or_default()
-            .to_string();
+        let Some(prior) =
+            decode::<ClusterCapacityProvidersModel>(&req.state).or_report(&mut resp.diags)
+        else {
+            return;
+        };
+        let cluster = &prior.cluster_name;
         let others = req.ctx.in_read_burst();
-        match cfg.clients.batch.clusters.get("", &cluster, others).await {
+        match cfg.clients.batch.clusters.get("", cluster, others).await {
             Ok(Some(c)) => {
-                apply_remote(&mut resp.state, &c);
-                set(&mut resp.state, "id", Value::string(name_of(&cluster)));
+                if let Some(state) = write(&flatten(&c, &prior), &mut resp.diags) {
+                    resp.state = state;
+                }
             }
             Ok(None) => {
                 tracing::info!(cluster = %cluster, "cluster is gone; removing its capacity providers from state");
@@ -232,10 +245,12 @@ impl Resource for ClusterCapacityProvidersResource {
         let Some(cfg) = configured(&req.ctx, diags) else {
             return;
         };
-        let cluster = string(&req.prior, "cluster_name")
-            .unwrap_or_default()
-            .to_string();
-        match describe_cluster(&cfg.clients, &cluster).await {
+        let Some(prior) = decode::<ClusterCapacityProvidersModel>(&req.prior).or_report(diags)
+        else {
+            return;
+        };
+        let cluster = &prior.cluster_name;
+        match describe_cluster(&cfg.clients, cluster).await {
             Ok(None) => return,
             Ok(Some(_)) => {}
             Err(e) => {
@@ -243,7 +258,7 @@ impl Resource for ClusterCapacityProvidersResource {
                 return;
             }
         }
-        if let Err(e) = put(&cfg.clients, &req.ctx, &cluster, vec![], vec![]).await {
+        if let Err(e) = put(&cfg.clients, &req.ctx, cluster, vec![], vec![]).await {
             diags.error("Could not remove the cluster's capacity providers", e);
         }
     }
@@ -298,9 +313,25 @@ impl ImportState for ClusterCapacityProvidersResource {
             );
             return;
         }
-        resp.state = object([
-            ("cluster_name", Value::string(name)),
-            ("id", Value::string(name)),
-        ]);
+        let imported = ClusterCapacityProvidersModel {
+            cluster_name: name.to_string(),
+            capacity_providers: Attr::Null,
+            id: Attr::Known(name.to_string()),
+            default_capacity_provider_strategy: Vec::new(),
+        };
+        if let Some(state) = write(&imported, &mut resp.diags) {
+            resp.state = state;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn model_agrees() {
+        assert_model_agrees::<ClusterCapacityProvidersModel>(&schema());
     }
 }

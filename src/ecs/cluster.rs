@@ -8,13 +8,14 @@ use aws_sdk_ecs::types::{
     ClusterSetting, ClusterSettingName, ExecuteCommandConfiguration,
     ExecuteCommandLogConfiguration, ExecuteCommandLogging,
 };
+use serde::{Deserialize, Serialize};
 
 use super::arn::{is_name_char, name_of};
 use super::configured::Configured;
-use super::model::{block, boolean, object, set, string, string_value};
 use super::tags::{self, Tags};
 use crate::aws::errors::{code, describe};
 use crate::aws::wait::{self, Poll, WaitError};
+use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
@@ -107,12 +108,49 @@ fn schema() -> Schema {
     )
 }
 
+/// The resource's values, one field per attribute.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct ClusterModel {
+    name: String,
+    container_insights: Attr<String>,
+    service_connect_namespace: Attr<String>,
+    force_destroy: Attr<bool>,
+    tags: Attr<Tags>,
+    tags_all: Attr<Tags>,
+    arn: Attr<String>,
+    id: Attr<String>,
+    execute_command_configuration: Option<ExecuteCommand>,
+    /// Read through `timeouts::get`, like every resource's.
+    timeouts: Value,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct ExecuteCommand {
+    kms_key_id: Attr<String>,
+    logging: Attr<String>,
+    log_configuration: Option<LogConfiguration>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct LogConfiguration {
+    cloud_watch_encryption_enabled: Attr<bool>,
+    cloud_watch_log_group_name: Attr<String>,
+    s3_bucket_encryption_enabled: Attr<bool>,
+    s3_bucket_name: Attr<String>,
+    s3_key_prefix: Attr<String>,
+}
+
 fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
     ctx.provider::<Configured>(diags)
 }
 
-fn settings(planned: &Value) -> Option<Vec<ClusterSetting>> {
-    let value = string(planned, "container_insights")?;
+/// The model as a state value; `None` (reported) if it does not fit the schema.
+fn write(model: &ClusterModel, diags: &mut Diagnostics) -> Option<Value> {
+    encode(model, &schema().implied_type()).or_report(diags)
+}
+
+fn settings(plan: &ClusterModel) -> Option<Vec<ClusterSetting>> {
+    let value = plan.container_insights.known()?;
     Some(vec![
         ClusterSetting::builder()
             .name(ClusterSettingName::ContainerInsights)
@@ -121,21 +159,25 @@ fn settings(planned: &Value) -> Option<Vec<ClusterSetting>> {
     ])
 }
 
-fn configuration(planned: &Value) -> Option<ClusterConfiguration> {
-    let exec = block(planned, "execute_command_configuration")?;
+fn configuration(plan: &ClusterModel) -> Option<ClusterConfiguration> {
+    let exec = plan.execute_command_configuration.as_ref()?;
     let mut cfg = ExecuteCommandConfiguration::builder()
-        .set_kms_key_id(string(exec, "kms_key_id").map(str::to_string))
-        .set_logging(string(exec, "logging").map(ExecuteCommandLogging::from));
-    if let Some(log) = block(exec, "log_configuration") {
+        .set_kms_key_id(exec.kms_key_id.known().cloned())
+        .set_logging(
+            exec.logging
+                .known()
+                .map(|l| ExecuteCommandLogging::from(l.as_str())),
+        );
+    if let Some(log) = &exec.log_configuration {
         cfg = cfg.log_configuration(
             ExecuteCommandLogConfiguration::builder()
-                .set_cloud_watch_encryption_enabled(boolean(log, "cloud_watch_encryption_enabled"))
-                .set_cloud_watch_log_group_name(
-                    string(log, "cloud_watch_log_group_name").map(str::to_string),
+                .set_cloud_watch_encryption_enabled(
+                    log.cloud_watch_encryption_enabled.known().copied(),
                 )
-                .set_s3_encryption_enabled(boolean(log, "s3_bucket_encryption_enabled"))
-                .set_s3_bucket_name(string(log, "s3_bucket_name").map(str::to_string))
-                .set_s3_key_prefix(string(log, "s3_key_prefix").map(str::to_string))
+                .set_cloud_watch_log_group_name(log.cloud_watch_log_group_name.known().cloned())
+                .set_s3_encryption_enabled(log.s3_bucket_encryption_enabled.known().copied())
+                .set_s3_bucket_name(log.s3_bucket_name.known().cloned())
+                .set_s3_key_prefix(log.s3_key_prefix.known().cloned())
                 .build(),
         );
     }
@@ -146,46 +188,43 @@ fn configuration(planned: &Value) -> Option<ClusterConfiguration> {
     )
 }
 
-/// Fills `state` with what AWS reports, keeping the prior spelling where only spelling differs.
-fn apply_remote(state: &mut Value, cluster: &Cluster, prior: &Value, default_tags: &Tags) {
-    let arn = cluster.cluster_arn().unwrap_or_default();
-    set(state, "arn", Value::string(arn));
-    set(state, "id", Value::string(arn));
-    set(state, "name", string_value(cluster.cluster_name()));
+/// The model from what AWS reports, keeping the prior spelling where only spelling differs.
+/// `force_destroy` and `timeouts` live only in Terraform: they stay as in `prior`.
+fn flatten(cluster: &Cluster, prior: &ClusterModel, default_tags: &Tags) -> ClusterModel {
+    let arn = cluster.cluster_arn().unwrap_or_default().to_string();
     let insights = cluster
         .settings()
         .iter()
         .find(|s| s.name() == Some(&ClusterSettingName::ContainerInsights))
         .and_then(|s| s.value());
-    set(state, "container_insights", string_value(insights));
-    set(
-        state,
-        "service_connect_namespace",
-        string_value(
-            cluster
-                .service_connect_defaults()
-                .and_then(|d| d.namespace()),
-        ),
-    );
+    let namespace = cluster
+        .service_connect_defaults()
+        .and_then(|d| d.namespace());
+    let prior_exec = prior.execute_command_configuration.as_ref();
     let exec = cluster
         .configuration()
         .and_then(|c| c.execute_command_configuration())
-        .filter(|e| {
-            !(is_default_exec(e) && block(prior, "execute_command_configuration").is_none())
-        });
-    set(
-        state,
-        "execute_command_configuration",
-        exec.map(|e| exec_value(e, prior)).unwrap_or(Value::Null),
-    );
+        .filter(|e| !(is_default_exec(e) && prior_exec.is_none()));
     let remote: Tags = cluster
         .tags()
         .iter()
         .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
         .collect();
-    let (own, all) = tags::split_remote(&remote, prior, default_tags);
-    set(state, "tags", own);
-    set(state, "tags_all", all);
+    let (tags, tags_all) = tags::split_remote_tags(&remote, prior.tags.known(), default_tags);
+    ClusterModel {
+        name: cluster
+            .cluster_name()
+            .map_or_else(|| prior.name.clone(), str::to_string),
+        container_insights: insights.map(str::to_string).into(),
+        service_connect_namespace: namespace.map(str::to_string).into(),
+        force_destroy: prior.force_destroy.clone(),
+        tags: tags.into(),
+        tags_all: Attr::Known(tags_all),
+        arn: Attr::Known(arn.clone()),
+        id: Attr::Known(arn),
+        execute_command_configuration: exec.map(|e| flatten_exec(e, prior_exec)),
+        timeouts: prior.timeouts.clone(),
+    }
 }
 
 /// What ECS keeps after the block is removed (there is no "unset"): the same as no block.
@@ -195,43 +234,34 @@ fn is_default_exec(exec: &ExecuteCommandConfiguration) -> bool {
         && matches!(exec.logging(), None | Some(ExecuteCommandLogging::Default))
 }
 
-fn exec_value(exec: &ExecuteCommandConfiguration, prior: &Value) -> Value {
-    let prior_log =
-        block(prior, "execute_command_configuration").and_then(|e| block(e, "log_configuration"));
+fn flatten_exec(
+    exec: &ExecuteCommandConfiguration,
+    prior: Option<&ExecuteCommand>,
+) -> ExecuteCommand {
+    let prior_log = prior.and_then(|e| e.log_configuration.as_ref());
     // AWS reports `false` for flags never sent; keep the user's null then.
-    let flag = |name: &str, remote: bool| match (remote, prior_log.and_then(|p| p.get(name))) {
-        (false, Some(Value::Null) | None) => Value::Null,
-        (v, _) => Value::Bool(v),
+    let flag = |remote: bool, prior: Option<&Attr<bool>>| match (remote, prior) {
+        (false, Some(Attr::Null) | None) => Attr::Null,
+        (v, _) => Attr::Known(v),
     };
-    let log = exec.log_configuration().map(|l| {
-        object([
-            (
-                "cloud_watch_encryption_enabled",
-                flag(
-                    "cloud_watch_encryption_enabled",
-                    l.cloud_watch_encryption_enabled(),
-                ),
+    let text = |s: Option<&str>| Attr::from(s.map(str::to_string));
+    ExecuteCommand {
+        kms_key_id: text(exec.kms_key_id()),
+        logging: Attr::Known(exec.logging().map_or("DEFAULT", |l| l.as_str()).to_string()),
+        log_configuration: exec.log_configuration().map(|l| LogConfiguration {
+            cloud_watch_encryption_enabled: flag(
+                l.cloud_watch_encryption_enabled(),
+                prior_log.map(|p| &p.cloud_watch_encryption_enabled),
             ),
-            (
-                "cloud_watch_log_group_name",
-                string_value(l.cloud_watch_log_group_name()),
+            cloud_watch_log_group_name: text(l.cloud_watch_log_group_name()),
+            s3_bucket_encryption_enabled: flag(
+                l.s3_encryption_enabled(),
+                prior_log.map(|p| &p.s3_bucket_encryption_enabled),
             ),
-            (
-                "s3_bucket_encryption_enabled",
-                flag("s3_bucket_encryption_enabled", l.s3_encryption_enabled()),
-            ),
-            ("s3_bucket_name", string_value(l.s3_bucket_name())),
-            ("s3_key_prefix", string_value(l.s3_key_prefix())),
-        ])
-    });
-    object([
-        ("kms_key_id", string_value(exec.kms_key_id())),
-        (
-            "logging",
-            string_value(exec.logging().map(|l| l.as_str()).or(Some("DEFAULT"))),
-        ),
-        ("log_configuration", log.unwrap_or(Value::Null)),
-    ])
+            s3_bucket_name: text(l.s3_bucket_name()),
+            s3_key_prefix: text(l.s3_key_prefix()),
+        }),
+    }
 }
 
 /// Looks the cluster up; `Ok(None)` when it does not exist or is INACTIVE (deleted).
@@ -280,23 +310,24 @@ impl Resource for ClusterResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let name = string(&req.planned, "name").unwrap_or_default().to_string();
-        let all_tags = super::model::string_map(&req.planned, "tags_all").unwrap_or_default();
+        let Some(plan) = decode::<ClusterModel>(&req.planned).or_report(&mut resp.diags) else {
+            return;
+        };
+        let name = &plan.name;
+        let all_tags = plan.tags_all.known().cloned().unwrap_or_default();
         let created = cfg
             .clients
             .ecs
             .create_cluster()
-            .cluster_name(&name)
-            .set_settings(settings(&req.planned))
-            .set_configuration(configuration(&req.planned))
-            .set_service_connect_defaults(
-                string(&req.planned, "service_connect_namespace").and_then(|ns| {
-                    ClusterServiceConnectDefaultsRequest::builder()
-                        .namespace(ns)
-                        .build()
-                        .ok()
-                }),
-            )
+            .cluster_name(name)
+            .set_settings(settings(&plan))
+            .set_configuration(configuration(&plan))
+            .set_service_connect_defaults(plan.service_connect_namespace.known().and_then(|ns| {
+                ClusterServiceConnectDefaultsRequest::builder()
+                    .namespace(ns)
+                    .build()
+                    .ok()
+            }))
             .set_tags((!all_tags.is_empty()).then(|| tags::ecs_tags(&all_tags)))
             .send()
             .await;
@@ -317,9 +348,14 @@ impl Resource for ClusterResource {
             .unwrap_or_default()
             .to_string();
         // From here on the cluster exists: keep it in state whatever happens next.
-        let mut state = req.planned.clone();
-        set(&mut state, "arn", Value::string(&arn));
-        set(&mut state, "id", Value::string(&arn));
+        let created = ClusterModel {
+            arn: Attr::Known(arn.clone()),
+            id: Attr::Known(arn.clone()),
+            ..plan.clone()
+        };
+        let Some(state) = write(&created, &mut resp.diags) else {
+            return;
+        };
         resp.state = state;
 
         let timeout = timeouts::get(&req.planned, "create", CREATE_TIMEOUT);
@@ -349,8 +385,10 @@ impl Resource for ClusterResource {
         match waited {
             Ok(cluster) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
-                apply_remote(&mut resp.state, &cluster, &req.planned, &default_tags);
-                keep_planned_spelling(&mut resp.state, &req.planned);
+                let state = keep_planned_spelling(flatten(&cluster, &plan, &default_tags), &plan);
+                if let Some(state) = write(&state, &mut resp.diags) {
+                    resp.state = state;
+                }
             }
             Err(err) => timeout_diag(
                 &mut resp.diags,
@@ -364,17 +402,21 @@ impl Resource for ClusterResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let id = string(&req.state, "arn")
-            .or_else(|| string(&req.state, "name"))
-            .unwrap_or_default()
-            .to_string();
+        let Some(prior) = decode::<ClusterModel>(&req.state).or_report(&mut resp.diags) else {
+            return;
+        };
+        let id = prior.arn.known().unwrap_or(&prior.name).clone();
         let others = req.ctx.in_read_burst();
         match cfg.clients.batch.clusters.get("", &id, others).await {
             Ok(Some(cluster)) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
-                apply_remote(&mut resp.state, &cluster, &req.state, &default_tags);
-                if resp.state.get("force_destroy").is_none_or(Value::is_null) {
-                    set(&mut resp.state, "force_destroy", Value::Bool(false));
+                let mut state = flatten(&cluster, &prior, &default_tags);
+                // Imported and older states have no value yet: the schema's default.
+                if state.force_destroy.is_null() {
+                    state.force_destroy = Attr::Known(false);
+                }
+                if let Some(state) = write(&state, &mut resp.diags) {
+                    resp.state = state;
                 }
             }
             Ok(None) => {
@@ -392,20 +434,26 @@ impl Resource for ClusterResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let arn = string(&req.prior, "arn").unwrap_or_default().to_string();
-        let changed = |name: &str| req.prior.get(name) != req.planned.get(name);
+        let Some(prior) = decode::<ClusterModel>(&req.prior).or_report(&mut resp.diags) else {
+            return;
+        };
+        let Some(plan) = decode::<ClusterModel>(&req.planned).or_report(&mut resp.diags) else {
+            return;
+        };
+        let arn = prior.arn.known().cloned().unwrap_or_default();
+        let insights_changed = prior.container_insights != plan.container_insights;
+        let exec_changed =
+            prior.execute_command_configuration != plan.execute_command_configuration;
+        let namespace_changed = prior.service_connect_namespace != plan.service_connect_namespace;
 
-        if changed("container_insights")
-            || changed("execute_command_configuration")
-            || changed("service_connect_namespace")
-        {
+        if insights_changed || exec_changed || namespace_changed {
             let mut update = cfg.clients.ecs.update_cluster().cluster(&arn);
-            if changed("container_insights") {
-                update = update.set_settings(settings(&req.planned));
+            if insights_changed {
+                update = update.set_settings(settings(&plan));
             }
-            if changed("execute_command_configuration") {
+            if exec_changed {
                 // Removing the block resets to the defaults; AWS has no "unset".
-                let cfgv = configuration(&req.planned).unwrap_or_else(|| {
+                let cfgv = configuration(&plan).unwrap_or_else(|| {
                     ClusterConfiguration::builder()
                         .execute_command_configuration(
                             ExecuteCommandConfiguration::builder()
@@ -416,9 +464,12 @@ impl Resource for ClusterResource {
                 });
                 update = update.configuration(cfgv);
             }
-            if changed("service_connect_namespace") {
+            if namespace_changed {
                 // An empty namespace removes the default.
-                let ns = string(&req.planned, "service_connect_namespace").unwrap_or_default();
+                let ns = plan
+                    .service_connect_namespace
+                    .known()
+                    .map_or("", String::as_str);
                 if let Ok(d) = ClusterServiceConnectDefaultsRequest::builder()
                     .namespace(ns)
                     .build()
@@ -435,8 +486,8 @@ impl Resource for ClusterResource {
             }
         }
 
-        let old = super::model::string_map(&req.prior, "tags_all").unwrap_or_default();
-        let new = super::model::string_map(&req.planned, "tags_all").unwrap_or_default();
+        let old = prior.tags_all.known().cloned().unwrap_or_default();
+        let new = plan.tags_all.known().cloned().unwrap_or_default();
         if let Err(message) = tags::update_ecs(&cfg.clients, &arn, &old, &new).await {
             resp.diags
                 .error("Could not update the cluster's tags", message);
@@ -445,11 +496,11 @@ impl Resource for ClusterResource {
 
         match describe_cluster(&cfg.clients, &arn).await {
             Ok(Some(cluster)) => {
-                let mut state = req.planned.clone();
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
-                apply_remote(&mut state, &cluster, &req.planned, &default_tags);
-                keep_planned_spelling(&mut state, &req.planned);
-                resp.state = state;
+                let state = keep_planned_spelling(flatten(&cluster, &plan, &default_tags), &plan);
+                if let Some(state) = write(&state, &mut resp.diags) {
+                    resp.state = state;
+                }
             }
             Ok(None) => resp.diags.error(
                 "The ECS cluster disappeared",
@@ -465,9 +516,12 @@ impl Resource for ClusterResource {
         let Some(cfg) = configured(&req.ctx, diags) else {
             return;
         };
-        let arn = string(&req.prior, "arn").unwrap_or_default().to_string();
+        let Some(prior) = decode::<ClusterModel>(&req.prior).or_report(diags) else {
+            return;
+        };
+        let arn = prior.arn.known().cloned().unwrap_or_default();
         let timeout = timeouts::get(&req.prior, "delete", DELETE_TIMEOUT);
-        if req.prior.get("force_destroy").and_then(Value::as_bool) == Some(true)
+        if prior.force_destroy == Attr::Known(true)
             && let Err(e) = super::cluster_cleanup::empty_cluster(
                 &cfg.clients,
                 &arn,
@@ -589,23 +643,34 @@ async fn blockers(clients: &crate::aws::Clients, arn: &str) -> String {
 }
 
 /// After apply, every value the plan knew must come back exactly as planned.
-fn keep_planned_spelling(state: &mut Value, planned: &Value) {
-    for name in [
-        "name",
-        "force_destroy",
-        "timeouts",
-        "tags",
-        "service_connect_namespace",
-    ] {
-        if let Some(v) = planned.get(name).filter(|v| v.is_known()) {
-            set(state, name, v.clone());
+fn keep_planned_spelling(state: ClusterModel, plan: &ClusterModel) -> ClusterModel {
+    fn known<T: Clone>(planned: &Attr<T>, state: Attr<T>) -> Attr<T> {
+        if planned.is_unknown() {
+            state
+        } else {
+            planned.clone()
         }
     }
-    if let Some(v) = planned
-        .get("container_insights")
-        .filter(|v| v.is_known() && !v.is_null())
-    {
-        set(state, "container_insights", v.clone());
+    ClusterModel {
+        name: plan.name.clone(),
+        force_destroy: known(&plan.force_destroy, state.force_destroy),
+        timeouts: if plan.timeouts.is_known() {
+            plan.timeouts.clone()
+        } else {
+            state.timeouts
+        },
+        tags: known(&plan.tags, state.tags),
+        service_connect_namespace: known(
+            &plan.service_connect_namespace,
+            state.service_connect_namespace,
+        ),
+        // Unset, the account's default is read back.
+        container_insights: if plan.container_insights.is_known() {
+            plan.container_insights.clone()
+        } else {
+            state.container_insights
+        },
+        ..state
     }
 }
 
@@ -630,15 +695,27 @@ impl ImportState for ClusterResource {
             );
             return;
         }
-        resp.state = object([("name", Value::string(name)), ("tags", Value::Null)]);
         let mut diags = Diagnostics::new();
         if let Some(cfg) = req.ctx.provider::<Configured>(&mut diags) {
             match describe_cluster(&cfg.clients, name).await {
                 Ok(Some(c)) => {
-                    let arn = c.cluster_arn().unwrap_or_default();
-                    set(&mut resp.state, "arn", Value::string(arn));
-                    set(&mut resp.state, "id", Value::string(arn));
-                    set(&mut resp.state, "force_destroy", Value::Bool(false));
+                    // Read fills in the rest.
+                    let arn = c.cluster_arn().unwrap_or_default().to_string();
+                    let imported = ClusterModel {
+                        name: name.to_string(),
+                        container_insights: Attr::Null,
+                        service_connect_namespace: Attr::Null,
+                        force_destroy: Attr::Known(false),
+                        tags: Attr::Null,
+                        tags_all: Attr::Null,
+                        arn: Attr::Known(arn.clone()),
+                        id: Attr::Known(arn),
+                        execute_command_configuration: None,
+                        timeouts: Value::Null,
+                    };
+                    if let Some(state) = write(&imported, &mut resp.diags) {
+                        resp.state = state;
+                    }
                 }
                 Ok(None) => resp.diags.error(
                     "Cannot import a cluster that does not exist",
@@ -649,5 +726,16 @@ impl ImportState for ClusterResource {
         } else {
             resp.diags.extend(diags);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn model_agrees() {
+        assert_model_agrees::<ClusterModel>(&schema());
     }
 }

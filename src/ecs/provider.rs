@@ -1,16 +1,18 @@
 //! The provider block and `configure`: AWS clients plus the provider-wide `default_tags`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use super::capacity_providers::ClusterCapacityProvidersResource;
 use super::cluster::ClusterResource;
-use super::model::{block, string, string_map};
 use super::secret::SecretResource;
 use super::tags::Tags;
 use crate::aws::{AssumeRole, AwsSettings, Clients, Endpoints};
 use crate::framework::data_source::DataSource;
+use crate::framework::model::{Attr, OrReport, decode};
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use crate::framework::resource::Resource;
 use crate::framework::schema::validators::{IntBetween, Prefix};
@@ -75,39 +77,84 @@ fn provider_schema() -> Schema {
     )
 }
 
-/// Reads the provider block; unknown values count as unset (Terraform configures again later).
-fn settings(config: &Value) -> AwsSettings {
-    let endpoints = block(config, "endpoints");
-    let endpoint = |name: &str| endpoints.and_then(|e| string(e, name)).map(str::to_string);
+/// The provider block. Any value may be unknown (e.g. an endpoint taken from another resource),
+/// the nested blocks and `role_arn` included: every field is an `Attr`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct ProviderModel {
+    region: Attr<String>,
+    profile: Attr<String>,
+    max_retries: Attr<i64>,
+    endpoints: Attr<EndpointsModel>,
+    default_tags: Attr<DefaultTagsModel>,
+    assume_role: Attr<AssumeRoleModel>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct EndpointsModel {
+    ecs: Attr<String>,
+    ssm: Attr<String>,
+    ec2: Attr<String>,
+    sts: Attr<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct DefaultTagsModel {
+    /// Single tags may be unknown too.
+    tags: Attr<BTreeMap<String, Attr<String>>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct AssumeRoleModel {
+    role_arn: Attr<String>,
+    session_name: Attr<String>,
+    external_id: Attr<String>,
+}
+
+/// A known string; null and unknown are unset.
+fn known(a: &Attr<String>) -> Option<String> {
+    a.known().cloned()
+}
+
+/// The AWS settings of the provider block; unknown values count as unset (Terraform configures
+/// again once they are known, and reads keep the prior state until then).
+fn settings(config: &ProviderModel) -> AwsSettings {
+    let endpoints = config.endpoints.known().cloned().unwrap_or_default();
     AwsSettings {
-        region: string(config, "region").map(str::to_string),
-        profile: string(config, "profile").map(str::to_string),
+        region: known(&config.region),
+        profile: known(&config.profile),
         endpoints: Endpoints {
-            ecs: endpoint("ecs"),
-            ssm: endpoint("ssm"),
-            sts: endpoint("sts"),
+            ecs: known(&endpoints.ecs),
+            ssm: known(&endpoints.ssm),
+            sts: known(&endpoints.sts),
         },
         max_retries: config
-            .get("max_retries")
-            .and_then(Value::as_i64)
-            .and_then(|n| u32::try_from(n).ok()),
-        assume_role: block(config, "assume_role").and_then(|r| {
+            .max_retries
+            .known()
+            .and_then(|n| u32::try_from(*n).ok()),
+        // An unknown `role_arn` leaves the whole block unset.
+        assume_role: config.assume_role.known().and_then(|r| {
             Some(AssumeRole {
-                role_arn: string(r, "role_arn")?.to_string(),
-                session_name: string(r, "session_name").map(str::to_string),
-                external_id: string(r, "external_id").map(str::to_string),
+                role_arn: known(&r.role_arn)?,
+                session_name: known(&r.session_name),
+                external_id: known(&r.external_id),
             })
         }),
     }
 }
 
-fn default_tags(config: &Value) -> Option<Tags> {
-    match block(config, "default_tags") {
-        None => Some(Tags::new()),
-        Some(b) => match b.get("tags") {
-            None | Some(Value::Null) => Some(Tags::new()),
-            Some(_) => string_map(b, "tags"),
-        },
+/// The provider's `default_tags`: empty without the block (or while the block itself is
+/// unknown), `None` while `tags` or any tag is unknown (or a tag is null).
+fn default_tags(config: &ProviderModel) -> Option<Tags> {
+    let Attr::Known(block) = &config.default_tags else {
+        return Some(Tags::new());
+    };
+    match &block.tags {
+        Attr::Null => Some(Tags::new()),
+        Attr::Unknown => None,
+        Attr::Known(tags) => tags
+            .iter()
+            .map(|(k, v)| Some((k.clone(), v.known()?.clone())))
+            .collect(),
     }
 }
 
@@ -124,11 +171,14 @@ impl Provider for EcsProvider {
     fn validate_config(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse) {
-        match Clients::load(&settings(&req.config)).await {
+        let Some(config) = decode::<ProviderModel>(&req.config).or_report(&mut resp.diags) else {
+            return;
+        };
+        match Clients::load(&settings(&config)).await {
             Ok(clients) => {
                 resp.data = Some(Arc::new(Configured {
                     clients,
-                    default_tags: default_tags(&req.config),
+                    default_tags: default_tags(&config),
                 }));
             }
             Err(message) => resp.diags.error("Invalid AWS configuration", message),
@@ -152,5 +202,66 @@ impl Provider for EcsProvider {
             Arc::new(super::data::service::ServiceDataSource),
             Arc::new(super::data::task_definition::TaskDefinitionDataSource),
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn provider_model_agrees() {
+        assert_model_agrees::<ProviderModel>(&provider_schema());
+    }
+
+    fn config(pairs: Vec<(&str, Value)>) -> ProviderModel {
+        let value =
+            crate::framework::server::conform(&provider_schema().block, &Value::object(pairs));
+        decode(&value).unwrap()
+    }
+
+    #[test]
+    fn unknown_values_count_as_unset() {
+        let c = config(vec![
+            ("region", Value::Unknown),
+            ("max_retries", Value::Unknown),
+            (
+                "endpoints",
+                Value::object([("ecs", Value::Unknown), ("ssm", Value::string("http://s"))]),
+            ),
+            ("assume_role", Value::object([("role_arn", Value::Unknown)])),
+        ]);
+        let s = settings(&c);
+        assert_eq!((s.region, s.max_retries), (None, None));
+        assert_eq!(s.endpoints.ecs, None);
+        assert_eq!(s.endpoints.ssm.as_deref(), Some("http://s"));
+        assert!(s.assume_role.is_none());
+        let whole = config(vec![
+            ("endpoints", Value::Unknown),
+            ("assume_role", Value::Unknown),
+        ]);
+        let s = settings(&whole);
+        assert!(s.endpoints.ecs.is_none() && s.assume_role.is_none());
+    }
+
+    #[test]
+    fn default_tags_are_none_only_while_tags_are_unknown() {
+        let tags = |v: Value| config(vec![("default_tags", Value::object([("tags", v)]))]);
+        assert_eq!(default_tags(&config(vec![])), Some(Tags::new()));
+        assert_eq!(
+            default_tags(&config(vec![("default_tags", Value::Unknown)])),
+            Some(Tags::new())
+        );
+        assert_eq!(default_tags(&tags(Value::Null)), Some(Tags::new()));
+        assert_eq!(default_tags(&tags(Value::Unknown)), None);
+        assert_eq!(
+            default_tags(&tags(Value::map([("a", Value::Unknown)]))),
+            None
+        );
+        assert_eq!(
+            default_tags(&tags(Value::map([("a", Value::string("1"))]))),
+            Some(Tags::from([("a".into(), "1".into())]))
+        );
     }
 }

@@ -4,16 +4,20 @@
 //! of it). With `value_wo` it is write-only and never stored in state or plan; `value_wo_version`
 //! says when to send it again.
 
+use std::fmt;
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 use aws_sdk_ssm::types::{
     Parameter, ParameterMetadata, ParameterTier, ParameterType, ResourceTypeForTagging, Tag,
 };
 
 use super::configured::Configured;
-use super::model::{object, set, string, string_value};
+use super::model::{set, string};
 use super::tags::{self, Tags};
 use crate::aws::Clients;
 use crate::aws::errors::{code, describe};
+use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
@@ -21,8 +25,9 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::validators::{Length, OneOf};
 use crate::framework::schema::{Attribute, Block, Schema};
-use crate::framework::value::AttrPath;
+use crate::framework::value::{AttrPath, Number, Type};
 use crate::framework::{Ctx, Diagnostics, Value};
+use serde::{Deserialize, Serialize};
 
 pub struct SecretResource;
 
@@ -93,6 +98,61 @@ pub fn schema() -> Schema {
     )
 }
 
+/// The resource's values. `value_wo` is only ever set in the configuration (null in plan and
+/// state); `tags` is known wherever a model is read (state, and plan and configuration at apply).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+struct SecretModel {
+    name: String,
+    r#type: Attr<String>,
+    value: Attr<String>,
+    value_wo: Attr<String>,
+    /// Any number, fractions included.
+    value_wo_version: Attr<Number>,
+    key_id: Attr<String>,
+    description: Attr<String>,
+    tier: Attr<String>,
+    tags: Option<Tags>,
+    tags_all: Attr<Tags>,
+    arn: Attr<String>,
+    version: Attr<i64>,
+    id: Attr<String>,
+}
+
+/// Whether a sensitive value is there, never what it is.
+pub(crate) fn redacted(value: &Attr<String>) -> Attr<&'static str> {
+    value.as_ref().map(|_| "(sensitive value)")
+}
+
+impl fmt::Debug for SecretModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretModel")
+            .field("name", &self.name)
+            .field("type", &self.r#type)
+            .field("value", &redacted(&self.value))
+            .field("value_wo", &redacted(&self.value_wo))
+            .field("value_wo_version", &self.value_wo_version)
+            .field("key_id", &self.key_id)
+            .field("description", &self.description)
+            .field("tier", &self.tier)
+            .field("tags", &self.tags)
+            .field("tags_all", &self.tags_all)
+            .field("arn", &self.arn)
+            .field("version", &self.version)
+            .field("id", &self.id)
+            .finish()
+    }
+}
+
+fn state_type() -> &'static Type {
+    static TYPE: LazyLock<Type> = LazyLock::new(|| schema().implied_type());
+    &TYPE
+}
+
+/// The state as a value; `None` (with the error reported) when the model does not fit.
+fn encode_state(state: &SecretModel, diags: &mut Diagnostics) -> Option<Value> {
+    encode(state, state_type()).or_report(diags)
+}
+
 fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
     ctx.provider::<Configured>(diags)
 }
@@ -106,8 +166,11 @@ fn scrub(message: String, secret: Option<&str>) -> String {
 }
 
 /// The value to send: `value`, or `value_wo` from the configuration (never from state).
-fn value_to_send<'a>(planned: &'a Value, config: &'a Value) -> Option<&'a str> {
-    string(planned, "value").or_else(|| string(config, "value_wo"))
+fn value_to_send<'a>(plan: &'a SecretModel, config: &'a SecretModel) -> Option<&'a str> {
+    plan.value
+        .known()
+        .or(config.value_wo.known())
+        .map(String::as_str)
 }
 
 fn aws_tags(tags: &Tags) -> Vec<Tag> {
@@ -116,31 +179,31 @@ fn aws_tags(tags: &Tags) -> Vec<Tag> {
         .collect()
 }
 
-/// PutParameter from the planned state: `overwrite` for updates (AWS refuses tags then).
+/// PutParameter from the plan: `overwrite` for updates (AWS refuses tags then).
 async fn put(
     clients: &Clients,
-    planned: &Value,
-    config: &Value,
+    plan: &SecretModel,
+    secret: Option<&str>,
     overwrite: bool,
 ) -> Result<(), String> {
-    let name = string(planned, "name").unwrap_or_default();
-    let secret = value_to_send(planned, config);
-    let kind = string(planned, "type").unwrap_or("SecureString");
-    let tags = super::model::string_map(planned, "tags_all").unwrap_or_default();
-    let tier = string(planned, "tier").map(ParameterTier::from);
+    let name = &plan.name;
+    let kind = plan.r#type.known().map_or("SecureString", String::as_str);
+    let tags = plan.tags_all.known().cloned().unwrap_or_default();
     let result = clients
         .ssm
         .put_parameter()
         .name(name)
         .value(secret.unwrap_or_default())
         .r#type(ParameterType::from(kind))
+        // Only a SecureString is encrypted.
         .set_key_id(
-            (kind == "SecureString")
-                .then(|| string(planned, "key_id").map(str::to_string))
-                .flatten(),
+            plan.key_id
+                .known()
+                .filter(|_| kind == "SecureString")
+                .cloned(),
         )
-        .set_description(string(planned, "description").map(str::to_string))
-        .set_tier(tier)
+        .set_description(plan.description.known().cloned())
+        .set_tier(plan.tier.known().map(|t| ParameterTier::from(t.as_str())))
         .overwrite(overwrite)
         .set_tags((!overwrite && !tags.is_empty()).then(|| aws_tags(&tags)))
         .send()
@@ -205,36 +268,37 @@ pub(crate) async fn fetch(
     }))
 }
 
-/// Fill `state` from AWS. `value` is read back only when the state tracks it (not for `value_wo`).
-fn apply_remote(state: &mut Value, remote: &Remote, prior: &Value, default_tags: &Tags) {
+/// The state from what AWS holds, over `prior` (the state, or the plan after a write).
+fn flatten(remote: &Remote, prior: &SecretModel, default_tags: &Tags) -> SecretModel {
     let p = &remote.parameter;
-    let name = p.name().unwrap_or_default();
-    set(state, "name", Value::string(name));
-    set(state, "id", Value::string(name));
-    set(state, "arn", string_value(p.arn()));
-    set(state, "version", Value::number_i64(p.version()));
-    set(state, "type", string_value(p.r#type().map(|t| t.as_str())));
-    // With `value_wo` the state never holds the value (import fills it in for `value` users).
-    let tracks_value = !matches!(prior.get("value"), None | Some(Value::Null));
-    if tracks_value {
-        set(state, "value", string_value(p.value()));
-    }
+    let name = p.name().unwrap_or_default().to_string();
+    let (tags, tags_all) = tags::split_remote_tags(&remote.tags, prior.tags.as_ref(), default_tags);
+    let mut state = SecretModel {
+        id: Attr::Known(name.clone()),
+        name,
+        arn: p.arn().map(str::to_string).into(),
+        version: Attr::Known(p.version()),
+        r#type: p.r#type().map(|t| t.as_str().to_string()).into(),
+        // With `value_wo` the state never holds the value (import fills it in for `value` users).
+        value: if prior.value.is_null() {
+            Attr::Null
+        } else {
+            p.value().map(str::to_string).into()
+        },
+        tags,
+        tags_all: Attr::Known(tags_all),
+        ..prior.clone()
+    };
     if let Some(meta) = &remote.metadata {
-        set(state, "description", string_value(meta.description()));
-        let key = meta
-            .key_id()
-            .filter(|_| p.r#type() == Some(&ParameterType::SecureString));
-        set(state, "key_id", string_value(key));
-        let tier = meta.tier().map(|t| t.as_str());
+        state.description = meta.description().map(str::to_string).into();
+        let secure = p.r#type() == Some(&ParameterType::SecureString);
+        state.key_id = meta.key_id().filter(|_| secure).map(str::to_string).into();
         // Intelligent-Tiering reads back as the tier AWS chose: keep the user's word.
-        let keep_intelligent = string(prior, "tier") == Some("Intelligent-Tiering");
-        if !keep_intelligent {
-            set(state, "tier", string_value(tier));
+        if prior.tier.known().map(String::as_str) != Some("Intelligent-Tiering") {
+            state.tier = meta.tier().map(|t| t.as_str().to_string()).into();
         }
     }
-    let (own, all) = tags::split_remote(&remote.tags, prior, default_tags);
-    set(state, "tags", own);
-    set(state, "tags_all", all);
+    state
 }
 
 async fn update_tags(clients: &Clients, name: &str, old: &Tags, new: &Tags) -> Result<(), String> {
@@ -264,41 +328,66 @@ async fn update_tags(clients: &Clients, name: &str, old: &Tags, new: &Tags) -> R
     Ok(())
 }
 
-/// After apply, values the plan knew come back as planned (AWS may spell them differently).
-fn keep_planned(state: &mut Value, planned: &Value) {
-    for name in [
-        "name",
-        "type",
-        "value",
-        "value_wo_version",
-        "description",
-        "tags",
-    ] {
-        if let Some(v) = planned.get(name).filter(|v| v.is_known()) {
-            set(state, name, v.clone());
-        }
-    }
-    for name in ["key_id", "tier"] {
-        if let Some(v) = planned.get(name).filter(|v| v.is_known() && !v.is_null()) {
-            set(state, name, v.clone());
-        }
+/// The planned value unless the plan did not know it.
+fn unless_unknown<T: Clone>(planned: &Attr<T>, state: Attr<T>) -> Attr<T> {
+    if planned.is_unknown() {
+        state
+    } else {
+        planned.clone()
     }
 }
 
-async fn read_into(cfg: &Configured, state: &mut Value, planned: &Value, diags: &mut Diagnostics) {
-    let name = string(planned, "name").unwrap_or_default().to_string();
-    let written_tags = super::model::string_map(planned, "tags_all");
-    match fetch(&cfg.clients, &name, false, written_tags).await {
+/// The planned value when the plan set one (a computed one left null is AWS's to fill).
+fn when_set<T: Clone>(planned: &Attr<T>, state: Attr<T>) -> Attr<T> {
+    if planned.is_known() {
+        planned.clone()
+    } else {
+        state
+    }
+}
+
+/// After apply, values the plan knew come back as planned (AWS may spell them differently).
+fn keep_planned(state: SecretModel, planned: &SecretModel) -> SecretModel {
+    SecretModel {
+        name: planned.name.clone(),
+        r#type: unless_unknown(&planned.r#type, state.r#type),
+        value: unless_unknown(&planned.value, state.value),
+        value_wo_version: unless_unknown(&planned.value_wo_version, state.value_wo_version),
+        description: unless_unknown(&planned.description, state.description),
+        tags: planned.tags.clone(),
+        key_id: when_set(&planned.key_id, state.key_id),
+        tier: when_set(&planned.tier, state.tier),
+        ..state
+    }
+}
+
+/// The state after a write of `planned`, read back from AWS; `None` with the error reported.
+async fn read_back(
+    cfg: &Configured,
+    planned: &SecretModel,
+    diags: &mut Diagnostics,
+) -> Option<SecretModel> {
+    let name = &planned.name;
+    let written_tags = planned.tags_all.known().cloned();
+    match fetch(&cfg.clients, name, false, written_tags).await {
         Ok(Some(remote)) => {
             let default_tags = cfg.default_tags.clone().unwrap_or_default();
-            apply_remote(state, &remote, planned, &default_tags);
-            keep_planned(state, planned);
+            Some(keep_planned(
+                flatten(&remote, planned, &default_tags),
+                planned,
+            ))
         }
-        Ok(None) => diags.error(
-            "The parameter disappeared",
-            format!("\"{name}\" was written but cannot be read back."),
-        ),
-        Err(e) => diags.error("Could not read the parameter back", e),
+        Ok(None) => {
+            diags.error(
+                "The parameter disappeared",
+                format!("\"{name}\" was written but cannot be read back."),
+            );
+            None
+        }
+        Err(e) => {
+            diags.error("Could not read the parameter back", e);
+            None
+        }
     }
 }
 
@@ -316,28 +405,48 @@ impl Resource for SecretResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        if let Err(e) = put(&cfg.clients, &req.planned, &req.config, false).await {
+        let Some(plan) = decode::<SecretModel>(&req.planned).or_report(&mut resp.diags) else {
+            return;
+        };
+        let Some(config) = decode::<SecretModel>(&req.config).or_report(&mut resp.diags) else {
+            return;
+        };
+        let secret = value_to_send(&plan, &config);
+        if let Err(e) = put(&cfg.clients, &plan, secret, false).await {
             resp.diags.error("Could not create the parameter", e);
             return;
         }
-        let name = string(&req.planned, "name").unwrap_or_default().to_string();
         // From here on the parameter exists: keep it in state whatever happens next.
-        let mut state = req.planned.clone();
-        set(&mut state, "id", Value::string(&name));
+        let plan = SecretModel {
+            id: Attr::Known(plan.name.clone()),
+            ..plan
+        };
+        let Some(state) = encode_state(&plan, &mut resp.diags) else {
+            return;
+        };
         resp.state = state;
-        let planned = req.planned.clone();
-        read_into(&cfg, &mut resp.state, &planned, &mut resp.diags).await;
+        if let Some(state) = read_back(&cfg, &plan, &mut resp.diags).await
+            && let Some(state) = encode_state(&state, &mut resp.diags)
+        {
+            resp.state = state;
+        }
     }
 
     async fn read(&self, req: ReadRequest, resp: &mut StateResponse) {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let name = string(&req.state, "name").unwrap_or_default().to_string();
-        match fetch(&cfg.clients, &name, req.ctx.in_read_burst(), None).await {
+        let Some(prior) = decode::<SecretModel>(&req.state).or_report(&mut resp.diags) else {
+            return;
+        };
+        let name = &prior.name;
+        match fetch(&cfg.clients, name, req.ctx.in_read_burst(), None).await {
             Ok(Some(remote)) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
-                apply_remote(&mut resp.state, &remote, &req.state, &default_tags);
+                let state = flatten(&remote, &prior, &default_tags);
+                if let Some(state) = encode_state(&state, &mut resp.diags) {
+                    resp.state = state;
+                }
             }
             Ok(None) => {
                 tracing::info!(parameter = %name, "parameter is gone; removing it from state");
@@ -351,37 +460,51 @@ impl Resource for SecretResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let name = string(&req.prior, "name").unwrap_or_default().to_string();
+        let Some(prior) = decode::<SecretModel>(&req.prior).or_report(&mut resp.diags) else {
+            return;
+        };
+        let Some(plan) = decode::<SecretModel>(&req.planned).or_report(&mut resp.diags) else {
+            return;
+        };
+        let Some(config) = decode::<SecretModel>(&req.config).or_report(&mut resp.diags) else {
+            return;
+        };
         if needs_new_version(&req.prior, &req.planned, &req.config) {
-            if value_to_send(&req.planned, &req.config).is_none() {
+            let Some(secret) = value_to_send(&plan, &config) else {
                 resp.diags.error_at(
                     AttrPath::root().attr("value_wo"),
                     "The write-only value is needed again",
                     "Changing this parameter writes a new version, which needs the value: `value_wo` is not set in the configuration.",
                 );
                 return;
-            }
-            if let Err(e) = put(&cfg.clients, &req.planned, &req.config, true).await {
+            };
+            if let Err(e) = put(&cfg.clients, &plan, Some(secret), true).await {
                 resp.diags.error("Could not update the parameter", e);
                 return;
             }
         }
-        let old = super::model::string_map(&req.prior, "tags_all").unwrap_or_default();
-        let new = super::model::string_map(&req.planned, "tags_all").unwrap_or_default();
-        if let Err(e) = update_tags(&cfg.clients, &name, &old, &new).await {
+        let old = prior.tags_all.known().cloned().unwrap_or_default();
+        let new = plan.tags_all.known().cloned().unwrap_or_default();
+        if let Err(e) = update_tags(&cfg.clients, &prior.name, &old, &new).await {
             resp.diags.error("Could not update the parameter's tags", e);
             return;
         }
-        let mut state = req.planned.clone();
-        read_into(&cfg, &mut state, &req.planned, &mut resp.diags).await;
-        resp.state = state;
+        let state = read_back(&cfg, &plan, &mut resp.diags)
+            .await
+            .unwrap_or(plan);
+        if let Some(state) = encode_state(&state, &mut resp.diags) {
+            resp.state = state;
+        }
     }
 
     async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
         let Some(cfg) = configured(&req.ctx, diags) else {
             return;
         };
-        let name = string(&req.prior, "name").unwrap_or_default();
+        let Some(prior) = decode::<SecretModel>(&req.prior).or_report(diags) else {
+            return;
+        };
+        let name = &prior.name;
         match cfg.clients.ssm.delete_parameter().name(name).send().await {
             Ok(_) => {}
             Err(e) if code(&e) == Some("ParameterNotFound") => {}
@@ -562,22 +685,35 @@ impl ImportState for SecretResource {
             );
             return;
         }
-        resp.state = object([
-            ("name", Value::string(name)),
-            ("id", Value::string(name)),
-            ("tags", Value::Null),
-        ]);
+        let mut state = SecretModel {
+            name: name.to_string(),
+            r#type: Attr::Null,
+            value: Attr::Null,
+            value_wo: Attr::Null,
+            value_wo_version: Attr::Null,
+            key_id: Attr::Null,
+            description: Attr::Null,
+            tier: Attr::Null,
+            tags: None,
+            tags_all: Attr::Null,
+            arn: Attr::Null,
+            version: Attr::Null,
+            id: Attr::Known(name.to_string()),
+        };
+        let Some(stub) = encode_state(&state, &mut resp.diags) else {
+            return;
+        };
+        resp.state = stub;
         // Read only refreshes a value the state already tracks: bring it in once here.
         let Some(cfg) = req.ctx.provider::<Configured>(&mut resp.diags) else {
             return;
         };
         match fetch(&cfg.clients, name, false, None).await {
             Ok(Some(remote)) => {
-                set(
-                    &mut resp.state,
-                    "value",
-                    string_value(remote.parameter.value()),
-                );
+                state.value = remote.parameter.value().map(str::to_string).into();
+                if let Some(value) = encode_state(&state, &mut resp.diags) {
+                    resp.state = value;
+                }
             }
             Ok(None) => resp.diags.error(
                 "Cannot import a parameter that does not exist",
@@ -591,6 +727,56 @@ impl ImportState for SecretResource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ecs::model::object;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn model_agrees() {
+        assert_model_agrees::<SecretModel>(&schema());
+    }
+
+    fn model(value: Value) -> SecretModel {
+        let value = crate::framework::server::conform(&schema().block, &value);
+        decode(&value).unwrap()
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_value() {
+        let m = model(object([
+            ("name", Value::string("db")),
+            ("value", Value::string("hunter2")),
+            ("value_wo", Value::string("hunter3")),
+        ]));
+        let shown = format!("{m:?}");
+        assert!(!shown.contains("hunter"), "{shown}");
+        assert!(
+            shown.contains("value: Known(\"(sensitive value)\")"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn after_a_write_known_planned_values_win() {
+        let planned = model(object([
+            ("name", Value::string("db")),
+            ("description", Value::Null),
+            ("tier", Value::Null),
+            ("key_id", Value::string("alias/mine")),
+            ("value_wo_version", Value::Unknown),
+        ]));
+        let remote = model(object([
+            ("name", Value::string("db")),
+            ("description", Value::string("from AWS")),
+            ("tier", Value::string("Standard")),
+            ("key_id", Value::string("arn:aws:kms:key")),
+            ("value_wo_version", Value::number_i64(3)),
+        ]));
+        let state = keep_planned(remote, &planned);
+        assert_eq!(state.description, Attr::Null);
+        assert_eq!(state.tier, Attr::Known("Standard".into()));
+        assert_eq!(state.key_id, Attr::Known("alias/mine".into()));
+        assert_eq!(state.value_wo_version, Attr::Known(Number::from_i64(3)));
+    }
 
     #[test]
     fn names_follow_parameter_store_rules() {

@@ -4,7 +4,7 @@
 use aws_sdk_ecs::types::CapacityProviderStrategyItem;
 use serde::{Deserialize, Serialize};
 
-use super::model::{object, string};
+use super::model::string;
 use crate::framework::schema::validators::IntBetween;
 use crate::framework::schema::{Attribute, Block};
 use crate::framework::value::AttrPath;
@@ -66,43 +66,6 @@ pub fn flatten(items: &[CapacityProviderStrategyItem]) -> Vec<StrategyItem> {
             capacity_provider: i.capacity_provider().to_string(),
             weight: i64::from(i.weight()),
             base: i64::from(i.base()),
-        })
-        .collect()
-}
-
-fn number(item: &Value, name: &str) -> i32 {
-    item.get(name)
-        .and_then(Value::as_i64)
-        .and_then(|n| i32::try_from(n).ok())
-        .unwrap_or(0)
-}
-
-/// The strategy items of a set or list of blocks (unknown items are skipped).
-pub fn to_sdk(items: Option<&Value>) -> Vec<CapacityProviderStrategyItem> {
-    items
-        .and_then(Value::elements)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|item| {
-            CapacityProviderStrategyItem::builder()
-                .capacity_provider(string(item, "capacity_provider")?)
-                .weight(number(item, "weight"))
-                .base(number(item, "base"))
-                .build()
-                .ok()
-        })
-        .collect()
-}
-
-pub fn from_sdk(items: &[CapacityProviderStrategyItem]) -> Vec<Value> {
-    items
-        .iter()
-        .map(|i| {
-            object([
-                ("capacity_provider", Value::string(i.capacity_provider())),
-                ("weight", Value::number_i64(i64::from(i.weight()))),
-                ("base", Value::number_i64(i64::from(i.base()))),
-            ])
         })
         .collect()
 }

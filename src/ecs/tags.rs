@@ -93,26 +93,8 @@ pub fn ecs_tags(tags: &Tags) -> Vec<aws_sdk_ecs::types::Tag> {
 /// Splits the tags AWS reports into the user's `tags` (the prior spelling kept) and `tags_all`.
 /// A tag that only the provider's defaults set stays out of `tags`; a tag the user also set in
 /// `tags` stays in it; anything else that appeared remotely lands in `tags` and shows as drift.
-pub fn split_remote(remote: &Tags, prior: &Value, default_tags: &Tags) -> (Value, Value) {
-    let prior_tags = string_map(prior, "tags");
-    let mut own = Tags::new();
-    for (k, v) in remote {
-        let in_prior = prior_tags.as_ref().is_some_and(|t| t.contains_key(k));
-        let from_defaults = default_tags.get(k) == Some(v);
-        if in_prior || !from_defaults {
-            own.insert(k.clone(), v.clone());
-        }
-    }
-    let tags = if own.is_empty() && !matches!(prior.get("tags"), Some(Value::Map(_))) {
-        Value::Null
-    } else {
-        map_value(&own)
-    };
-    (tags, map_value(remote))
-}
-
-/// [`split_remote`] for typed models: the prior `tags` (None when null), and `tags` back as
-/// None when it stays null.
+/// `prior_tags` is None when the prior `tags` was null, and `tags` stays None while nothing is
+/// the user's own.
 pub fn split_remote_tags(
     remote: &Tags,
     prior_tags: Option<&Tags>,
@@ -169,21 +151,6 @@ mod tests {
 
     #[test]
     fn remote_split_keeps_defaults_out_and_shows_drift() {
-        let prior = object([("tags", map_value(&tags(&[("a", "1")])))]);
-        let remote = tags(&[("a", "2"), ("env", "dev"), ("new", "x")]);
-        let (own, all) = split_remote(&remote, &prior, &tags(&[("env", "dev")]));
-        assert_eq!(own, map_value(&tags(&[("a", "2"), ("new", "x")])));
-        assert_eq!(all, map_value(&remote));
-        let (own, _) = split_remote(
-            &tags(&[("env", "dev")]),
-            &object([("tags", Value::Null)]),
-            &tags(&[("env", "dev")]),
-        );
-        assert_eq!(own, Value::Null);
-    }
-
-    #[test]
-    fn typed_remote_split_matches_the_value_one() {
         let defaults = tags(&[("env", "dev")]);
         let remote = tags(&[("a", "2"), ("env", "dev"), ("new", "x")]);
         let (own, all) = split_remote_tags(&remote, Some(&tags(&[("a", "1")])), &defaults);

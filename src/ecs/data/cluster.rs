@@ -1,21 +1,80 @@
 //! Data source `ecs_cluster`: a cluster's identity, state, counts, capacity providers and tags.
 
 use async_trait::async_trait;
-use aws_sdk_ecs::types::ClusterSettingName;
+use aws_sdk_ecs::types::{Cluster, ClusterSettingName};
+use serde::{Deserialize, Serialize};
 
 use crate::ecs::cluster::describe_cluster;
 use crate::ecs::configured::Configured;
-use crate::ecs::model::{map_value, set, string, string_value};
-use crate::ecs::strategy;
+use crate::ecs::strategy::{self, StrategyItem};
+use crate::ecs::tags::Tags;
+use crate::framework::Diagnostics;
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
+use crate::framework::model::{OrReport, decode, encode};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::framework::value::AttrPath;
-use crate::framework::{Diagnostics, Value};
 
 pub struct ClusterDataSource;
 
 fn count(name: &str, what: &str) -> Attribute {
     Attribute::number(name).computed().description(what)
+}
+
+/// The data source's values, one field per attribute; all but `name` are read from AWS.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct ClusterDataModel {
+    name: String,
+    arn: Option<String>,
+    id: Option<String>,
+    status: Option<String>,
+    container_insights: Option<String>,
+    active_services_count: Option<i64>,
+    running_tasks_count: Option<i64>,
+    pending_tasks_count: Option<i64>,
+    registered_container_instances_count: Option<i64>,
+    capacity_providers: Option<Vec<String>>,
+    tags: Option<Tags>,
+    default_capacity_provider_strategy: Vec<StrategyItem>,
+}
+
+/// What the configuration says: only the name. The computed attributes (and any read-only
+/// block written there) are replaced by what AWS reports, so they are not read.
+#[derive(Deserialize)]
+struct Lookup {
+    name: String,
+}
+
+/// The state from what AWS reports; `name` stays as the user wrote it.
+fn flatten(cluster: &Cluster, name: &str) -> ClusterDataModel {
+    let arn = cluster.cluster_arn().unwrap_or_default().to_string();
+    let insights = cluster
+        .settings()
+        .iter()
+        .find(|s| s.name() == Some(&ClusterSettingName::ContainerInsights))
+        .and_then(|s| s.value());
+    let count = |n: i32| Some(i64::from(n));
+    ClusterDataModel {
+        name: name.to_string(),
+        arn: Some(arn.clone()),
+        id: Some(arn),
+        status: cluster.status().map(str::to_string),
+        container_insights: insights.map(str::to_string),
+        active_services_count: count(cluster.active_services_count()),
+        running_tasks_count: count(cluster.running_tasks_count()),
+        pending_tasks_count: count(cluster.pending_tasks_count()),
+        registered_container_instances_count: count(cluster.registered_container_instances_count()),
+        capacity_providers: Some(cluster.capacity_providers().to_vec()),
+        tags: Some(
+            cluster
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                .collect(),
+        ),
+        default_capacity_provider_strategy: strategy::flatten(
+            cluster.default_capacity_provider_strategy(),
+        ),
+    }
 }
 
 #[async_trait]
@@ -88,8 +147,10 @@ impl DataSource for ClusterDataSource {
             resp.diags.extend(diags);
             return;
         };
-        let name = string(&req.config, "name").unwrap_or_default();
-        let cluster = match describe_cluster(&cfg.clients, name).await {
+        let Some(Lookup { name }) = decode(&req.config).or_report(&mut resp.diags) else {
+            return;
+        };
+        let cluster = match describe_cluster(&cfg.clients, &name).await {
             Ok(Some(c)) => c,
             Ok(None) => {
                 resp.diags.error_at(
@@ -107,45 +168,21 @@ impl DataSource for ClusterDataSource {
                 return;
             }
         };
-        let state = &mut resp.state;
-        let arn = cluster.cluster_arn().unwrap_or_default();
-        set(state, "arn", Value::string(arn));
-        set(state, "id", Value::string(arn));
-        set(state, "status", string_value(cluster.status()));
-        let insights = cluster
-            .settings()
-            .iter()
-            .find(|s| s.name() == Some(&ClusterSettingName::ContainerInsights))
-            .and_then(|s| s.value());
-        set(state, "container_insights", string_value(insights));
-        for (attr, n) in [
-            ("active_services_count", cluster.active_services_count()),
-            ("running_tasks_count", cluster.running_tasks_count()),
-            ("pending_tasks_count", cluster.pending_tasks_count()),
-            (
-                "registered_container_instances_count",
-                cluster.registered_container_instances_count(),
-            ),
-        ] {
-            set(state, attr, Value::number_i64(i64::from(n)));
+        if let Some(state) = encode(&flatten(&cluster, &name), &self.schema().implied_type())
+            .or_report(&mut resp.diags)
+        {
+            resp.state = state;
         }
-        set(
-            state,
-            "capacity_providers",
-            Value::list(cluster.capacity_providers().iter().map(Value::string)),
-        );
-        set(
-            state,
-            "default_capacity_provider_strategy",
-            Value::list(strategy::from_sdk(
-                cluster.default_capacity_provider_strategy(),
-            )),
-        );
-        let tags = cluster
-            .tags()
-            .iter()
-            .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
-            .collect();
-        set(state, "tags", map_value(&tags));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn model_agrees() {
+        assert_model_agrees::<ClusterDataModel>(&ClusterDataSource.schema());
     }
 }

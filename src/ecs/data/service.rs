@@ -1,14 +1,22 @@
 //! Data source `ecs_service`: a service as the resource exposes it, plus its live counts.
 
 use async_trait::async_trait;
+use aws_sdk_ecs::types::Service;
+use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
-use crate::ecs::model::{set, string, string_value, unset};
-use crate::ecs::service::{remote, schema::schema, steady::describe_service};
+use crate::ecs::service::schema::{
+    CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, Set,
+    schema,
+};
+use crate::ecs::service::{remote, steady::describe_service};
+use crate::ecs::strategy::StrategyItem;
+use crate::ecs::tags::Tags;
+use crate::framework::Diagnostics;
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
+use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::value::AttrPath;
-use crate::framework::{Diagnostics, Value};
 
 pub struct ServiceDataSource;
 
@@ -54,8 +62,10 @@ impl DataSource for ServiceDataSource {
             resp.diags.extend(diags);
             return;
         };
-        let cluster = string(&req.config, "cluster").unwrap_or_default();
-        let name = string(&req.config, "name").unwrap_or_default();
+        let Some(config) = decode::<ServiceLookup>(&req.config).or_report(&mut resp.diags) else {
+            return;
+        };
+        let (cluster, name) = (&config.cluster, &config.name);
         let service = match describe_service(&cfg.clients, cluster, name).await {
             Ok(Some(s)) if s.status() != Some("INACTIVE") => s,
             Ok(_) => {
@@ -71,21 +81,91 @@ impl DataSource for ServiceDataSource {
                 return;
             }
         };
-        let prior = req.config.clone();
-        remote::apply(&mut resp.state, &service, &prior, &Default::default(), None);
-        for name in PROVIDER_ONLY {
-            unset(&mut resp.state, name);
+        // The configuration names the service and nothing else: read it as a fresh import.
+        let prior = ServiceModel::imported(config.cluster.clone(), config.name.clone());
+        let model = remote::flatten(&service, &prior, &Default::default(), None);
+        let state = ServiceDataModel::of(model, &service);
+        if let Some(state) =
+            encode(&state, &self.schema().implied_type()).or_report(&mut resp.diags)
+        {
+            resp.state = state;
         }
-        set(
-            &mut resp.state,
-            "running_count",
-            Value::number_i64(i64::from(service.running_count())),
-        );
-        set(
-            &mut resp.state,
-            "pending_count",
-            Value::number_i64(i64::from(service.pending_count())),
-        );
-        set(&mut resp.state, "status", string_value(service.status()));
+    }
+}
+
+/// What the configuration gives: where to look.
+#[derive(Deserialize)]
+struct ServiceLookup {
+    cluster: String,
+    name: String,
+}
+
+/// The data source's state: the resource's attributes without the provider-only ones, and the
+/// live counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDataModel {
+    pub name: String,
+    pub cluster: String,
+    pub task_definition: Option<String>,
+    pub desired_count: Option<i64>,
+    pub launch_type: Attr<String>,
+    pub platform_version: Attr<String>,
+    pub deployment_minimum_healthy_percent: Option<i64>,
+    pub deployment_maximum_percent: Option<i64>,
+    pub health_check_grace_period_seconds: Option<i64>,
+    pub enable_execute_command: Option<bool>,
+    pub enable_ecs_managed_tags: Option<bool>,
+    pub propagate_tags: Option<String>,
+    pub tags: Option<Tags>,
+    pub arn: Attr<String>,
+    pub id: Attr<String>,
+    pub capacity_provider_strategy: Attr<Set<StrategyItem>>,
+    pub network_configuration: Option<NetworkModel>,
+    pub load_balancer: Set<LoadBalancerModel>,
+    pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
+    pub deployment_controller: Option<ControllerModel>,
+    pub running_count: i64,
+    pub pending_count: i64,
+    pub status: Option<String>,
+}
+
+impl ServiceDataModel {
+    fn of(m: ServiceModel, service: &Service) -> Self {
+        Self {
+            name: m.name,
+            cluster: m.cluster,
+            task_definition: m.task_definition,
+            desired_count: m.desired_count,
+            launch_type: m.launch_type,
+            platform_version: m.platform_version,
+            deployment_minimum_healthy_percent: m.deployment_minimum_healthy_percent,
+            deployment_maximum_percent: m.deployment_maximum_percent,
+            health_check_grace_period_seconds: m.health_check_grace_period_seconds,
+            enable_execute_command: m.enable_execute_command,
+            enable_ecs_managed_tags: m.enable_ecs_managed_tags,
+            propagate_tags: m.propagate_tags,
+            tags: m.tags,
+            arn: m.arn,
+            id: m.id,
+            capacity_provider_strategy: m.capacity_provider_strategy,
+            network_configuration: m.network_configuration,
+            load_balancer: m.load_balancer,
+            deployment_circuit_breaker: m.deployment_circuit_breaker,
+            deployment_controller: m.deployment_controller,
+            running_count: i64::from(service.running_count()),
+            pending_count: i64::from(service.pending_count()),
+            status: service.status().map(str::to_string),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn model_agrees_with_the_schema() {
+        assert_model_agrees::<ServiceDataModel>(&ServiceDataSource.schema());
     }
 }

@@ -2,17 +2,77 @@
 //! every attribute the resource has.
 
 use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
 
 use crate::aws::raw_json;
 use crate::ecs::configured::Configured;
-use crate::ecs::model::{set, string, string_value, unset};
-use crate::ecs::task_definition::{remote, schema::schema};
+use crate::ecs::tags::Tags;
+use crate::ecs::task_definition::remote;
+use crate::ecs::task_definition::schema::{
+    EphemeralStorage, RuntimePlatform, TaskDefinitionModel, Volume, schema,
+};
+use crate::framework::Diagnostics;
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
+use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::schema::{Attribute, Schema};
 use crate::framework::value::AttrPath;
-use crate::framework::{Diagnostics, Value};
 
 pub struct TaskDefinitionDataSource;
+
+/// The resource's attributes as AWS knows them, found by `task_definition`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct TaskDefinitionDataModel {
+    task_definition: String,
+    family: String,
+    container_definitions: String,
+    cpu: Attr<String>,
+    memory: Attr<String>,
+    network_mode: Attr<String>,
+    requires_compatibilities: Attr<Vec<String>>,
+    execution_role_arn: Attr<String>,
+    task_role_arn: Attr<String>,
+    tags: Attr<Tags>,
+    arn: Attr<String>,
+    arn_without_revision: Attr<String>,
+    revision: Attr<i64>,
+    id: Attr<String>,
+    status: String,
+    runtime_platform: Option<RuntimePlatform>,
+    ephemeral_storage: Option<EphemeralStorage>,
+    volume: Vec<Volume>,
+}
+
+/// What the lookup reads of the configuration.
+#[derive(Deserialize)]
+struct Lookup {
+    task_definition: String,
+}
+
+impl TaskDefinitionDataModel {
+    /// `found` without what only the resource has (`PROVIDER_ONLY`).
+    fn new(task_definition: String, found: TaskDefinitionModel, status: &str) -> Self {
+        Self {
+            task_definition,
+            family: found.family,
+            container_definitions: found.container_definitions,
+            cpu: found.cpu,
+            memory: found.memory,
+            network_mode: found.network_mode,
+            requires_compatibilities: found.requires_compatibilities,
+            execution_role_arn: found.execution_role_arn,
+            task_role_arn: found.task_role_arn,
+            tags: found.tags,
+            arn: found.arn,
+            arn_without_revision: found.arn_without_revision,
+            revision: found.revision,
+            id: found.id,
+            status: status.to_string(),
+            runtime_platform: found.runtime_platform,
+            ephemeral_storage: found.ephemeral_storage,
+            volume: found.volume,
+        }
+    }
+}
 
 const PROVIDER_ONLY: &[&str] = &["skip_destroy", "delete_revisions", "tags_all"];
 
@@ -48,8 +108,11 @@ impl DataSource for TaskDefinitionDataSource {
             resp.diags.extend(diags);
             return;
         };
-        let wanted = string(&req.config, "task_definition").unwrap_or_default();
-        let answer = match raw_json::describe_task_definition(&cfg.clients.ecs, wanted).await {
+        let Some(lookup) = decode::<Lookup>(&req.config).or_report(&mut resp.diags) else {
+            return;
+        };
+        let wanted = lookup.task_definition;
+        let answer = match raw_json::describe_task_definition(&cfg.clients.ecs, &wanted).await {
             Ok(answer) => answer,
             Err(e) => {
                 resp.diags.error_at(
@@ -60,14 +123,23 @@ impl DataSource for TaskDefinitionDataSource {
                 return;
             }
         };
-        remote::apply(&mut resp.state, &answer, &Value::Null, &Default::default());
-        for name in PROVIDER_ONLY {
-            unset(&mut resp.state, name);
+        let found = remote::flatten(&answer, None, &Default::default());
+        let model = TaskDefinitionDataModel::new(wanted, found, remote::status(&answer));
+        if let Some(value) =
+            encode(&model, &self.schema().implied_type()).or_report(&mut resp.diags)
+        {
+            resp.state = value;
         }
-        set(
-            &mut resp.state,
-            "status",
-            string_value(Some(remote::status(&answer))),
-        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn model_agrees() {
+        assert_model_agrees::<TaskDefinitionDataModel>(&TaskDefinitionDataSource.schema());
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod remote;
 pub(crate) mod schema;
 pub(crate) mod steady;
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -17,56 +18,82 @@ use aws_sdk_ecs::types::{
 
 use super::arn::name_of;
 use super::configured::Configured;
-use super::model::{block, boolean, object, set, string, string_map};
-use super::strategy;
-use super::tags;
+use super::strategy::{self, StrategyItem};
+use super::tags::{self, Tags};
 use crate::aws::Clients;
 use crate::aws::errors::{code, describe};
+use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
     ValidateConfig, VerifyPlan,
 };
 use crate::framework::schema::Schema;
-use crate::framework::value::AttrPath;
+use crate::framework::value::{AttrPath, Type};
 use crate::framework::{Ctx, Diagnostics, Value, timeouts};
+use schema::{ServiceModel, ServicePlan, Set, controller_of, planned_providers};
 use steady::SteadyError;
 
 pub struct ServiceResource;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
+/// The type of the resource's values, for encoding models.
+static STATE_TYPE: LazyLock<Type> = LazyLock::new(|| schema::schema().implied_type());
+
 fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
     ctx.provider::<Configured>(diags)
 }
 
-fn int(object: &Value, name: &str) -> Option<i32> {
-    object
-        .get(name)
-        .and_then(Value::as_i64)
-        .and_then(|n| i32::try_from(n).ok())
+fn state_of(model: &ServiceModel, diags: &mut Diagnostics) -> Option<Value> {
+    encode(model, &STATE_TYPE).or_report(diags)
 }
 
-fn strings(object: &Value, name: &str) -> Option<Vec<String>> {
-    let items = object.get(name)?.elements()?;
-    Some(
-        items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect(),
+/// A number of the model as the SDK's `i32` (out of range counts as unset).
+fn int(n: Option<i64>) -> Option<i32> {
+    n.and_then(|n| i32::try_from(n).ok())
+}
+
+/// The timeout of `operation` from the model's `timeouts` block.
+fn timeout(model: &ServiceModel, operation: &str) -> Duration {
+    let holder = Value::object([("timeouts", model.timeouts.clone())]);
+    timeouts::get(&holder, operation, DEFAULT_TIMEOUT)
+}
+
+fn strategy_items(model: &ServiceModel) -> &[StrategyItem] {
+    model
+        .capacity_provider_strategy
+        .known()
+        .map_or(&[], |s| s.0.as_slice())
+}
+
+/// The platform-version check of a model (whose task definition may have been unknown at
+/// plan time).
+async fn check_platform(clients: &Clients, model: &ServiceModel) -> Result<(), String> {
+    let providers = strategy_items(model)
+        .iter()
+        .map(|i| i.capacity_provider.as_str());
+    let fargate =
+        platform::runs_on_fargate(model.launch_type.known().map(String::as_str), providers);
+    platform::check(
+        clients,
+        fargate,
+        model.platform_version.known().map(String::as_str),
+        model.task_definition.as_deref(),
     )
+    .await
 }
 
-fn network(planned: &Value) -> Option<NetworkConfiguration> {
-    let n = block(planned, "network_configuration")?;
-    let public = if boolean(n, "assign_public_ip").unwrap_or(false) {
+fn network(model: &ServiceModel) -> Option<NetworkConfiguration> {
+    let n = model.network_configuration.as_ref()?;
+    let public = if n.assign_public_ip {
         AssignPublicIp::Enabled
     } else {
         AssignPublicIp::Disabled
     };
     let vpc = AwsVpcConfiguration::builder()
-        .set_subnets(strings(n, "subnets"))
-        .set_security_groups(strings(n, "security_groups"))
+        .set_subnets(Some(n.subnets.0.clone()))
+        .set_security_groups(n.security_groups.as_ref().map(|g| g.0.clone()))
         .assign_public_ip(public)
         .build()
         .ok()?;
@@ -77,47 +104,55 @@ fn network(planned: &Value) -> Option<NetworkConfiguration> {
     )
 }
 
-fn load_balancers(planned: &Value) -> Vec<LoadBalancer> {
-    planned
-        .get("load_balancer")
-        .and_then(Value::elements)
-        .unwrap_or_default()
+fn load_balancers(model: &ServiceModel) -> Vec<LoadBalancer> {
+    model
+        .load_balancer
+        .0
         .iter()
         .map(|lb| {
             LoadBalancer::builder()
-                .set_target_group_arn(string(lb, "target_group_arn").map(str::to_string))
-                .set_load_balancer_name(string(lb, "elb_name").map(str::to_string))
-                .set_container_name(string(lb, "container_name").map(str::to_string))
-                .set_container_port(int(lb, "container_port"))
+                .set_target_group_arn(lb.target_group_arn.clone())
+                .set_load_balancer_name(lb.elb_name.clone())
+                .container_name(&lb.container_name)
+                .set_container_port(int(Some(lb.container_port)))
                 .build()
         })
         .collect()
 }
 
-fn deployment_configuration(planned: &Value) -> DeploymentConfiguration {
-    let breaker = block(planned, "deployment_circuit_breaker").map(|b| {
+fn deployment_configuration(model: &ServiceModel) -> DeploymentConfiguration {
+    let breaker = model.deployment_circuit_breaker.as_ref().map(|b| {
         DeploymentCircuitBreaker::builder()
-            .enable(boolean(b, "enable").unwrap_or(false))
-            .rollback(boolean(b, "rollback").unwrap_or(false))
+            .enable(b.enable)
+            .rollback(b.rollback)
             .build()
     });
     DeploymentConfiguration::builder()
-        .set_minimum_healthy_percent(int(planned, "deployment_minimum_healthy_percent"))
-        .set_maximum_percent(int(planned, "deployment_maximum_percent"))
+        .set_minimum_healthy_percent(int(model.deployment_minimum_healthy_percent))
+        .set_maximum_percent(int(model.deployment_maximum_percent))
         .set_deployment_circuit_breaker(breaker)
         .build()
 }
 
-fn aws_tags(planned: &Value) -> Option<Vec<Tag>> {
-    let all = string_map(planned, "tags_all").unwrap_or_default();
-    (!all.is_empty()).then(|| tags::ecs_tags(&all))
+fn deployment_controller(model: &ServiceModel) -> Option<DeploymentController> {
+    let t = model.deployment_controller.as_ref()?.r#type.as_deref()?;
+    DeploymentController::builder()
+        .r#type(DeploymentControllerType::from(t))
+        .build()
+        .ok()
 }
 
-fn cluster_and_name(state: &Value) -> (String, String) {
-    (
-        string(state, "cluster").unwrap_or_default().to_string(),
-        string(state, "name").unwrap_or_default().to_string(),
-    )
+fn propagate_tags(model: &ServiceModel) -> PropagateTags {
+    PropagateTags::from(model.propagate_tags.as_deref().unwrap_or("NONE"))
+}
+
+fn aws_tags(model: &ServiceModel) -> Option<Vec<Tag>> {
+    let all = model.tags_all.known().filter(|t| !t.is_empty())?;
+    Some(tags::ecs_tags(all))
+}
+
+fn tags_all(model: &ServiceModel) -> Tags {
+    model.tags_all.known().cloned().unwrap_or_default()
 }
 
 /// The ARN a bare family resolves to now, for read's "same revision" decision.
@@ -135,41 +170,41 @@ async fn latest_of_family(clients: &Clients, reference: Option<&str>) -> Option<
         .map(str::to_string)
 }
 
+/// The service as AWS has it now (`None` once it is gone), read against `prior`.
 async fn refresh(
     cfg: &Configured,
     ctx: &Ctx,
-    state: &mut Value,
-    prior: &Value,
-) -> Result<bool, String> {
-    let (cluster, name) = cluster_and_name(prior);
+    prior: &ServiceModel,
+) -> Result<Option<ServiceModel>, String> {
+    let (cluster, name) = (&prior.cluster, &prior.name);
     let others = ctx.in_read_burst();
     let Some(service) = cfg
         .clients
         .batch
         .services
-        .get(&cluster, &name, others)
+        .get(cluster, name, others)
         .await?
     else {
-        return Ok(false);
+        return Ok(None);
     };
     if matches!(service.status(), Some("INACTIVE" | "DRAINING")) {
-        return Ok(false);
+        return Ok(None);
     }
-    let latest = latest_of_family(&cfg.clients, string(prior, "task_definition")).await;
+    let latest = latest_of_family(&cfg.clients, prior.task_definition.as_deref()).await;
     let default_tags = cfg.default_tags.clone().unwrap_or_default();
     let inherited = match remote::placement_choice(prior) {
         remote::Placement::ClusterDefault => true,
         remote::Placement::Configured => false,
         // Imported: the strategy is the cluster's when it equals the cluster's default.
         remote::Placement::Unknown => {
-            inherits_cluster_default(cfg, &service, &cluster, others).await
+            inherits_cluster_default(cfg, &service, cluster, others).await
         }
     };
-    remote::apply(state, &service, prior, &default_tags, latest.as_deref());
+    let mut state = remote::flatten(&service, prior, &default_tags, latest.as_deref());
     if inherited {
-        set(state, "capacity_provider_strategy", Value::set([]));
+        state.capacity_provider_strategy = Attr::Known(Set::default());
     }
-    Ok(true)
+    Ok(Some(state))
 }
 
 /// Whether `service`'s strategy is its cluster's default strategy (so it was inherited).
@@ -236,10 +271,12 @@ impl Resource for ServiceResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let p = &req.planned;
-        let (cluster, name) = cluster_and_name(p);
+        let Some(plan) = decode::<ServiceModel>(&req.planned).or_report(&mut resp.diags) else {
+            return;
+        };
+        let (cluster, name) = (&plan.cluster, &plan.name);
         // The task definition may have been unknown at plan time.
-        if let Err(why) = platform::check(&cfg.clients, p).await {
+        if let Err(why) = check_platform(&cfg.clients, &plan).await {
             resp.diags.error_at(
                 AttrPath::root().attr("platform_version"),
                 "Platform version too old for this task definition",
@@ -247,39 +284,31 @@ impl Resource for ServiceResource {
             );
             return;
         }
-        let strategy_items = strategy::to_sdk(p.get("capacity_provider_strategy"));
-        let controller = block(p, "deployment_controller")
-            .and_then(|c| string(c, "type"))
-            .map(|t| {
-                DeploymentController::builder()
-                    .r#type(DeploymentControllerType::from(t))
-                    .build()
-            })
-            .transpose()
-            .ok()
-            .flatten();
+        let strategy_items = strategy::expand(strategy_items(&plan));
         let created = cfg
             .clients
             .ecs
             .create_service()
-            .cluster(&cluster)
-            .service_name(&name)
-            .set_task_definition(string(p, "task_definition").map(str::to_string))
-            .desired_count(int(p, "desired_count").unwrap_or(1))
-            .set_launch_type(string(p, "launch_type").map(LaunchType::from))
+            .cluster(cluster)
+            .service_name(name)
+            .set_task_definition(plan.task_definition.clone())
+            .desired_count(int(plan.desired_count).unwrap_or(1))
+            .set_launch_type(
+                plan.launch_type
+                    .known()
+                    .map(|l| LaunchType::from(l.as_str())),
+            )
             .set_capacity_provider_strategy((!strategy_items.is_empty()).then_some(strategy_items))
-            .set_platform_version(string(p, "platform_version").map(str::to_string))
-            .set_network_configuration(network(p))
-            .set_load_balancers(Some(load_balancers(p)).filter(|l| !l.is_empty()))
-            .deployment_configuration(deployment_configuration(p))
-            .set_deployment_controller(controller)
-            .set_health_check_grace_period_seconds(int(p, "health_check_grace_period_seconds"))
-            .enable_execute_command(boolean(p, "enable_execute_command").unwrap_or(false))
-            .enable_ecs_managed_tags(boolean(p, "enable_ecs_managed_tags").unwrap_or(false))
-            .propagate_tags(PropagateTags::from(
-                string(p, "propagate_tags").unwrap_or("NONE"),
-            ))
-            .set_tags(aws_tags(p))
+            .set_platform_version(plan.platform_version.known().cloned())
+            .set_network_configuration(network(&plan))
+            .set_load_balancers(Some(load_balancers(&plan)).filter(|l| !l.is_empty()))
+            .deployment_configuration(deployment_configuration(&plan))
+            .set_deployment_controller(deployment_controller(&plan))
+            .set_health_check_grace_period_seconds(int(plan.health_check_grace_period_seconds))
+            .enable_execute_command(plan.enable_execute_command.unwrap_or(false))
+            .enable_ecs_managed_tags(plan.enable_ecs_managed_tags.unwrap_or(false))
+            .propagate_tags(propagate_tags(&plan))
+            .set_tags(aws_tags(&plan))
             .send()
             .await;
         let service = match created {
@@ -301,36 +330,39 @@ impl Resource for ServiceResource {
             .unwrap_or_default()
             .to_string();
         // The service exists from here on: keep it in state whatever happens next.
-        let mut state = p.clone();
-        set(&mut state, "arn", Value::string(&arn));
-        set(&mut state, "id", Value::string(&arn));
+        let created = ServiceModel {
+            arn: Attr::Known(arn.clone()),
+            id: Attr::Known(arn.clone()),
+            ..plan.clone()
+        };
+        let Some(state) = state_of(&created, &mut resp.diags) else {
+            return;
+        };
         resp.state = state;
         tracing::info!(service = %arn, "service created");
-        if boolean(p, "wait_for_steady_state").unwrap_or(true) {
-            let timeout = timeouts::get(p, "create", DEFAULT_TIMEOUT);
+        if plan.wait_for_steady_state.unwrap_or(true) {
             let deployment = primary_deployment(service.as_ref());
             if let Err(e) = steady::wait_steady(
                 &cfg.clients,
-                &cluster,
-                &name,
+                cluster,
+                name,
                 deployment.as_deref(),
-                timeout,
+                timeout(&plan, "create"),
                 &req.ctx.cancel,
             )
             .await
             {
-                steady_error(&mut resp.diags, &name, "creating it", e);
+                steady_error(&mut resp.diags, name, "creating it", e);
                 return;
             }
         }
-        let planned = p.clone();
-        let mut refreshed = resp.state.clone();
-        match refresh(&cfg, &req.ctx, &mut refreshed, &planned).await {
-            Ok(true) => {
-                keep_planned(&mut refreshed, &planned);
-                resp.state = refreshed;
+        match refresh(&cfg, &req.ctx, &plan).await {
+            Ok(Some(refreshed)) => {
+                if let Some(state) = state_of(&keep_planned(refreshed, &plan), &mut resp.diags) {
+                    resp.state = state;
+                }
             }
-            Ok(false) => resp.diags.error(
+            Ok(None) => resp.diags.error(
                 "The service disappeared",
                 format!("{arn} was deleted while it was being created."),
             ),
@@ -344,11 +376,17 @@ impl Resource for ServiceResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let prior = req.state.clone();
-        match refresh(&cfg, &req.ctx, &mut resp.state, &prior).await {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::info!(service = %string(&prior, "name").unwrap_or_default(), "service is gone; removing it from state");
+        let Some(prior) = decode::<ServiceModel>(&req.state).or_report(&mut resp.diags) else {
+            return;
+        };
+        match refresh(&cfg, &req.ctx, &prior).await {
+            Ok(Some(state)) => {
+                if let Some(state) = state_of(&state, &mut resp.diags) {
+                    resp.state = state;
+                }
+            }
+            Ok(None) => {
+                tracing::info!(service = %prior.name, "service is gone; removing it from state");
                 resp.remove();
             }
             Err(e) => resp.diags.error("Could not read the ECS service", e),
@@ -359,30 +397,50 @@ impl Resource for ServiceResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let (prior, p) = (&req.prior, &req.planned);
-        let (cluster, name) = cluster_and_name(prior);
-        let arn = string(prior, "arn").unwrap_or_default().to_string();
-        let changed = |attr: &str| prior.get(attr) != p.get(attr);
-        let service_attrs = [
-            "task_definition",
-            "desired_count",
-            "capacity_provider_strategy",
-            "platform_version",
-            "network_configuration",
-            "load_balancer",
-            "deployment_minimum_healthy_percent",
-            "deployment_maximum_percent",
-            "deployment_circuit_breaker",
-            "health_check_grace_period_seconds",
-            "enable_execute_command",
-            "enable_ecs_managed_tags",
-            "propagate_tags",
-            "triggers",
-            "force_new_deployment",
-        ];
-        let mut deployment = None;
-        if (changed("task_definition") || changed("platform_version"))
-            && let Err(why) = platform::check(&cfg.clients, p).await
+        let (Some(prior), Some(plan)) = (
+            decode::<ServiceModel>(&req.prior).or_report(&mut resp.diags),
+            decode::<ServiceModel>(&req.planned).or_report(&mut resp.diags),
+        ) else {
+            return;
+        };
+        let (cluster, name) = (&prior.cluster, &prior.name);
+        let arn = prior.arn.known().cloned().unwrap_or_default();
+        let task_definition = prior.task_definition != plan.task_definition;
+        let desired_count = prior.desired_count != plan.desired_count;
+        let strategy = prior.capacity_provider_strategy != plan.capacity_provider_strategy;
+        let platform_version = prior.platform_version != plan.platform_version;
+        let network_configuration = prior.network_configuration != plan.network_configuration;
+        let load_balancer = prior.load_balancer != plan.load_balancer;
+        let deployment = prior.deployment_minimum_healthy_percent
+            != plan.deployment_minimum_healthy_percent
+            || prior.deployment_maximum_percent != plan.deployment_maximum_percent
+            || prior.deployment_circuit_breaker != plan.deployment_circuit_breaker;
+        let grace =
+            prior.health_check_grace_period_seconds != plan.health_check_grace_period_seconds;
+        let execute_command = prior.enable_execute_command != plan.enable_execute_command;
+        let managed_tags = prior.enable_ecs_managed_tags != plan.enable_ecs_managed_tags;
+        let propagate = prior.propagate_tags != plan.propagate_tags;
+        // Changes of these only redeploy (with `force_new_deployment`).
+        let redeploy = prior.triggers != plan.triggers
+            || prior.force_new_deployment != plan.force_new_deployment;
+        let any_change = [
+            task_definition,
+            desired_count,
+            strategy,
+            platform_version,
+            network_configuration,
+            load_balancer,
+            deployment,
+            grace,
+            execute_command,
+            managed_tags,
+            propagate,
+            redeploy,
+        ]
+        .contains(&true);
+        let mut primary = None;
+        if (task_definition || platform_version)
+            && let Err(why) = check_platform(&cfg.clients, &plan).await
         {
             resp.diags.error_at(
                 AttrPath::root().attr("platform_version"),
@@ -391,69 +449,55 @@ impl Resource for ServiceResource {
             );
             return;
         }
-        if service_attrs.iter().any(|a| changed(a)) {
-            let forced = boolean(p, "force_new_deployment").unwrap_or(false)
-                || changed("capacity_provider_strategy");
+        if any_change {
+            let forced = plan.force_new_deployment.unwrap_or(false) || strategy;
             let mut update = cfg
                 .clients
                 .ecs
                 .update_service()
-                .cluster(&cluster)
-                .service(&name)
+                .cluster(cluster)
+                .service(name)
                 .force_new_deployment(forced);
-            if changed("task_definition") {
-                update = update.task_definition(string(p, "task_definition").unwrap_or_default());
+            if task_definition {
+                update = update.task_definition(plan.task_definition.clone().unwrap_or_default());
             }
-            if changed("desired_count") {
-                update = update.set_desired_count(int(p, "desired_count"));
+            if desired_count {
+                update = update.set_desired_count(int(plan.desired_count));
             }
-            if changed("capacity_provider_strategy") {
-                update = update.set_capacity_provider_strategy(Some(strategy::to_sdk(
-                    p.get("capacity_provider_strategy"),
-                )));
-            }
-            if changed("platform_version") {
-                update =
-                    update.set_platform_version(string(p, "platform_version").map(str::to_string));
-            }
-            if changed("network_configuration") {
-                update = update.set_network_configuration(network(p));
-            }
-            if changed("load_balancer") {
-                update = update.set_load_balancers(Some(load_balancers(p)));
-            }
-            if [
-                "deployment_minimum_healthy_percent",
-                "deployment_maximum_percent",
-                "deployment_circuit_breaker",
-            ]
-            .iter()
-            .any(|a| changed(a))
-            {
-                update = update.deployment_configuration(deployment_configuration(p));
-            }
-            if changed("health_check_grace_period_seconds") {
-                update = update.set_health_check_grace_period_seconds(int(
-                    p,
-                    "health_check_grace_period_seconds",
-                ));
-            }
-            if changed("enable_execute_command") {
+            if strategy {
                 update = update
-                    .enable_execute_command(boolean(p, "enable_execute_command").unwrap_or(false));
+                    .set_capacity_provider_strategy(Some(strategy::expand(strategy_items(&plan))));
             }
-            if changed("enable_ecs_managed_tags") {
-                update = update.enable_ecs_managed_tags(
-                    boolean(p, "enable_ecs_managed_tags").unwrap_or(false),
-                );
+            if platform_version {
+                update = update.set_platform_version(plan.platform_version.known().cloned());
             }
-            if changed("propagate_tags") {
-                update = update.propagate_tags(PropagateTags::from(
-                    string(p, "propagate_tags").unwrap_or("NONE"),
+            if network_configuration {
+                update = update.set_network_configuration(network(&plan));
+            }
+            if load_balancer {
+                update = update.set_load_balancers(Some(load_balancers(&plan)));
+            }
+            if deployment {
+                update = update.deployment_configuration(deployment_configuration(&plan));
+            }
+            if grace {
+                update = update.set_health_check_grace_period_seconds(int(
+                    plan.health_check_grace_period_seconds
                 ));
+            }
+            if execute_command {
+                update =
+                    update.enable_execute_command(plan.enable_execute_command.unwrap_or(false));
+            }
+            if managed_tags {
+                update =
+                    update.enable_ecs_managed_tags(plan.enable_ecs_managed_tags.unwrap_or(false));
+            }
+            if propagate {
+                update = update.propagate_tags(propagate_tags(&plan));
             }
             match update.send().await {
-                Ok(out) => deployment = primary_deployment(out.service.as_ref()),
+                Ok(out) => primary = primary_deployment(out.service.as_ref()),
                 Err(e) => {
                     resp.diags.error(
                         "Could not update the ECS service",
@@ -463,38 +507,35 @@ impl Resource for ServiceResource {
                 }
             }
         }
-        let (old, new) = (
-            string_map(prior, "tags_all").unwrap_or_default(),
-            string_map(p, "tags_all").unwrap_or_default(),
-        );
-        if let Err(e) = tags::update_ecs(&cfg.clients, &arn, &old, &new).await {
+        if let Err(e) =
+            tags::update_ecs(&cfg.clients, &arn, &tags_all(&prior), &tags_all(&plan)).await
+        {
             resp.diags.error("Could not update the service's tags", e);
             return;
         }
-        resp.state = p.clone();
-        if deployment.is_some() && boolean(p, "wait_for_steady_state").unwrap_or(true) {
-            let timeout = timeouts::get(p, "update", DEFAULT_TIMEOUT);
-            if let Err(e) = steady::wait_steady(
+        resp.state = req.planned.clone();
+        if primary.is_some()
+            && plan.wait_for_steady_state.unwrap_or(true)
+            && let Err(e) = steady::wait_steady(
                 &cfg.clients,
-                &cluster,
-                &name,
-                deployment.as_deref(),
-                timeout,
+                cluster,
+                name,
+                primary.as_deref(),
+                timeout(&plan, "update"),
                 &req.ctx.cancel,
             )
             .await
-            {
-                steady_error(&mut resp.diags, &name, "updating it", e);
-                return;
-            }
+        {
+            steady_error(&mut resp.diags, name, "updating it", e);
+            return;
         }
-        let mut refreshed = p.clone();
-        match refresh(&cfg, &req.ctx, &mut refreshed, p).await {
-            Ok(true) => {
-                keep_planned(&mut refreshed, p);
-                resp.state = refreshed;
+        match refresh(&cfg, &req.ctx, &plan).await {
+            Ok(Some(refreshed)) => {
+                if let Some(state) = state_of(&keep_planned(refreshed, &plan), &mut resp.diags) {
+                    resp.state = state;
+                }
             }
-            Ok(false) => resp.diags.error(
+            Ok(None) => resp.diags.error(
                 "The service disappeared",
                 format!("{arn} was deleted while it was being updated."),
             ),
@@ -508,8 +549,11 @@ impl Resource for ServiceResource {
         let Some(cfg) = configured(&req.ctx, diags) else {
             return;
         };
-        let (cluster, name) = cluster_and_name(&req.prior);
-        let current = match steady::describe_service(&cfg.clients, &cluster, &name).await {
+        let Some(prior) = decode::<ServiceModel>(&req.prior).or_report(diags) else {
+            return;
+        };
+        let (cluster, name) = (&prior.cluster, &prior.name);
+        let current = match steady::describe_service(&cfg.clients, cluster, name).await {
             Ok(Some(s)) => s,
             Ok(None) => return,
             Err(e) => {
@@ -529,8 +573,8 @@ impl Resource for ServiceResource {
                         .clients
                         .ecs
                         .update_service()
-                        .cluster(&cluster)
-                        .service(&name)
+                        .cluster(cluster)
+                        .service(name)
                         .desired_count(0)
                         .send()
                         .await
@@ -541,8 +585,8 @@ impl Resource for ServiceResource {
                     .clients
                     .ecs
                     .delete_service()
-                    .cluster(&cluster)
-                    .service(&name)
+                    .cluster(cluster)
+                    .service(name)
                     .force(true)
                     .send()
                     .await
@@ -566,8 +610,8 @@ impl Resource for ServiceResource {
             }
             _ => {}
         }
-        let timeout = timeouts::get(&req.prior, "delete", DEFAULT_TIMEOUT);
-        match steady::wait_inactive(&cfg.clients, &cluster, &name, timeout, &req.ctx.cancel).await {
+        let timeout = timeout(&prior, "delete");
+        match steady::wait_inactive(&cfg.clients, cluster, name, timeout, &req.ctx.cancel).await {
             Ok(()) => {}
             Err(crate::aws::wait::WaitError::Cancelled) => diags.error(
                 "Deleting the service interrupted",
@@ -599,19 +643,20 @@ impl Resource for ServiceResource {
 
 /// After apply, what the plan knew comes back as planned (spellings of cluster and task
 /// definition, the provider-only arguments).
-fn keep_planned(state: &mut Value, planned: &Value) {
-    for name in [
-        "cluster",
-        "task_definition",
-        "wait_for_steady_state",
-        "force_new_deployment",
-        "triggers",
-        "timeouts",
-        "tags",
-    ] {
-        if let Some(v) = planned.get(name).filter(|v| v.is_known()) {
-            set(state, name, v.clone());
-        }
+fn keep_planned(state: ServiceModel, planned: &ServiceModel) -> ServiceModel {
+    ServiceModel {
+        cluster: planned.cluster.clone(),
+        task_definition: planned.task_definition.clone(),
+        wait_for_steady_state: planned.wait_for_steady_state,
+        force_new_deployment: planned.force_new_deployment,
+        triggers: planned.triggers.clone(),
+        timeouts: if planned.timeouts.is_known() {
+            planned.timeouts.clone()
+        } else {
+            state.timeouts
+        },
+        tags: planned.tags.clone(),
+        ..state
     }
 }
 
@@ -626,10 +671,12 @@ fn is_version(text: &str) -> bool {
 
 impl ValidateConfig for ServiceResource {
     fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
-        let controller = config.get("deployment_controller").map(controller_of);
-        if let Some(Some(controller)) = controller
+        let Some(c) = decode::<ServicePlan>(config).or_report(diags) else {
+            return;
+        };
+        if let Some(controller) = controller_of(&c.deployment_controller)
             && controller != "EXTERNAL"
-            && config.get("task_definition").is_some_and(Value::is_null)
+            && c.task_definition.is_null()
         {
             diags.error_at(
                 AttrPath::root().attr("task_definition"),
@@ -637,12 +684,8 @@ impl ValidateConfig for ServiceResource {
                 format!("A service with the {controller} deployment controller runs a task definition: set `task_definition` (only EXTERNAL services, whose task sets carry it, go without)."),
             );
         }
-        let strategy = config.get("capacity_provider_strategy");
-        let has_strategy = strategy
-            .and_then(Value::elements)
-            .is_some_and(|s| !s.is_empty());
-        let launch = config.get("launch_type");
-        if has_strategy && launch.is_some_and(|l| l.is_known() && !l.is_null()) {
+        let (has_strategy, providers) = planned_providers(&c.capacity_provider_strategy);
+        if has_strategy && c.launch_type.is_known() {
             diags.error_at(
                 AttrPath::root().attr("launch_type"),
                 "launch_type and capacity_provider_strategy exclude each other",
@@ -650,17 +693,15 @@ impl ValidateConfig for ServiceResource {
             );
         }
         strategy::check_single_base(
-            strategy,
+            Some(&c.capacity_provider_strategy),
             &AttrPath::root().attr("capacity_provider_strategy"),
             diags,
         );
-        let fargate = launch.and_then(Value::as_str) == Some("FARGATE")
-            || strategy
-                .and_then(Value::elements)
-                .unwrap_or_default()
-                .iter()
-                .any(|i| string(i, "capacity_provider").is_some_and(|p| p.starts_with("FARGATE")));
-        if let Some(version) = string(config, "platform_version")
+        let fargate = platform::runs_on_fargate(
+            c.launch_type.known().map(String::as_str),
+            providers.iter().map(String::as_str),
+        );
+        if let Attr::Known(version) = &c.platform_version
             && version != "LATEST"
             && !is_version(version)
         {
@@ -670,8 +711,7 @@ impl ValidateConfig for ServiceResource {
                 format!("\"{version}\" is not a Fargate platform version: use \"LATEST\" or a version such as \"1.4.0\"."),
             );
         }
-        let network = config.get("network_configuration");
-        if fargate && network.is_some_and(|n| n.is_known() && n.is_null()) {
+        if fargate && c.network_configuration.is_null() {
             diags.error_at(
                 AttrPath::root().attr("network_configuration"),
                 "Fargate services need network_configuration",
@@ -688,7 +728,19 @@ impl VerifyPlan for ServiceResource {
         let Some(cfg) = ctx.provider::<Configured>(&mut quiet) else {
             return;
         };
-        if let Err(why) = platform::check(&cfg.clients, planned).await {
+        let Some(plan) = decode::<ServicePlan>(planned).or_report(diags) else {
+            return;
+        };
+        let (_, providers) = planned_providers(&plan.capacity_provider_strategy);
+        let fargate = platform::runs_on_fargate(
+            plan.launch_type.known().map(String::as_str),
+            providers.iter().map(String::as_str),
+        );
+        let platform_version = plan.platform_version.known().map(String::as_str);
+        let task_definition = plan.task_definition.known().map(String::as_str);
+        if let Err(why) =
+            platform::check(&cfg.clients, fargate, platform_version, task_definition).await
+        {
             diags.error_at(
                 AttrPath::root().attr("platform_version"),
                 "Platform version too old for this task definition",
@@ -704,28 +756,50 @@ impl ModifyPlan for ServiceResource {
             return;
         }
         tags::plan_into(req.ctx, req.config, &mut resp.planned);
+        let (Some(config), Some(mut plan)) = (
+            decode::<ServicePlan>(req.config).or_report(&mut resp.diags),
+            decode::<ServicePlan>(&resp.planned).or_report(&mut resp.diags),
+        ) else {
+            return;
+        };
         // With a capacity-provider strategy there is no launch type (AWS reports none).
-        let has_strategy = resp
-            .planned
-            .get("capacity_provider_strategy")
-            .and_then(Value::elements)
-            .is_some_and(|s| !s.is_empty());
-        if has_strategy && req.config.get("launch_type").is_some_and(Value::is_null) {
-            set(&mut resp.planned, "launch_type", Value::Null);
+        let (has_strategy, _) = planned_providers(&plan.capacity_provider_strategy);
+        if has_strategy && config.launch_type.is_null() {
+            plan.launch_type = Attr::Null;
         }
+        if !req.prior.is_null() {
+            let Some(prior) = decode::<ServicePlan>(req.prior).or_report(&mut resp.diags) else {
+                return;
+            };
+            // Another spelling of the same cluster is no change (replacement is decided below).
+            if let (Attr::Known(new), Attr::Known(old)) = (&plan.cluster, &prior.cluster)
+                && remote::same_cluster(new, old)
+            {
+                plan.cluster = prior.cluster.clone();
+            }
+            if let (Attr::Known(new), Attr::Known(old)) =
+                (&plan.task_definition, &prior.task_definition)
+                && new != old
+                && remote::same_revision(new, old)
+            {
+                plan.task_definition = prior.task_definition.clone();
+            }
+            // A new strategy may move the tasks to or from Fargate, where AWS reports a platform.
+            if plan.capacity_provider_strategy != prior.capacity_provider_strategy
+                && config.platform_version.is_null()
+            {
+                plan.platform_version = Attr::Unknown;
+            }
+        }
+        let Some(planned) = encode(&plan, &STATE_TYPE).or_report(&mut resp.diags) else {
+            return;
+        };
+        resp.planned = planned;
         if req.prior.is_null() {
             return;
         }
-        // The cluster: another spelling of the same cluster is no change; another cluster
-        // (or one not known yet, e.g. the ARN of a cluster being replaced) replaces the service.
-        if let (Some(new), Some(old)) = (
-            string(&resp.planned, "cluster"),
-            string(req.prior, "cluster"),
-        ) && remote::same_cluster(new, old)
-        {
-            let old = old.to_string();
-            set(&mut resp.planned, "cluster", Value::string(old));
-        }
+        // Another cluster (or one not known yet, e.g. the ARN of a cluster being replaced)
+        // replaces the service.
         resp.replace_if(
             AttrPath::root().attr("cluster"),
             req.prior,
@@ -734,42 +808,12 @@ impl ModifyPlan for ServiceResource {
                 _ => old != new,
             },
         );
-        if let (Some(new), Some(old)) = (
-            string(&resp.planned, "task_definition"),
-            string(req.prior, "task_definition"),
-        ) && new != old
-            && remote::same_revision(new, old)
-        {
-            let old = old.to_string();
-            set(&mut resp.planned, "task_definition", Value::string(old));
-        }
-        // A new strategy may move the tasks to or from Fargate, where AWS reports a platform.
-        if resp.planned.get("capacity_provider_strategy")
-            != req.prior.get("capacity_provider_strategy")
-            && req
-                .config
-                .get("platform_version")
-                .is_some_and(Value::is_null)
-        {
-            set(&mut resp.planned, "platform_version", Value::Unknown);
-        }
         // No block and `type = "ECS"` are the same controller; any other change replaces.
         resp.replace_if(
             AttrPath::root().attr("deployment_controller"),
             req.prior,
             |old, new| controller_of(old) != controller_of(new),
         );
-    }
-}
-
-/// The deployment controller a `deployment_controller` block value stands for.
-fn controller_of(block: &Value) -> Option<&str> {
-    if block.is_null() {
-        return Some("ECS");
-    }
-    match block.get("type") {
-        Some(Value::Null) | None => Some("ECS"),
-        Some(t) => t.as_str(),
     }
 }
 
@@ -789,10 +833,9 @@ impl ImportState for ServiceResource {
             );
             return;
         };
-        resp.state = object([
-            ("cluster", Value::string(name_of(cluster))),
-            ("name", Value::string(name)),
-            ("tags", Value::Null),
-        ]);
+        let imported = ServiceModel::imported(name_of(cluster).to_string(), name.to_string());
+        if let Some(state) = state_of(&imported, &mut resp.diags) {
+            resp.state = state;
+        }
     }
 }

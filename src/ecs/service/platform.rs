@@ -6,9 +6,6 @@ use serde_json::Value as Json;
 
 use crate::aws::Clients;
 use crate::aws::raw_json;
-use crate::ecs::model::string;
-use crate::ecs::strategy;
-use crate::framework::Value;
 
 /// `(major, minor, patch)` of `1.4.0`; `None` for `LATEST` and anything else.
 fn version(text: &str) -> Option<(u32, u32, u32)> {
@@ -16,11 +13,12 @@ fn version(text: &str) -> Option<(u32, u32, u32)> {
     Some((parts.next()??, parts.next()??, parts.next()??))
 }
 
-fn runs_on_fargate(planned: &Value) -> bool {
-    string(planned, "launch_type") == Some("FARGATE")
-        || strategy::to_sdk(planned.get("capacity_provider_strategy"))
-            .iter()
-            .any(|i| i.capacity_provider().starts_with("FARGATE"))
+/// Whether a service with this launch type and these capacity providers runs on Fargate.
+pub fn runs_on_fargate<'a>(
+    launch_type: Option<&str>,
+    mut providers: impl Iterator<Item = &'a str>,
+) -> bool {
+    launch_type == Some("FARGATE") || providers.any(|p| p.starts_with("FARGATE"))
 }
 
 /// Why `platform` cannot run `definition` (a DescribeTaskDefinition `taskDefinition`), if so.
@@ -58,15 +56,18 @@ pub fn problem(platform: &str, definition: &Json) -> Option<String> {
     None
 }
 
-/// The check for a planned service; `Ok(())` when it passes or cannot be decided yet.
-pub async fn check(clients: &Clients, planned: &Value) -> Result<(), String> {
-    let (Some(platform), Some(reference)) = (
-        string(planned, "platform_version"),
-        string(planned, "task_definition"),
-    ) else {
+/// The check for a planned service (`fargate` from [`runs_on_fargate`]); `Ok(())` when it
+/// passes or cannot be decided yet.
+pub async fn check(
+    clients: &Clients,
+    fargate: bool,
+    platform_version: Option<&str>,
+    task_definition: Option<&str>,
+) -> Result<(), String> {
+    let (Some(platform), Some(reference)) = (platform_version, task_definition) else {
         return Ok(());
     };
-    if !runs_on_fargate(planned) || version(platform).is_none() {
+    if !fargate || version(platform).is_none() {
         return Ok(());
     }
     let Ok(answer) = raw_json::describe_task_definition(&clients.ecs, reference).await else {
@@ -96,5 +97,8 @@ mod tests {
         let big = json!({ "cpu": "8192", "containerDefinitions": [] });
         assert!(problem("1.3.0", &big).unwrap().contains("1.4.0 or later"));
         assert_eq!(problem("1.4.0", &big), None);
+        assert!(runs_on_fargate(Some("FARGATE"), [].into_iter()));
+        assert!(runs_on_fargate(None, ["FARGATE_SPOT"].into_iter()));
+        assert!(!runs_on_fargate(Some("EC2"), ["custom"].into_iter()));
     }
 }

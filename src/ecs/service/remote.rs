@@ -3,11 +3,13 @@
 
 use aws_sdk_ecs::types::{AssignPublicIp, Service};
 
+use super::schema::{
+    CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, Set,
+};
 use crate::ecs::arn::name_of;
-use crate::ecs::model::{object, set, string, string_value};
 use crate::ecs::strategy;
 use crate::ecs::tags::{self, Tags};
-use crate::framework::Value;
+use crate::framework::model::Attr;
 
 /// Whether `a` and `b` name the same cluster (names and ARNs mixed).
 pub fn same_cluster(a: &str, b: &str) -> bool {
@@ -41,215 +43,158 @@ pub enum Placement {
     Unknown,
 }
 
-pub fn placement_choice(prior: &Value) -> Placement {
-    let strategy_empty = match prior.get("capacity_provider_strategy") {
-        Some(Value::Set(items)) | Some(Value::List(items)) => items.is_empty(),
-        Some(Value::Unknown) => return Placement::Configured,
-        _ => return Placement::Unknown,
+pub fn placement_choice(prior: &ServiceModel) -> Placement {
+    let strategy_empty = match &prior.capacity_provider_strategy {
+        Attr::Known(items) => items.0.is_empty(),
+        Attr::Unknown => return Placement::Configured,
+        Attr::Null => return Placement::Unknown,
     };
-    let launch_type_set = prior.get("launch_type").and_then(Value::as_str).is_some();
-    if strategy_empty && !launch_type_set {
+    if strategy_empty && !prior.launch_type.is_known() {
         Placement::ClusterDefault
     } else {
         Placement::Configured
     }
 }
 
-fn set_of(items: &[String]) -> Value {
-    Value::set(items.iter().map(Value::string))
-}
-
-/// Fill `state` from `service`. `latest_of_family` is the ARN a bare family in `prior` resolves
-/// to today (looked up by the caller), so a family reference only drifts when AWS runs another.
-pub fn apply(
-    state: &mut Value,
+/// The model of `service`. `latest_of_family` is the ARN a bare family in `prior` resolves to
+/// today (looked up by the caller), so a family reference only drifts when AWS runs another.
+/// What AWS does not know (`triggers`, `timeouts`, the waiting flags) comes from `prior`.
+pub fn flatten(
     service: &Service,
-    prior: &Value,
+    prior: &ServiceModel,
     default_tags: &Tags,
     latest_of_family: Option<&str>,
-) {
-    let arn = service.service_arn().unwrap_or_default();
-    set(state, "arn", Value::string(arn));
-    set(state, "id", Value::string(arn));
-    set(state, "name", string_value(service.service_name()));
+) -> ServiceModel {
+    let arn = service.service_arn().unwrap_or_default().to_string();
 
     let remote_cluster = service.cluster_arn().unwrap_or_default();
-    let cluster = match string(prior, "cluster") {
-        Some(p) if same_cluster(p, remote_cluster) => p.to_string(),
-        _ => name_of(remote_cluster).to_string(),
+    let cluster = if same_cluster(&prior.cluster, remote_cluster) {
+        prior.cluster.clone()
+    } else {
+        name_of(remote_cluster).to_string()
     };
-    set(state, "cluster", Value::string(cluster));
 
     // EXTERNAL services have none: their task sets carry it.
-    let td = service
-        .task_definition()
-        .map(|remote_td| match string(prior, "task_definition") {
-            Some(p) if same_revision(p, remote_td) => p.to_string(),
-            Some(p) if revision_of(p).is_none() && latest_of_family == Some(remote_td) => {
-                p.to_string()
-            }
-            _ => remote_td.to_string(),
-        });
-    set(state, "task_definition", string_value(td.as_deref()));
+    let task_definition =
+        service
+            .task_definition()
+            .map(|remote_td| match prior.task_definition.as_deref() {
+                Some(p) if same_revision(p, remote_td) => p.to_string(),
+                Some(p) if revision_of(p).is_none() && latest_of_family == Some(remote_td) => {
+                    p.to_string()
+                }
+                _ => remote_td.to_string(),
+            });
 
-    set(
-        state,
-        "desired_count",
-        Value::number_i64(i64::from(service.desired_count())),
-    );
-    set(
-        state,
-        "launch_type",
-        string_value(service.launch_type().map(|l| l.as_str())),
-    );
-    set(
-        state,
-        "platform_version",
-        string_value(service.platform_version()),
-    );
-    set(
-        state,
-        "capacity_provider_strategy",
-        Value::set(strategy::from_sdk(service.capacity_provider_strategy())),
-    );
-
-    let network = service
+    let network_configuration = service
         .network_configuration()
         .and_then(|n| n.awsvpc_configuration())
         .map(|a| {
             let groups = a.security_groups();
             let prior_groups_null = prior
-                .get("network_configuration")
-                .and_then(|n| n.get("security_groups"))
-                .is_none_or(Value::is_null);
-            object([
-                ("subnets", set_of(a.subnets())),
-                (
-                    "security_groups",
-                    if groups.is_empty() && prior_groups_null {
-                        Value::Null
-                    } else {
-                        set_of(groups)
-                    },
-                ),
-                (
-                    "assign_public_ip",
-                    Value::Bool(a.assign_public_ip() == Some(&AssignPublicIp::Enabled)),
-                ),
-            ])
+                .network_configuration
+                .as_ref()
+                .is_none_or(|n| n.security_groups.is_none());
+            NetworkModel {
+                subnets: Set(a.subnets().to_vec()),
+                // AWS reports no groups for the VPC's default: keep the user's null.
+                security_groups: (!(groups.is_empty() && prior_groups_null))
+                    .then(|| Set(groups.to_vec())),
+                assign_public_ip: a.assign_public_ip() == Some(&AssignPublicIp::Enabled),
+            }
         });
-    set(
-        state,
-        "network_configuration",
-        network.unwrap_or(Value::Null),
-    );
 
-    let balancers: Vec<Value> = service
+    let load_balancer = service
         .load_balancers()
         .iter()
-        .map(|lb| {
-            object([
-                ("target_group_arn", string_value(lb.target_group_arn())),
-                ("elb_name", string_value(lb.load_balancer_name())),
-                ("container_name", string_value(lb.container_name())),
-                (
-                    "container_port",
-                    lb.container_port()
-                        .map(|p| Value::number_i64(i64::from(p)))
-                        .unwrap_or(Value::Null),
-                ),
-            ])
+        .map(|lb| LoadBalancerModel {
+            target_group_arn: lb.target_group_arn().map(str::to_string),
+            elb_name: lb.load_balancer_name().map(str::to_string),
+            container_name: lb.container_name().unwrap_or_default().to_string(),
+            container_port: lb.container_port().map(i64::from).unwrap_or_default(),
         })
-        .collect();
-    set(state, "load_balancer", Value::set(balancers));
+        .collect::<Vec<_>>();
 
     let config = service.deployment_configuration();
-    let percent =
-        |v: Option<i32>, default: i64| Value::number_i64(v.map(i64::from).unwrap_or(default));
-    set(
-        state,
-        "deployment_minimum_healthy_percent",
-        percent(config.and_then(|c| c.minimum_healthy_percent()), 100),
-    );
-    set(
-        state,
-        "deployment_maximum_percent",
-        percent(config.and_then(|c| c.maximum_percent()), 200),
-    );
     let breaker = config.and_then(|c| c.deployment_circuit_breaker());
-    let prior_breaker = prior
-        .get("deployment_circuit_breaker")
-        .filter(|b| !b.is_null());
-    let breaker = match breaker {
+    let deployment_circuit_breaker = match breaker {
         // AWS reports a disabled breaker for services that never set one.
-        Some(b) if b.enable() || b.rollback() || prior_breaker.is_some() => object([
-            ("enable", Value::Bool(b.enable())),
-            ("rollback", Value::Bool(b.rollback())),
-        ]),
-        _ => Value::Null,
+        Some(b) if b.enable() || b.rollback() || prior.deployment_circuit_breaker.is_some() => {
+            Some(CircuitBreakerModel {
+                enable: b.enable(),
+                rollback: b.rollback(),
+            })
+        }
+        _ => None,
     };
-    set(state, "deployment_circuit_breaker", breaker);
     let controller = service
         .deployment_controller()
         .map(|c| c.r#type().as_str().to_string());
-    let prior_controller = prior.get("deployment_controller").filter(|c| !c.is_null());
-    let controller = match controller.as_deref() {
-        Some("ECS") | None if prior_controller.is_none() => Value::Null,
-        Some(t) => object([("type", Value::string(t))]),
-        None => Value::Null,
+    let deployment_controller = match controller {
+        // No block and `type = "ECS"` are the same controller: keep the user's choice.
+        Some(t) if t == "ECS" && prior.deployment_controller.is_none() => None,
+        Some(t) => Some(ControllerModel { r#type: Some(t) }),
+        None => None,
     };
-    set(state, "deployment_controller", controller);
 
     let grace = service.health_check_grace_period_seconds();
-    let prior_grace_null = prior
-        .get("health_check_grace_period_seconds")
-        .is_none_or(Value::is_null);
-    set(
-        state,
-        "health_check_grace_period_seconds",
-        match grace {
-            Some(0) | None if prior_grace_null => Value::Null,
-            Some(g) => Value::number_i64(i64::from(g)),
-            None => Value::Null,
-        },
-    );
-    set(
-        state,
-        "enable_execute_command",
-        Value::Bool(service.enable_execute_command()),
-    );
-    set(
-        state,
-        "enable_ecs_managed_tags",
-        Value::Bool(service.enable_ecs_managed_tags()),
-    );
-    set(
-        state,
-        "propagate_tags",
-        Value::string(
-            service
-                .propagate_tags()
-                .map(|p| p.as_str())
-                .unwrap_or("NONE"),
-        ),
-    );
+    let health_check_grace_period_seconds = match grace {
+        // AWS reports 0 for services that never set one.
+        Some(0) | None if prior.health_check_grace_period_seconds.is_none() => None,
+        g => g.map(i64::from),
+    };
 
     let remote_tags: Tags = service
         .tags()
         .iter()
         .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
         .collect();
-    let (own, all) = tags::split_remote(&remote_tags, prior, default_tags);
-    set(state, "tags", own);
-    set(state, "tags_all", all);
-    for (name, default) in [
-        ("wait_for_steady_state", Value::Bool(true)),
-        ("force_new_deployment", Value::Bool(false)),
-    ] {
-        if state.get(name).is_none_or(Value::is_null) {
-            set(state, name, default);
-        }
+    let (tags, tags_all) = tags::split_remote_tags(&remote_tags, prior.tags.as_ref(), default_tags);
+
+    ServiceModel {
+        name: service
+            .service_name()
+            .map_or_else(|| prior.name.clone(), str::to_string),
+        cluster,
+        task_definition,
+        desired_count: Some(i64::from(service.desired_count())),
+        launch_type: service.launch_type().map(|l| l.as_str().to_string()).into(),
+        platform_version: service.platform_version().map(str::to_string).into(),
+        deployment_minimum_healthy_percent: Some(percent(
+            config.and_then(|c| c.minimum_healthy_percent()),
+            100,
+        )),
+        deployment_maximum_percent: Some(percent(config.and_then(|c| c.maximum_percent()), 200)),
+        health_check_grace_period_seconds,
+        enable_execute_command: Some(service.enable_execute_command()),
+        enable_ecs_managed_tags: Some(service.enable_ecs_managed_tags()),
+        propagate_tags: Some(
+            service
+                .propagate_tags()
+                .map_or("NONE", |p| p.as_str())
+                .to_string(),
+        ),
+        wait_for_steady_state: prior.wait_for_steady_state.or(Some(true)),
+        force_new_deployment: prior.force_new_deployment.or(Some(false)),
+        triggers: prior.triggers.clone(),
+        tags,
+        tags_all: Attr::Known(tags_all),
+        arn: Attr::Known(arn.clone()),
+        id: Attr::Known(arn),
+        capacity_provider_strategy: Attr::Known(Set(strategy::flatten(
+            service.capacity_provider_strategy(),
+        ))),
+        network_configuration,
+        load_balancer: Set(load_balancer),
+        deployment_circuit_breaker,
+        deployment_controller,
+        timeouts: prior.timeouts.clone(),
     }
+}
+
+/// A deployment percentage, AWS's default when it reports none.
+fn percent(reported: Option<i32>, default: i64) -> i64 {
+    reported.map_or(default, i64::from)
 }
 
 #[cfg(test)]

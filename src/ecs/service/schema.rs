@@ -1,8 +1,13 @@
 //! The schema of `ecs_service`.
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
 use crate::ecs::arn::is_name_char;
-use crate::ecs::strategy;
-use crate::ecs::tags;
+use crate::ecs::strategy::{self, StrategyItem};
+use crate::ecs::tags::{self, Tags};
+use crate::framework::model::{Attr, decode};
 use crate::framework::schema::validators::{Chars, IntBetween, Length, OneOf};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::framework::{Value, timeouts};
@@ -144,4 +149,243 @@ pub fn schema() -> Schema {
             .block(NestedBlock::single("deployment_controller", controller))
             .block(timeouts::block(&["create", "update", "delete"])),
     )
+}
+
+/// A set: a `Vec` in the model, compared as Terraform compares sets (order aside), so a
+/// change check sees what Terraform sees.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Set<T>(pub Vec<T>);
+
+impl<T> Default for Set<T> {
+    fn default() -> Self {
+        Set(Vec::new())
+    }
+}
+
+impl<T: PartialEq> PartialEq for Set<T> {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        let mut used = vec![false; b.len()];
+        a.len() == b.len()
+            && a.iter().all(|x| {
+                let found = (0..b.len()).find(|&i| !used[i] && *x == b[i]);
+                if let Some(i) = found {
+                    used[i] = true;
+                }
+                found.is_some()
+            })
+    }
+}
+
+impl<T> From<Vec<T>> for Set<T> {
+    fn from(items: Vec<T>) -> Self {
+        Set(items)
+    }
+}
+
+/// `ecs_service` as CRUD reads and writes it. Optional arguments are `Option` (known at apply
+/// time, null in an imported state); what AWS computes is `Attr`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceModel {
+    pub name: String,
+    pub cluster: String,
+    pub task_definition: Option<String>,
+    pub desired_count: Option<i64>,
+    pub launch_type: Attr<String>,
+    pub platform_version: Attr<String>,
+    pub deployment_minimum_healthy_percent: Option<i64>,
+    pub deployment_maximum_percent: Option<i64>,
+    pub health_check_grace_period_seconds: Option<i64>,
+    pub enable_execute_command: Option<bool>,
+    pub enable_ecs_managed_tags: Option<bool>,
+    pub propagate_tags: Option<String>,
+    pub wait_for_steady_state: Option<bool>,
+    pub force_new_deployment: Option<bool>,
+    pub triggers: Option<BTreeMap<String, String>>,
+    pub tags: Option<Tags>,
+    pub tags_all: Attr<Tags>,
+    pub arn: Attr<String>,
+    pub id: Attr<String>,
+    /// Null apart from empty: placement tells an import (null) from "none configured" (empty).
+    pub capacity_provider_strategy: Attr<Set<StrategyItem>>,
+    pub network_configuration: Option<NetworkModel>,
+    pub load_balancer: Set<LoadBalancerModel>,
+    pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
+    pub deployment_controller: Option<ControllerModel>,
+    pub timeouts: Value,
+}
+
+impl ServiceModel {
+    /// What an import knows: where the service is; read fills in the rest.
+    pub fn imported(cluster: String, name: String) -> Self {
+        Self {
+            name,
+            cluster,
+            task_definition: None,
+            desired_count: None,
+            launch_type: Attr::Null,
+            platform_version: Attr::Null,
+            deployment_minimum_healthy_percent: None,
+            deployment_maximum_percent: None,
+            health_check_grace_period_seconds: None,
+            enable_execute_command: None,
+            enable_ecs_managed_tags: None,
+            propagate_tags: None,
+            wait_for_steady_state: None,
+            force_new_deployment: None,
+            triggers: None,
+            tags: None,
+            tags_all: Attr::Null,
+            arn: Attr::Null,
+            id: Attr::Null,
+            capacity_provider_strategy: Attr::Null,
+            network_configuration: None,
+            load_balancer: Set::default(),
+            deployment_circuit_breaker: None,
+            deployment_controller: None,
+            timeouts: Value::Null,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkModel {
+    pub subnets: Set<String>,
+    pub security_groups: Option<Set<String>>,
+    pub assign_public_ip: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancerModel {
+    pub target_group_arn: Option<String>,
+    pub elb_name: Option<String>,
+    pub container_name: String,
+    pub container_port: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CircuitBreakerModel {
+    pub enable: bool,
+    pub rollback: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ControllerModel {
+    pub r#type: Option<String>,
+}
+
+/// The service as the plan hooks see a configuration or a plan, where anything may still be
+/// unknown: typed where the hooks look, values kept as they are elsewhere.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServicePlan {
+    pub name: Value,
+    pub cluster: Attr<String>,
+    pub task_definition: Attr<String>,
+    pub desired_count: Value,
+    pub launch_type: Attr<String>,
+    pub platform_version: Attr<String>,
+    pub deployment_minimum_healthy_percent: Value,
+    pub deployment_maximum_percent: Value,
+    pub health_check_grace_period_seconds: Value,
+    pub enable_execute_command: Value,
+    pub enable_ecs_managed_tags: Value,
+    pub propagate_tags: Value,
+    pub wait_for_steady_state: Value,
+    pub force_new_deployment: Value,
+    pub triggers: Value,
+    pub tags: Value,
+    pub tags_all: Value,
+    pub arn: Value,
+    pub id: Value,
+    /// As a value: compared whole, and checked by the strategy helpers shared with clusters.
+    pub capacity_provider_strategy: Value,
+    pub network_configuration: Value,
+    pub load_balancer: Value,
+    pub deployment_circuit_breaker: Value,
+    pub deployment_controller: Value,
+    pub timeouts: Value,
+}
+
+/// One strategy item of a plan: only whether it names a provider, and which.
+#[derive(Deserialize)]
+struct PlannedProvider {
+    capacity_provider: Attr<String>,
+}
+
+/// The capacity providers a planned strategy names (unknown ones left out), and whether it has
+/// any item at all.
+pub fn planned_providers(strategy: &Value) -> (bool, Vec<String>) {
+    match decode::<Attr<Vec<Attr<PlannedProvider>>>>(strategy) {
+        Ok(Attr::Known(items)) => {
+            let any = !items.is_empty();
+            let names = items
+                .into_iter()
+                .filter_map(|i| i.into_option()?.capacity_provider.into_option())
+                .collect();
+            (any, names)
+        }
+        _ => (false, Vec::new()),
+    }
+}
+
+#[derive(Deserialize)]
+struct PlannedController {
+    r#type: Attr<String>,
+}
+
+/// The deployment controller a `deployment_controller` value stands for: no block (or one not
+/// known yet) and no `type` are `ECS`; `None` while the type is unknown.
+pub fn controller_of(block: &Value) -> Option<String> {
+    match decode::<Attr<PlannedController>>(block) {
+        Ok(Attr::Known(PlannedController {
+            r#type: Attr::Known(t),
+        })) => Some(t),
+        Ok(Attr::Known(PlannedController {
+            r#type: Attr::Unknown,
+        }))
+        | Err(_) => None,
+        Ok(_) => Some("ECS".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn models_agree_with_the_schema() {
+        assert_model_agrees::<ServiceModel>(&schema());
+        assert_model_agrees::<ServicePlan>(&schema());
+    }
+
+    #[test]
+    fn sets_compare_without_order() {
+        assert_eq!(Set(vec![1, 2, 2]), Set(vec![2, 1, 2]));
+        assert_ne!(Set(vec![1, 1, 2]), Set(vec![1, 2, 2]));
+    }
+
+    #[test]
+    fn planned_controllers_and_providers() {
+        let block = |t: Value| Value::object([("type", t)]);
+        assert_eq!(controller_of(&Value::Null).as_deref(), Some("ECS"));
+        assert_eq!(controller_of(&block(Value::Null)).as_deref(), Some("ECS"));
+        assert_eq!(
+            controller_of(&block(Value::string("EXTERNAL"))).as_deref(),
+            Some("EXTERNAL")
+        );
+        assert_eq!(controller_of(&block(Value::Unknown)), None);
+        let item = |p: Value| {
+            Value::object([
+                ("capacity_provider", p),
+                ("weight", Value::Unknown),
+                ("base", Value::number_i64(0)),
+            ])
+        };
+        let strategy = Value::set([item(Value::string("FARGATE")), item(Value::Unknown)]);
+        assert_eq!(planned_providers(&strategy), (true, vec!["FARGATE".into()]));
+        assert_eq!(planned_providers(&Value::set([])), (false, vec![]));
+        assert_eq!(planned_providers(&Value::Unknown), (false, vec![]));
+    }
 }

@@ -9,59 +9,86 @@ pub mod units;
 pub mod validate;
 
 use async_trait::async_trait;
+use serde::Deserialize;
 use serde_json::Value as Json;
 
+use self::schema::TaskDefinitionModel;
 use super::configured::Configured;
 use super::container_definitions::{self, NetworkMode};
-use super::model::{object, set, string, string_map};
+use super::model::set;
 use super::tags;
 use crate::aws::Clients;
 use crate::aws::errors::describe;
 use crate::aws::raw_json;
+use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
     ValidateConfig,
 };
 use crate::framework::schema::Schema;
+use crate::framework::value::Type;
 use crate::framework::{Ctx, Diagnostics, Value};
 
 pub use validate::fargate_size;
 
 pub struct TaskDefinitionResource;
 
-/// Attributes whose change registers a new revision (tags and `skip_destroy` do not).
-const REGISTERED: &[&str] = &[
-    "container_definitions",
-    "cpu",
-    "memory",
-    "network_mode",
-    "requires_compatibilities",
-    "execution_role_arn",
-    "task_role_arn",
-    "runtime_platform",
-    "ephemeral_storage",
-    "volume",
-];
+/// The attributes whose change registers a new revision (tags and `skip_destroy` do not),
+/// compared as values so that unknowns (in a plan) and sets without order compare as Terraform
+/// compares them.
+#[derive(Debug, PartialEq, Deserialize)]
+struct Registered {
+    container_definitions: Value,
+    cpu: Value,
+    memory: Value,
+    network_mode: Value,
+    requires_compatibilities: Value,
+    execution_role_arn: Value,
+    task_role_arn: Value,
+    runtime_platform: Value,
+    ephemeral_storage: Value,
+    volume: Value,
+}
+
+/// What the plan hook reads of a configuration, plan or prior state; in a plan anything may
+/// still be unknown.
+#[derive(Debug, Deserialize)]
+struct Planned {
+    family: Attr<String>,
+    network_mode: Attr<String>,
+    container_definitions: Attr<String>,
+    cpu: Attr<String>,
+    memory: Attr<String>,
+}
 
 fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Configured>> {
     ctx.provider::<Configured>(diags)
 }
 
-/// Register a revision from `planned`; returns the DescribeTaskDefinition-shaped answer.
-async fn register(clients: &Clients, planned: &Value) -> Result<Json, String> {
-    let containers = request::containers(planned)?;
-    let body = request::body(planned, containers);
-    let family = string(planned, "family").unwrap_or_default();
+fn state_type() -> Type {
+    schema::schema().implied_type()
+}
+
+/// The model as a state value, or the problem in `diags`.
+fn encoded(model: &TaskDefinitionModel, diags: &mut Diagnostics) -> Option<Value> {
+    encode(model, &state_type()).or_report(diags)
+}
+
+/// Register a revision from `plan`; returns the DescribeTaskDefinition-shaped answer.
+async fn register(clients: &Clients, plan: &TaskDefinitionModel) -> Result<Json, String> {
+    let containers = request::containers(plan)?;
+    let body = request::body(plan, containers);
+    let family = &plan.family;
     raw_json::register_task_definition(&clients.ecs, &body)
         .await
         .map_err(|e| format!("RegisterTaskDefinition for family \"{family}\" failed: {e}"))
 }
 
-/// Deregister `arn` and, when the state asks for it, delete the revision as well.
-async fn retire(clients: &Clients, arn: &str, state: &Value) -> Result<(), String> {
+/// Deregister `arn` and, when asked to, delete the revision as well.
+async fn retire(clients: &Clients, arn: &str, delete_revisions: bool) -> Result<(), String> {
     deregister(clients, arn).await?;
-    if state.get("delete_revisions").and_then(Value::as_bool) == Some(true) {
+    if delete_revisions {
         clients
             .ecs
             .delete_task_definitions()
@@ -104,36 +131,34 @@ async fn deregister(clients: &Clients, arn: &str) -> Result<(), String> {
     }
 }
 
-/// The state after a register: the planned values (the user's spelling) plus what AWS assigned.
-fn registered_state(planned: &Value, answer: &Json) -> Value {
-    let mut state = planned.clone();
+/// The state after a register: the plan (the user's spelling) plus what AWS assigned.
+fn registered_state(plan: &TaskDefinitionModel, answer: &Json) -> TaskDefinitionModel {
     let arn = answer
         .pointer("/taskDefinition/taskDefinitionArn")
         .and_then(Json::as_str)
         .unwrap_or_default();
-    set(&mut state, "arn", Value::string(arn));
-    set(
-        &mut state,
-        "arn_without_revision",
-        Value::string(arn.rsplit_once(':').map(|(a, _)| a).unwrap_or(arn)),
-    );
     let revision = answer
         .pointer("/taskDefinition/revision")
         .and_then(Json::as_i64)
         .unwrap_or(0);
-    set(&mut state, "revision", Value::number_i64(revision));
-    set(
-        &mut state,
-        "id",
-        planned.get("family").cloned().unwrap_or(Value::Null),
-    );
-    state
+    TaskDefinitionModel {
+        arn: Attr::Known(arn.to_string()),
+        arn_without_revision: Attr::Known(remote::without_revision(arn).to_string()),
+        revision: Attr::Known(revision),
+        id: Attr::Known(plan.family.clone()),
+        ..plan.clone()
+    }
 }
 
 fn registration_changed(prior: &Value, planned: &Value) -> bool {
-    REGISTERED
-        .iter()
-        .any(|name| prior.get(name) != planned.get(name))
+    match (decode::<Registered>(prior), decode::<Registered>(planned)) {
+        (Ok(prior), Ok(planned)) => prior != planned,
+        _ => true,
+    }
+}
+
+fn flag(value: &Attr<bool>) -> bool {
+    value.known().copied().unwrap_or(false)
 }
 
 #[async_trait]
@@ -147,13 +172,21 @@ impl Resource for TaskDefinitionResource {
     }
 
     async fn create(&self, req: CreateRequest, resp: &mut StateResponse) {
+        let Some(plan) = decode::<TaskDefinitionModel>(&req.planned).or_report(&mut resp.diags)
+        else {
+            return;
+        };
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        match register(&cfg.clients, &req.planned).await {
+        match register(&cfg.clients, &plan).await {
             Ok(answer) => {
-                resp.state = registered_state(&req.planned, &answer);
-                tracing::info!(arn = %string(&resp.state, "arn").unwrap_or_default(), "task definition registered");
+                let state = registered_state(&plan, &answer);
+                let arn = state.arn.known().cloned().unwrap_or_default();
+                if let Some(value) = encoded(&state, &mut resp.diags) {
+                    resp.state = value;
+                }
+                tracing::info!(arn = %arn, "task definition registered");
             }
             Err(e) => resp
                 .diags
@@ -162,10 +195,14 @@ impl Resource for TaskDefinitionResource {
     }
 
     async fn read(&self, req: ReadRequest, resp: &mut StateResponse) {
+        let Some(prior) = decode::<TaskDefinitionModel>(&req.state).or_report(&mut resp.diags)
+        else {
+            return;
+        };
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let arn = string(&req.state, "arn").unwrap_or_default().to_string();
+        let arn = prior.arn.known().cloned().unwrap_or_default();
         match raw_json::describe_task_definition(&cfg.clients.ecs, &arn).await {
             Ok(answer) if matches!(remote::status(&answer), "INACTIVE" | "DELETE_IN_PROGRESS") => {
                 tracing::info!(arn = %arn, "task definition revision is no longer active; removing it from state");
@@ -173,7 +210,10 @@ impl Resource for TaskDefinitionResource {
             }
             Ok(answer) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
-                remote::apply(&mut resp.state, &answer, &req.state, &default_tags);
+                let state = remote::flatten(&answer, Some(&prior), &default_tags);
+                if let Some(value) = encoded(&state, &mut resp.diags) {
+                    resp.state = value;
+                }
             }
             Err(e) if e.code.as_deref() == Some("ClientException") => {
                 tracing::info!(arn = %arn, "task definition revision not found; removing it from state");
@@ -187,22 +227,30 @@ impl Resource for TaskDefinitionResource {
     }
 
     async fn update(&self, req: UpdateRequest, resp: &mut StateResponse) {
+        let (Some(prior), Some(plan)) = (
+            decode::<TaskDefinitionModel>(&req.prior).or_report(&mut resp.diags),
+            decode::<TaskDefinitionModel>(&req.planned).or_report(&mut resp.diags),
+        ) else {
+            return;
+        };
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let old_arn = string(&req.prior, "arn").unwrap_or_default().to_string();
+        let old_arn = prior.arn.known().cloned().unwrap_or_default();
         if !registration_changed(&req.prior, &req.planned) {
-            let old = string_map(&req.prior, "tags_all").unwrap_or_default();
-            let new = string_map(&req.planned, "tags_all").unwrap_or_default();
+            let old = prior.tags_all.known().cloned().unwrap_or_default();
+            let new = plan.tags_all.known().cloned().unwrap_or_default();
             if let Err(e) = tags::update_ecs(&cfg.clients, &old_arn, &old, &new).await {
                 resp.diags
                     .error("Could not update the task definition's tags", e);
                 return;
             }
-            resp.state = req.planned.clone();
+            if let Some(value) = encoded(&plan, &mut resp.diags) {
+                resp.state = value;
+            }
             return;
         }
-        let answer = match register(&cfg.clients, &req.planned).await {
+        let answer = match register(&cfg.clients, &plan).await {
             Ok(answer) => answer,
             Err(e) => {
                 resp.diags.error("Could not register a new revision", e);
@@ -210,17 +258,15 @@ impl Resource for TaskDefinitionResource {
             }
         };
         // The new revision exists from here on: it is what the state must hold.
-        resp.state = registered_state(&req.planned, &answer);
-        let new_arn = string(&resp.state, "arn").unwrap_or_default().to_string();
+        let state = registered_state(&plan, &answer);
+        let new_arn = state.arn.known().cloned().unwrap_or_default();
+        if let Some(value) = encoded(&state, &mut resp.diags) {
+            resp.state = value;
+        }
         tracing::info!(old = %old_arn, new = %new_arn, "registered a new task definition revision");
-        let skip = req
-            .planned
-            .get("skip_destroy")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if !skip
+        if !flag(&plan.skip_destroy)
             && old_arn != new_arn
-            && let Err(e) = retire(&cfg.clients, &old_arn, &req.planned).await
+            && let Err(e) = retire(&cfg.clients, &old_arn, flag(&plan.delete_revisions)).await
         {
             resp.diags.warning(
                 "The previous revision is still ACTIVE",
@@ -230,19 +276,17 @@ impl Resource for TaskDefinitionResource {
     }
 
     async fn delete(&self, req: DeleteRequest, diags: &mut Diagnostics) {
-        let skip = req
-            .prior
-            .get("skip_destroy")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if skip {
+        let Some(prior) = decode::<TaskDefinitionModel>(&req.prior).or_report(diags) else {
+            return;
+        };
+        if flag(&prior.skip_destroy) {
             return;
         }
         let Some(cfg) = configured(&req.ctx, diags) else {
             return;
         };
-        let arn = string(&req.prior, "arn").unwrap_or_default();
-        if let Err(e) = retire(&cfg.clients, arn, &req.prior).await {
+        let arn = prior.arn.known().cloned().unwrap_or_default();
+        if let Err(e) = retire(&cfg.clients, &arn, flag(&prior.delete_revisions)).await {
             diags.error("Could not deregister the task definition", e);
         }
     }
@@ -266,6 +310,8 @@ impl ValidateConfig for TaskDefinitionResource {
     }
 }
 
+/// The plan hook works on the planned value itself: the full model cannot hold what may still
+/// be unknown there (the container JSON, volumes from `dynamic` blocks).
 impl ModifyPlan for TaskDefinitionResource {
     fn modify_plan(&self, req: ModifyPlanRequest<'_>, resp: &mut ModifyPlanResponse) {
         if resp.planned.is_null() {
@@ -273,42 +319,51 @@ impl ModifyPlan for TaskDefinitionResource {
         }
         tags::plan_into(req.ctx, req.config, &mut resp.planned);
         if req.prior.is_null() {
-            if let Some(family) = req.config.get("family").filter(|v| v.is_known()) {
-                set(&mut resp.planned, "id", family.clone());
+            let Some(config) = decode::<Planned>(req.config).or_report(&mut resp.diags) else {
+                return;
+            };
+            if let Attr::Known(family) = config.family {
+                set(&mut resp.planned, "id", Value::string(family));
             }
             return;
         }
+        let (Some(prior), Some(planned)) = (
+            decode::<Planned>(req.prior).or_report(&mut resp.diags),
+            decode::<Planned>(&resp.planned).or_report(&mut resp.diags),
+        ) else {
+            return;
+        };
         // Same meaning, other spelling: plan the prior text so nothing changes.
-        let mode = resp
-            .planned
-            .get("network_mode")
-            .cloned()
-            .unwrap_or(Value::Null);
-        if mode.is_known()
-            && let (Some(new), Some(old)) = (
-                string(&resp.planned, "container_definitions"),
-                string(req.prior, "container_definitions"),
-            )
+        if !planned.network_mode.is_unknown()
+            && let (Attr::Known(new), Attr::Known(old)) =
+                (&planned.container_definitions, &prior.container_definitions)
             && new != old
-            && container_definitions::equivalent(new, old, NetworkMode::of(mode.as_str()))
+            && container_definitions::equivalent(
+                new,
+                old,
+                NetworkMode::of(planned.network_mode.known().map(String::as_str)),
+            )
         {
-            let old = old.to_string();
             set(
                 &mut resp.planned,
                 "container_definitions",
-                Value::string(old),
+                Value::string(old.clone()),
             );
         }
-        for (attr, convert) in [
-            ("cpu", units::cpu_units as fn(&str) -> String),
-            ("memory", units::memory_mib),
+        for (attr, new, old, convert) in [
+            (
+                "cpu",
+                &planned.cpu,
+                &prior.cpu,
+                units::cpu_units as fn(&str) -> String,
+            ),
+            ("memory", &planned.memory, &prior.memory, units::memory_mib),
         ] {
-            if let (Some(new), Some(old)) = (string(&resp.planned, attr), string(req.prior, attr))
+            if let (Attr::Known(new), Attr::Known(old)) = (new, old)
                 && new != old
                 && convert(new) == convert(old)
             {
-                let old = old.to_string();
-                set(&mut resp.planned, attr, Value::string(old));
+                set(&mut resp.planned, attr, Value::string(old.clone()));
             }
         }
         if registration_changed(req.prior, &resp.planned) {
@@ -337,15 +392,70 @@ impl ImportState for TaskDefinitionResource {
         };
         match raw_json::describe_task_definition(&cfg.clients.ecs, id).await {
             Ok(answer) => {
-                let mut state = object([("tags", Value::Null)]);
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
-                remote::apply(&mut state, &answer, &Value::Null, &default_tags);
-                resp.state = state;
+                let state = remote::flatten(&answer, None, &default_tags);
+                if let Some(value) = encoded(&state, &mut resp.diags) {
+                    resp.state = value;
+                }
             }
             Err(e) => resp.diags.error(
                 "Could not find the task definition",
                 format!("DescribeTaskDefinition for \"{id}\" failed: {e}"),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> TaskDefinitionModel {
+        let answer = serde_json::json!({
+            "taskDefinition": {
+                "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+                "family": "web", "revision": 3, "networkMode": "awsvpc", "cpu": "256",
+                "containerDefinitions": [{ "name": "web", "image": "nginx" }],
+                "volumes": [{ "name": "data", "host": { "sourcePath": "/data" } }]
+            }
+        });
+        remote::flatten(&answer, None, &Default::default())
+    }
+
+    #[test]
+    fn registered_names_attributes() {
+        let state = encode(&sample(), &state_type()).unwrap();
+        let registered = decode::<Registered>(&state).unwrap();
+        assert_eq!(registered.network_mode, Value::string("awsvpc"));
+        let planned = decode::<Planned>(&state).unwrap();
+        assert_eq!(planned.family, Attr::Known("web".into()));
+        assert!(!registration_changed(&state, &state.clone()));
+        let mut tagged = state.clone();
+        set(&mut tagged, "skip_destroy", Value::Bool(true));
+        assert!(!registration_changed(&state, &tagged));
+        let mut resized = state.clone();
+        set(&mut resized, "cpu", Value::Unknown);
+        assert!(registration_changed(&state, &resized));
+    }
+
+    #[test]
+    fn registered_state_keeps_the_plan() {
+        let plan = TaskDefinitionModel {
+            arn: Attr::Unknown,
+            revision: Attr::Unknown,
+            cpu: Attr::Known("0.25 vCPU".into()),
+            ..sample()
+        };
+        let answer = serde_json::json!({ "taskDefinition": {
+            "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4",
+            "revision": 4
+        }});
+        let state = registered_state(&plan, &answer);
+        assert_eq!(state.revision, Attr::Known(4));
+        assert_eq!(
+            state.arn_without_revision.known().map(String::as_str),
+            Some("arn:aws:ecs:us-east-1:123456789012:task-definition/web")
+        );
+        assert_eq!(state.cpu, plan.cpu);
     }
 }

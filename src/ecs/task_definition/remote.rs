@@ -1,212 +1,160 @@
-//! State from a DescribeTaskDefinition answer, keeping the user's spelling wherever AWS only
+//! The model from a DescribeTaskDefinition answer, keeping the user's spelling wherever AWS only
 //! spells the same thing differently.
+
+use std::collections::BTreeMap;
 
 use serde_json::Value as Json;
 
+use super::schema::{
+    DockerVolume, EfsAuthorization, EfsVolume, EphemeralStorage, RuntimePlatform,
+    TaskDefinitionModel, Volume,
+};
 use super::units;
 use crate::ecs::container_definitions::{self, NetworkMode};
-use crate::ecs::model::{object, set, string};
 use crate::ecs::tags::{self, Tags};
-use crate::framework::Value;
+use crate::framework::model::Attr;
 
 fn jstr<'a>(v: &'a Json, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Json::as_str)
 }
 
-fn opt_string(v: Option<&str>) -> Value {
-    v.map(Value::string).unwrap_or(Value::Null)
+fn text(v: &Json, key: &str) -> Attr<String> {
+    jstr(v, key).map(str::to_string).into()
 }
 
-/// `true` when AWS's value is its default and the user left the attribute out.
-fn default_left_out(prior: Option<&Value>, name: &str) -> bool {
-    prior.and_then(|p| p.get(name)).is_none_or(Value::is_null)
+fn flag(v: &Json, key: &str) -> Attr<bool> {
+    v.get(key).and_then(Json::as_bool).into()
 }
 
-fn volume(v: &Json, prior: Option<&Value>) -> Value {
-    let name = jstr(v, "name").unwrap_or_default();
-    let configured = v.get("configuredAtLaunch").and_then(Json::as_bool);
-    let configured = match configured {
-        Some(false) if default_left_out(prior, "configured_at_launch") => None,
-        other => other,
+/// `true` when the user left the attribute out, so AWS's default stays out of state too.
+fn left_out<T>(prior: Option<&Attr<T>>) -> bool {
+    prior.is_none_or(Attr::is_null)
+}
+
+/// A non-empty JSON object of strings; an empty or absent one is null.
+fn strings(v: &Json, key: &str) -> Attr<BTreeMap<String, String>> {
+    v.get(key)
+        .and_then(Json::as_object)
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .into()
+}
+
+fn efs(e: &Json) -> EfsVolume {
+    EfsVolume {
+        file_system_id: jstr(e, "fileSystemId").unwrap_or_default().to_string(),
+        root_directory: text(e, "rootDirectory"),
+        transit_encryption: text(e, "transitEncryption"),
+        transit_encryption_port: e.get("transitEncryptionPort").and_then(Json::as_i64).into(),
+        authorization_config: e.get("authorizationConfig").map(|a| EfsAuthorization {
+            access_point_id: text(a, "accessPointId"),
+            iam: text(a, "iam"),
+        }),
+    }
+}
+
+fn docker(d: &Json, prior: Option<&DockerVolume>) -> DockerVolume {
+    // ECS fills scope `task` and driver `local` (inferred): keep the user's null then.
+    let defaulted = |value: Attr<String>, prior: Option<&Attr<String>>, default: &str| {
+        if value.known().is_some_and(|v| v == default) && left_out(prior) {
+            Attr::Null
+        } else {
+            value
+        }
     };
-    let efs = v.get("efsVolumeConfiguration").map(|e| {
-        let auth = e.get("authorizationConfig").map(|a| {
-            object([
-                ("access_point_id", opt_string(jstr(a, "accessPointId"))),
-                ("iam", opt_string(jstr(a, "iam"))),
-            ])
-        });
-        object([
-            ("file_system_id", opt_string(jstr(e, "fileSystemId"))),
-            ("root_directory", opt_string(jstr(e, "rootDirectory"))),
-            (
-                "transit_encryption",
-                opt_string(jstr(e, "transitEncryption")),
-            ),
-            (
-                "transit_encryption_port",
-                e.get("transitEncryptionPort")
-                    .and_then(Json::as_i64)
-                    .map(Value::number_i64)
-                    .unwrap_or(Value::Null),
-            ),
-            ("authorization_config", auth.unwrap_or(Value::Null)),
-        ])
-    });
-    let prior_docker = prior
-        .and_then(|p| p.get("docker_volume_configuration"))
-        .filter(|d| !d.is_null());
-    let docker = v.get("dockerVolumeConfiguration").map(|d| {
-        // ECS fills scope `task` and driver `local` (inferred): keep the user's null then.
-        let defaulted = |name: &str, value: Option<&str>, default: &str| match value {
-            Some(v) if v == default && default_left_out(prior_docker, name) => Value::Null,
-            other => opt_string(other),
-        };
-        let map =
-            |key: &str| {
-                d.get(key)
-                    .and_then(Json::as_object)
-                    .filter(|m| !m.is_empty())
-                    .map(|m| {
-                        Value::map(m.iter().map(|(k, v)| {
-                            (k.clone(), Value::string(v.as_str().unwrap_or_default()))
-                        }))
-                    })
-                    .unwrap_or(Value::Null)
-            };
-        object([
-            ("scope", defaulted("scope", jstr(d, "scope"), "task")),
-            (
-                "autoprovision",
-                d.get("autoprovision")
-                    .and_then(Json::as_bool)
-                    .map(Value::Bool)
-                    .unwrap_or(Value::Null),
-            ),
-            ("driver", defaulted("driver", jstr(d, "driver"), "local")),
-            ("driver_opts", map("driverOpts")),
-            ("labels", map("labels")),
-        ])
-    });
-    object([
-        ("name", Value::string(name)),
-        (
-            "host_path",
-            opt_string(v.pointer("/host/sourcePath").and_then(Json::as_str)),
-        ),
-        (
-            "configured_at_launch",
-            configured.map(Value::Bool).unwrap_or(Value::Null),
-        ),
-        ("efs_volume_configuration", efs.unwrap_or(Value::Null)),
-        ("docker_volume_configuration", docker.unwrap_or(Value::Null)),
-    ])
+    DockerVolume {
+        scope: defaulted(text(d, "scope"), prior.map(|p| &p.scope), "task"),
+        autoprovision: flag(d, "autoprovision"),
+        driver: defaulted(text(d, "driver"), prior.map(|p| &p.driver), "local"),
+        driver_opts: strings(d, "driverOpts"),
+        labels: strings(d, "labels"),
+    }
 }
 
-/// Fill `state` from `answer` (`{taskDefinition, tags}`); `prior` holds the spelling to keep.
-pub fn apply(state: &mut Value, answer: &Json, prior: &Value, default_tags: &Tags) {
+fn volume(v: &Json, prior: Option<&Volume>) -> Volume {
+    let configured = flag(v, "configuredAtLaunch");
+    let prior_configured = prior.map(|p| &p.configured_at_launch);
+    let prior_docker = prior.and_then(|p| p.docker_volume_configuration.as_ref());
+    Volume {
+        name: jstr(v, "name").unwrap_or_default().to_string(),
+        host_path: v
+            .pointer("/host/sourcePath")
+            .and_then(Json::as_str)
+            .map(str::to_string)
+            .into(),
+        // `false` is ECS's default.
+        configured_at_launch: match configured {
+            Attr::Known(false) if left_out(prior_configured) => Attr::Null,
+            other => other,
+        },
+        efs_volume_configuration: v.get("efsVolumeConfiguration").map(efs),
+        docker_volume_configuration: v
+            .get("dockerVolumeConfiguration")
+            .map(|d| docker(d, prior_docker)),
+    }
+}
+
+/// The model of `answer` (`{taskDefinition, tags}`); `prior` (none on import) holds the
+/// spelling to keep and the attributes AWS does not know.
+pub fn flatten(
+    answer: &Json,
+    prior: Option<&TaskDefinitionModel>,
+    default_tags: &Tags,
+) -> TaskDefinitionModel {
     let def = answer.get("taskDefinition").cloned().unwrap_or(Json::Null);
     let arn = jstr(&def, "taskDefinitionArn").unwrap_or_default();
-    set(state, "arn", Value::string(arn));
-    set(
-        state,
-        "arn_without_revision",
-        Value::string(arn.rsplit_once(':').map(|(a, _)| a).unwrap_or(arn)),
-    );
-    set(
-        state,
-        "revision",
-        Value::number_i64(def.get("revision").and_then(Json::as_i64).unwrap_or(0)),
-    );
     let family = jstr(&def, "family").unwrap_or_default();
-    set(state, "family", Value::string(family));
-    set(state, "id", Value::string(family));
-
     let mode = jstr(&def, "networkMode");
-    set(state, "network_mode", opt_string(mode));
+
     let remote_containers = def
         .get("containerDefinitions")
         .cloned()
         .unwrap_or(Json::Array(vec![]));
     let remote_text = remote_containers.to_string();
-    let keep = string(prior, "container_definitions")
-        .filter(|p| container_definitions::equivalent(p, &remote_text, NetworkMode::of(mode)));
-    set(
-        state,
-        "container_definitions",
-        Value::string(keep.map(str::to_string).unwrap_or(remote_text)),
-    );
+    let containers = prior
+        .map(|p| &p.container_definitions)
+        .filter(|p| container_definitions::equivalent(p, &remote_text, NetworkMode::of(mode)))
+        .cloned()
+        .unwrap_or(remote_text);
 
-    for (attr, member, convert) in [
-        ("cpu", "cpu", units::cpu_units as fn(&str) -> String),
-        ("memory", "memory", units::memory_mib),
-    ] {
+    // "1 vCPU" in the configuration, "1024" in AWS: keep the configuration's text.
+    let size = |prior: Option<&Attr<String>>, member: &str, convert: fn(&str) -> String| {
         let remote = jstr(&def, member);
-        let kept = string(prior, attr).filter(|p| remote.is_some_and(|r| convert(p) == r));
-        set(state, attr, opt_string(kept.or(remote)));
-    }
-    for (attr, member) in [
-        ("execution_role_arn", "executionRoleArn"),
-        ("task_role_arn", "taskRoleArn"),
-    ] {
-        set(state, attr, opt_string(jstr(&def, member)));
-    }
-    let compat: Vec<Value> = def
+        let kept = prior
+            .and_then(Attr::known)
+            .filter(|p| remote.is_some_and(|r| convert(p) == r));
+        Attr::from(kept.cloned().or(remote.map(str::to_string)))
+    };
+
+    let compat: Vec<String> = def
         .get("requiresCompatibilities")
         .and_then(Json::as_array)
         .map(|a| {
             a.iter()
                 .filter_map(Json::as_str)
-                .map(Value::string)
+                .map(str::to_string)
                 .collect()
         })
         .unwrap_or_default();
-    let prior_compat_null = prior
-        .get("requires_compatibilities")
-        .is_none_or(Value::is_null);
-    set(
-        state,
-        "requires_compatibilities",
-        if compat.is_empty() && prior_compat_null {
-            Value::Null
-        } else {
-            Value::set(compat)
-        },
-    );
-    let runtime = def
-        .get("runtimePlatform")
-        .filter(|r| r.as_object().is_some_and(|o| !o.is_empty()))
-        .map(|r| {
-            object([
-                (
-                    "operating_system_family",
-                    opt_string(jstr(r, "operatingSystemFamily")),
-                ),
-                ("cpu_architecture", opt_string(jstr(r, "cpuArchitecture"))),
-            ])
-        });
-    set(state, "runtime_platform", runtime.unwrap_or(Value::Null));
-    let storage = def
-        .pointer("/ephemeralStorage/sizeInGiB")
-        .and_then(Json::as_i64)
-        .map(|n| object([("size_in_gib", Value::number_i64(n))]));
-    set(state, "ephemeral_storage", storage.unwrap_or(Value::Null));
-    let prior_volumes = prior
-        .get("volume")
-        .and_then(Value::elements)
-        .unwrap_or_default();
-    let volumes: Vec<Value> = def
+    let prior_compat = prior.map(|p| &p.requires_compatibilities);
+
+    let prior_volumes = prior.map(|p| p.volume.as_slice()).unwrap_or_default();
+    let volumes = def
         .get("volumes")
         .and_then(Json::as_array)
-        .unwrap_or(&vec![])
+        .map(Vec::as_slice)
+        .unwrap_or_default()
         .iter()
         .map(|v| {
             let name = jstr(v, "name");
-            let before = prior_volumes.iter().find(|p| string(p, "name") == name);
+            let before = prior_volumes.iter().find(|p| Some(p.name.as_str()) == name);
             volume(v, before)
         })
         .collect();
-    set(state, "volume", Value::set(volumes));
 
     let remote_tags: Tags = answer
         .get("tags")
@@ -217,14 +165,55 @@ pub fn apply(state: &mut Value, answer: &Json, prior: &Value, default_tags: &Tag
                 .collect()
         })
         .unwrap_or_default();
-    let (own, all) = tags::split_remote(&remote_tags, prior, default_tags);
-    set(state, "tags", own);
-    set(state, "tags_all", all);
-    for name in ["skip_destroy", "delete_revisions"] {
-        if state.get(name).is_none_or(Value::is_null) {
-            set(state, name, Value::Bool(false));
-        }
+    let prior_tags = prior.and_then(|p| p.tags.known());
+    let (tags, tags_all) = tags::split_remote_tags(&remote_tags, prior_tags, default_tags);
+
+    // Only this provider knows these: the prior's, else their defaults.
+    let own = |prior: Option<&Attr<bool>>| match prior {
+        Some(v) if !v.is_null() => v.clone(),
+        _ => Attr::Known(false),
+    };
+
+    TaskDefinitionModel {
+        family: family.to_string(),
+        container_definitions: containers,
+        cpu: size(prior.map(|p| &p.cpu), "cpu", units::cpu_units),
+        memory: size(prior.map(|p| &p.memory), "memory", units::memory_mib),
+        network_mode: mode.map(str::to_string).into(),
+        // An empty list stays null when the user left the attribute out.
+        requires_compatibilities: if compat.is_empty() && left_out(prior_compat) {
+            Attr::Null
+        } else {
+            Attr::Known(compat)
+        },
+        execution_role_arn: text(&def, "executionRoleArn"),
+        task_role_arn: text(&def, "taskRoleArn"),
+        skip_destroy: own(prior.map(|p| &p.skip_destroy)),
+        delete_revisions: own(prior.map(|p| &p.delete_revisions)),
+        tags: tags.into(),
+        tags_all: Attr::Known(tags_all),
+        arn: Attr::Known(arn.to_string()),
+        arn_without_revision: Attr::Known(without_revision(arn).to_string()),
+        revision: Attr::Known(def.get("revision").and_then(Json::as_i64).unwrap_or(0)),
+        id: Attr::Known(family.to_string()),
+        runtime_platform: def
+            .get("runtimePlatform")
+            .filter(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+            .map(|r| RuntimePlatform {
+                operating_system_family: text(r, "operatingSystemFamily"),
+                cpu_architecture: text(r, "cpuArchitecture"),
+            }),
+        ephemeral_storage: def
+            .pointer("/ephemeralStorage/sizeInGiB")
+            .and_then(Json::as_i64)
+            .map(|size_in_gib| EphemeralStorage { size_in_gib }),
+        volume: volumes,
     }
+}
+
+/// The ARN of the family: services using it run the latest ACTIVE revision.
+pub fn without_revision(arn: &str) -> &str {
+    arn.rsplit_once(':').map(|(a, _)| a).unwrap_or(arn)
 }
 
 /// The status of the revision in `answer`.

@@ -1,112 +1,95 @@
-//! The RegisterTaskDefinition request body, built from the planned state.
+//! The RegisterTaskDefinition request body, built from the planned model.
 
 use serde_json::{Map, Value as Json, json};
 
+use super::schema::{DockerVolume, EfsVolume, TaskDefinitionModel, Volume};
 use crate::ecs::container_definitions;
-use crate::ecs::model::{block, boolean, string, string_map};
-use crate::framework::Value;
+use crate::framework::model::Attr;
 
-fn put_str(out: &mut Map<String, Json>, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
+/// Puts `value` under `key` when it is known; null and unknown leave the member out.
+fn put<T: serde::Serialize>(out: &mut Map<String, Json>, key: &str, value: &Attr<T>) {
+    if let Attr::Known(v) = value {
         out.insert(key.into(), json!(v));
     }
 }
 
-fn number(object: &Value, name: &str) -> Option<i64> {
-    object.get(name).and_then(Value::as_i64)
+fn efs(e: &EfsVolume) -> Json {
+    let mut out = Map::new();
+    out.insert("fileSystemId".into(), json!(e.file_system_id));
+    put(&mut out, "rootDirectory", &e.root_directory);
+    put(&mut out, "transitEncryption", &e.transit_encryption);
+    put(
+        &mut out,
+        "transitEncryptionPort",
+        &e.transit_encryption_port,
+    );
+    if let Some(auth) = &e.authorization_config {
+        let mut a = Map::new();
+        put(&mut a, "accessPointId", &auth.access_point_id);
+        put(&mut a, "iam", &auth.iam);
+        out.insert("authorizationConfig".into(), Json::Object(a));
+    }
+    Json::Object(out)
 }
 
-fn volume(v: &Value) -> Json {
+fn docker(d: &DockerVolume) -> Json {
     let mut out = Map::new();
-    put_str(&mut out, "name", string(v, "name"));
-    if let Some(path) = string(v, "host_path") {
+    put(&mut out, "scope", &d.scope);
+    put(&mut out, "autoprovision", &d.autoprovision);
+    put(&mut out, "driver", &d.driver);
+    put(&mut out, "driverOpts", &d.driver_opts);
+    put(&mut out, "labels", &d.labels);
+    Json::Object(out)
+}
+
+fn volume(v: &Volume) -> Json {
+    let mut out = Map::new();
+    out.insert("name".into(), json!(v.name));
+    if let Attr::Known(path) = &v.host_path {
         out.insert("host".into(), json!({ "sourcePath": path }));
     }
-    if let Some(b) = boolean(v, "configured_at_launch") {
-        out.insert("configuredAtLaunch".into(), json!(b));
+    put(&mut out, "configuredAtLaunch", &v.configured_at_launch);
+    if let Some(e) = &v.efs_volume_configuration {
+        out.insert("efsVolumeConfiguration".into(), efs(e));
     }
-    if let Some(efs) = block(v, "efs_volume_configuration") {
-        let mut e = Map::new();
-        put_str(&mut e, "fileSystemId", string(efs, "file_system_id"));
-        put_str(&mut e, "rootDirectory", string(efs, "root_directory"));
-        put_str(
-            &mut e,
-            "transitEncryption",
-            string(efs, "transit_encryption"),
-        );
-        if let Some(port) = number(efs, "transit_encryption_port") {
-            e.insert("transitEncryptionPort".into(), json!(port));
-        }
-        if let Some(auth) = block(efs, "authorization_config") {
-            let mut a = Map::new();
-            put_str(&mut a, "accessPointId", string(auth, "access_point_id"));
-            put_str(&mut a, "iam", string(auth, "iam"));
-            e.insert("authorizationConfig".into(), Json::Object(a));
-        }
-        out.insert("efsVolumeConfiguration".into(), Json::Object(e));
-    }
-    if let Some(docker) = block(v, "docker_volume_configuration") {
-        let mut d = Map::new();
-        put_str(&mut d, "scope", string(docker, "scope"));
-        if let Some(b) = boolean(docker, "autoprovision") {
-            d.insert("autoprovision".into(), json!(b));
-        }
-        put_str(&mut d, "driver", string(docker, "driver"));
-        for (member, attr) in [("driverOpts", "driver_opts"), ("labels", "labels")] {
-            if let Some(map) = string_map(docker, attr) {
-                d.insert(member.into(), json!(map));
-            }
-        }
-        out.insert("dockerVolumeConfiguration".into(), Json::Object(d));
+    if let Some(d) = &v.docker_volume_configuration {
+        out.insert("dockerVolumeConfiguration".into(), docker(d));
     }
     Json::Object(out)
 }
 
 /// The whole request. `containers` are the parsed `container_definitions`.
-pub fn body(planned: &Value, containers: Vec<Json>) -> Json {
+pub fn body(plan: &TaskDefinitionModel, containers: Vec<Json>) -> Json {
     let mut out = Map::new();
-    put_str(&mut out, "family", string(planned, "family"));
+    out.insert("family".into(), json!(plan.family));
     out.insert("containerDefinitions".into(), Json::Array(containers));
-    for (member, attr) in [
-        ("cpu", "cpu"),
-        ("memory", "memory"),
-        ("networkMode", "network_mode"),
-        ("executionRoleArn", "execution_role_arn"),
-        ("taskRoleArn", "task_role_arn"),
-    ] {
-        put_str(&mut out, member, string(planned, attr));
-    }
-    if let Some(items) = planned
-        .get("requires_compatibilities")
-        .and_then(Value::elements)
-    {
-        let names: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-        out.insert("requiresCompatibilities".into(), json!(names));
-    }
-    if let Some(rp) = block(planned, "runtime_platform") {
+    put(&mut out, "cpu", &plan.cpu);
+    put(&mut out, "memory", &plan.memory);
+    put(&mut out, "networkMode", &plan.network_mode);
+    put(&mut out, "executionRoleArn", &plan.execution_role_arn);
+    put(&mut out, "taskRoleArn", &plan.task_role_arn);
+    put(
+        &mut out,
+        "requiresCompatibilities",
+        &plan.requires_compatibilities,
+    );
+    if let Some(rp) = &plan.runtime_platform {
         let mut r = Map::new();
-        put_str(
-            &mut r,
-            "operatingSystemFamily",
-            string(rp, "operating_system_family"),
-        );
-        put_str(&mut r, "cpuArchitecture", string(rp, "cpu_architecture"));
+        put(&mut r, "operatingSystemFamily", &rp.operating_system_family);
+        put(&mut r, "cpuArchitecture", &rp.cpu_architecture);
         out.insert("runtimePlatform".into(), Json::Object(r));
     }
-    if let Some(size) = block(planned, "ephemeral_storage").and_then(|e| number(e, "size_in_gib")) {
-        out.insert("ephemeralStorage".into(), json!({ "sizeInGiB": size }));
+    if let Some(storage) = &plan.ephemeral_storage {
+        out.insert(
+            "ephemeralStorage".into(),
+            json!({ "sizeInGiB": storage.size_in_gib }),
+        );
     }
-    let volumes: Vec<Json> = planned
-        .get("volume")
-        .and_then(Value::elements)
-        .unwrap_or_default()
-        .iter()
-        .map(volume)
-        .collect();
-    if !volumes.is_empty() {
+    if !plan.volume.is_empty() {
+        let volumes = plan.volume.iter().map(volume).collect();
         out.insert("volumes".into(), Json::Array(volumes));
     }
-    let tags = string_map(planned, "tags_all").unwrap_or_default();
+    let tags = plan.tags_all.known().cloned().unwrap_or_default();
     if !tags.is_empty() {
         let list: Vec<Json> = tags
             .iter()
@@ -118,9 +101,8 @@ pub fn body(planned: &Value, containers: Vec<Json>) -> Json {
 }
 
 /// The containers to send: the user's JSON in the API's spelling.
-pub fn containers(planned: &Value) -> Result<Vec<Json>, String> {
-    let text = string(planned, "container_definitions").unwrap_or("[]");
-    container_definitions::for_request(text).map_err(|problems| {
+pub fn containers(plan: &TaskDefinitionModel) -> Result<Vec<Json>, String> {
+    container_definitions::for_request(&plan.container_definitions).map_err(|problems| {
         problems
             .iter()
             .map(ToString::to_string)

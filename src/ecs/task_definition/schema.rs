@@ -1,8 +1,13 @@
-//! The schema of `ecs_task_definition`.
+//! The schema of `ecs_task_definition` and the model its values decode into.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::ecs::arn::is_name_char;
-use crate::ecs::tags;
+use crate::ecs::tags::{self, Tags};
 use crate::framework::Value;
+use crate::framework::model::Attr;
 use crate::framework::schema::validators::{Chars, Each, IntBetween, Length, OneOf};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 
@@ -175,4 +180,84 @@ pub fn schema() -> Schema {
             .block(NestedBlock::single("ephemeral_storage", ephemeral_storage))
             .block(NestedBlock::set("volume", volume)),
     )
+}
+
+/// A state or plan of `ecs_task_definition`. `container_definitions` stays the user's JSON text:
+/// it is parsed and compared by [`crate::ecs::container_definitions`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskDefinitionModel {
+    pub family: String,
+    pub container_definitions: String,
+    pub cpu: Attr<String>,
+    pub memory: Attr<String>,
+    pub network_mode: Attr<String>,
+    pub requires_compatibilities: Attr<Vec<String>>,
+    pub execution_role_arn: Attr<String>,
+    pub task_role_arn: Attr<String>,
+    pub skip_destroy: Attr<bool>,
+    pub delete_revisions: Attr<bool>,
+    pub tags: Attr<Tags>,
+    pub tags_all: Attr<Tags>,
+    pub arn: Attr<String>,
+    pub arn_without_revision: Attr<String>,
+    pub revision: Attr<i64>,
+    pub id: Attr<String>,
+    pub runtime_platform: Option<RuntimePlatform>,
+    pub ephemeral_storage: Option<EphemeralStorage>,
+    pub volume: Vec<Volume>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuntimePlatform {
+    pub operating_system_family: Attr<String>,
+    pub cpu_architecture: Attr<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EphemeralStorage {
+    pub size_in_gib: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    pub name: String,
+    pub host_path: Attr<String>,
+    pub configured_at_launch: Attr<bool>,
+    pub efs_volume_configuration: Option<EfsVolume>,
+    pub docker_volume_configuration: Option<DockerVolume>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EfsVolume {
+    pub file_system_id: String,
+    pub root_directory: Attr<String>,
+    pub transit_encryption: Attr<String>,
+    pub transit_encryption_port: Attr<i64>,
+    pub authorization_config: Option<EfsAuthorization>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EfsAuthorization {
+    pub access_point_id: Attr<String>,
+    pub iam: Attr<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DockerVolume {
+    pub scope: Attr<String>,
+    pub autoprovision: Attr<bool>,
+    pub driver: Attr<String>,
+    pub driver_opts: Attr<BTreeMap<String, String>>,
+    pub labels: Attr<BTreeMap<String, String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::model::assert_model_agrees;
+
+    #[test]
+    fn model_agrees() {
+        assert_model_agrees::<TaskDefinitionModel>(&schema());
+    }
 }

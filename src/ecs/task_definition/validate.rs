@@ -2,17 +2,35 @@
 //! member values, container count and names, task sizes, and the Fargate rules. Unknown values
 //! are skipped; Terraform validates again once they are known.
 
+use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::units;
 use crate::ecs::container_definitions::{self, Problem};
-use crate::ecs::model::string;
+use crate::framework::model::{Attr, OrReport, decode};
 use crate::framework::suggest::did_you_mean;
 use crate::framework::value::AttrPath;
 use crate::framework::{Diagnostics, Value};
 
 const MAX_CONTAINERS: usize = 10;
 const FARGATE_LOG_DRIVERS: &[&str] = &["awslogs", "splunk", "awsfirelens"];
+
+/// What the checks read of the configuration, where anything may still be unknown.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Config {
+    cpu: Attr<String>,
+    memory: Attr<String>,
+    network_mode: Attr<String>,
+    container_definitions: Attr<String>,
+    requires_compatibilities: Attr<Vec<Attr<String>>>,
+}
+
+impl Config {
+    fn awsvpc(&self) -> bool {
+        self.network_mode.known().is_some_and(|m| m == "awsvpc")
+    }
+}
 
 fn at(name: &str) -> AttrPath {
     AttrPath::root().attr(name)
@@ -55,11 +73,14 @@ pub fn fargate_size(cpu: u64, memory: u64) -> Result<(), String> {
 
 /// Every check; `config` is the resource configuration.
 pub fn check(config: &Value, diags: &mut Diagnostics) {
-    for (attr, unit, example) in [
-        ("cpu", "vcpu", "\"256\" or \"1 vCPU\""),
-        ("memory", "gb", "\"512\" or \"2 GB\""),
+    let Some(config) = decode::<Config>(config).or_report(diags) else {
+        return;
+    };
+    for (attr, value, unit, example) in [
+        ("cpu", &config.cpu, "vcpu", "\"256\" or \"1 vCPU\""),
+        ("memory", &config.memory, "gb", "\"512\" or \"2 GB\""),
     ] {
-        if let Some(text) = string(config, attr)
+        if let Attr::Known(text) = value
             && !units::valid(text, unit)
         {
             diags.error_at(
@@ -69,17 +90,17 @@ pub fn check(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    let containers = container_json(config, diags);
+    let containers = container_json(&config, diags);
     if let Some(containers) = &containers {
         // Enums, ranges and formats of members (`fields.rs` lists what ECS accepts in each).
         report(container_definitions::value_problems(containers), diags);
-        check_containers(containers, config, diags);
+        check_containers(containers, &config, diags);
     }
-    check_fargate(config, containers.as_deref(), diags);
+    check_fargate(&config, containers.as_deref(), diags);
 }
 
-fn container_json(config: &Value, diags: &mut Diagnostics) -> Option<Vec<Json>> {
-    let text = string(config, "container_definitions")?;
+fn container_json(config: &Config, diags: &mut Diagnostics) -> Option<Vec<Json>> {
+    let text = config.container_definitions.known()?;
     match container_definitions::for_request(text) {
         Ok(containers) => Some(containers),
         Err(problems) => {
@@ -113,7 +134,7 @@ fn name(c: &Json) -> &str {
     c.get("name").and_then(Json::as_str).unwrap_or("")
 }
 
-fn check_containers(containers: &[Json], config: &Value, diags: &mut Diagnostics) {
+fn check_containers(containers: &[Json], config: &Config, diags: &mut Diagnostics) {
     let path = at("container_definitions");
     if containers.is_empty() {
         diags.error_at(
@@ -141,7 +162,7 @@ fn check_containers(containers: &[Json], config: &Value, diags: &mut Diagnostics
         }
         seen.push(n);
     }
-    let awsvpc = config.get("network_mode").and_then(Value::as_str) == Some("awsvpc");
+    let awsvpc = config.awsvpc();
     let names: Vec<&str> = containers.iter().map(name).collect();
     if !containers.is_empty()
         && !containers
@@ -157,8 +178,7 @@ fn check_containers(containers: &[Json], config: &Value, diags: &mut Diagnostics
     for c in containers {
         check_container(c, &names, containers, awsvpc, diags);
     }
-    let task_memory = config.get("memory");
-    if task_memory.is_some_and(|m| m.is_null()) {
+    if config.memory.is_null() {
         for c in containers {
             // ECS wants "a non-zero integer for one or both" of them (ContainerDefinition).
             let set = |key: &str| c.get(key).and_then(Json::as_i64).is_some_and(|n| n != 0);
@@ -176,31 +196,38 @@ fn check_containers(containers: &[Json], config: &Value, diags: &mut Diagnostics
     }
 }
 
-fn check_fargate(config: &Value, containers: Option<&[Json]>, diags: &mut Diagnostics) {
-    let Some(Value::Set(compat)) = config.get("requires_compatibilities") else {
+fn check_fargate(config: &Config, containers: Option<&[Json]>, diags: &mut Diagnostics) {
+    let Attr::Known(compat) = &config.requires_compatibilities else {
         return;
     };
-    if !compat.iter().any(|v| v.as_str() == Some("FARGATE")) {
+    if !compat
+        .iter()
+        .any(|v| v.known().is_some_and(|c| c == "FARGATE"))
+    {
         return;
     }
-    match config.get("network_mode") {
-        Some(Value::String(m)) if m == "awsvpc" => {}
-        Some(Value::Unknown) => {}
+    match &config.network_mode {
+        Attr::Known(m) if m == "awsvpc" => {}
+        Attr::Unknown => {}
         other => diags.error_at(
             at("network_mode"),
             "Fargate needs network_mode = \"awsvpc\"",
             format!(
                 "requires_compatibilities includes FARGATE, which only runs tasks in `awsvpc` mode; network_mode is {}.",
-                match other.and_then(Value::as_str) {
+                match other.known() {
                     Some(m) => format!("\"{m}\""),
                     None => "not set (ECS's default is \"bridge\")".into(),
                 }
             ),
         ),
     }
-    let size = |attr: &str, convert: fn(&str) -> String, diags: &mut Diagnostics| -> Option<u64> {
-        match config.get(attr) {
-            Some(Value::Null) | None => {
+    let size = |attr: &str,
+                value: &Attr<String>,
+                convert: fn(&str) -> String,
+                diags: &mut Diagnostics|
+     -> Option<u64> {
+        match value {
+            Attr::Null => {
                 diags.error_at(
                     at(attr),
                     format!("Fargate needs a task {attr}"),
@@ -208,11 +235,12 @@ fn check_fargate(config: &Value, containers: Option<&[Json]>, diags: &mut Diagno
                 );
                 None
             }
-            Some(v) => v.as_str().and_then(|t| convert(t).parse().ok()),
+            Attr::Known(t) => convert(t).parse().ok(),
+            Attr::Unknown => None,
         }
     };
-    let cpu = size("cpu", units::cpu_units, diags);
-    let memory = size("memory", units::memory_mib, diags);
+    let cpu = size("cpu", &config.cpu, units::cpu_units, diags);
+    let memory = size("memory", &config.memory, units::memory_mib, diags);
     if let (Some(cpu), Some(memory)) = (cpu, memory)
         && let Err(why) = fargate_size(cpu, memory)
     {
