@@ -36,47 +36,42 @@ TERRAFORM = os.path.join(ROOT, "tools", "bin", "terraform")
 PARALLELISM = 10
 
 
-def ecs_config(n):
+def services_stack(n, header, prefix, cluster_attr, parameter):
+    """N/2 services (clusters of at most 50, one task definition per cluster) and N/2 parameters,
+    for a provider whose ECS resources are named `{prefix}cluster` etc.; `parameter(p)` writes
+    one parameter resource."""
     services, secrets = n // 2, n - n // 2
     clusters = max(1, math.ceil(services / 50))
-    out = ['terraform {\n  required_providers {\n    ecs = { source = "ecsrs/ecs" }\n  }\n}\n']
+    out = [header]
     for c in range(clusters):
-        out.append(f'resource "ecs_cluster" "c{c}" {{\n  name = "bench-{c}"\n}}\n')
+        out.append(f'resource "{prefix}cluster" "c{c}" {{\n  name = "bench-{c}"\n}}\n')
         out.append(
-            f'resource "ecs_task_definition" "t{c}" {{\n  family = "bench-{c}"\n'
+            f'resource "{prefix}task_definition" "t{c}" {{\n  family = "bench-{c}"\n'
             f'  container_definitions = jsonencode([{{ name = "app", image = "nginx:1", memory = 64 }}])\n}}\n')
     for s in range(services):
         c = s % clusters
         out.append(
-            f'resource "ecs_service" "s{s}" {{\n  name = "s{s}"\n  cluster = ecs_cluster.c{c}.name\n'
-            f'  task_definition = ecs_task_definition.t{c}.arn\n  desired_count = 1\n}}\n')
-    for p in range(secrets):
-        out.append(f'resource "ecs_secret" "p{p}" {{\n  name = "/bench/p{p}"\n  value = "value-{p}"\n}}\n')
+            f'resource "{prefix}service" "s{s}" {{\n  name = "s{s}"\n  cluster = {prefix}cluster.c{c}.{cluster_attr}\n'
+            f'  task_definition = {prefix}task_definition.t{c}.arn\n  desired_count = 1\n}}\n')
+    out.extend(parameter(p) for p in range(secrets))
     return "\n".join(out), services + secrets
+
+
+def ecs_config(n):
+    header = 'terraform {\n  required_providers {\n    ecs = { source = "ecsrs/ecs" }\n  }\n}\n'
+    return services_stack(n, header, "ecs_", "name", lambda p: (
+        f'resource "ecs_secret" "p{p}" {{\n  name = "/bench/p{p}"\n  value = "value-{p}"\n}}\n'))
 
 
 def aws_config(n, url):
     """The same stack as ecs_config, written for hashicorp/aws against the same endpoint."""
-    services, secrets = n // 2, n - n // 2
-    clusters = max(1, math.ceil(services / 50))
-    out = ['terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n',
-           'provider "aws" {\n  region = "us-east-1"\n  skip_credentials_validation = true\n'
-           '  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n'
-           f'  endpoints {{\n    ecs = "{url}"\n    ssm = "{url}"\n    sts = "{url}"\n  }}\n}}\n']
-    for c in range(clusters):
-        out.append(f'resource "aws_ecs_cluster" "c{c}" {{\n  name = "bench-{c}"\n}}\n')
-        out.append(
-            f'resource "aws_ecs_task_definition" "t{c}" {{\n  family = "bench-{c}"\n'
-            f'  container_definitions = jsonencode([{{ name = "app", image = "nginx:1", memory = 64 }}])\n}}\n')
-    for s in range(services):
-        c = s % clusters
-        out.append(
-            f'resource "aws_ecs_service" "s{s}" {{\n  name = "s{s}"\n  cluster = aws_ecs_cluster.c{c}.id\n'
-            f'  task_definition = aws_ecs_task_definition.t{c}.arn\n  desired_count = 1\n}}\n')
-    for p in range(secrets):
-        out.append(f'resource "aws_ssm_parameter" "p{p}" {{\n  name = "/bench/p{p}"\n  type = "SecureString"\n'
-                   f'  value = "value-{p}"\n}}\n')
-    return "\n".join(out), services + secrets
+    header = ('terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws" }\n  }\n}\n\n'
+              'provider "aws" {\n  region = "us-east-1"\n  skip_credentials_validation = true\n'
+              '  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n'
+              f'  endpoints {{\n    ecs = "{url}"\n    ssm = "{url}"\n    sts = "{url}"\n  }}\n}}\n')
+    return services_stack(n, header, "aws_ecs_", "id", lambda p: (
+        f'resource "aws_ssm_parameter" "p{p}" {{\n  name = "/bench/p{p}"\n  type = "SecureString"\n'
+        f'  value = "value-{p}"\n}}\n'))
 
 
 def secrets_config(n):

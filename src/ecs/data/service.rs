@@ -1,13 +1,13 @@
 //! Data source `ecs_service`: a service as the resource exposes it, plus its live counts.
 
+use crate::framework::model::Set;
 use async_trait::async_trait;
 use aws_sdk_ecs::types::Service;
 use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
 use crate::ecs::service::schema::{
-    CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, Set,
-    schema,
+    CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
 };
 use crate::ecs::service::{remote, steady::describe_service};
 use crate::ecs::strategy::StrategyItem;

@@ -22,6 +22,7 @@ use super::strategy::{self, StrategyItem};
 use super::tags::{self, Tags};
 use crate::aws::Clients;
 use crate::aws::errors::{code, describe};
+use crate::framework::model::Set;
 use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
@@ -31,7 +32,7 @@ use crate::framework::resource::{
 use crate::framework::schema::Schema;
 use crate::framework::value::{AttrPath, Type};
 use crate::framework::{Ctx, Diagnostics, Value, timeouts};
-use schema::{ServiceModel, ServicePlan, Set, controller_of, planned_providers};
+use schema::{ServiceModel, ServicePlan, controller_of, planned_providers};
 use steady::SteadyError;
 
 pub struct ServiceResource;

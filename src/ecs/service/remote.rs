@@ -1,10 +1,11 @@
 //! State from a DescribeServices answer, keeping the user's spelling of the cluster and the task
 //! definition, and the user's nulls where AWS reports its defaults.
 
+use crate::framework::model::Set;
 use aws_sdk_ecs::types::{AssignPublicIp, Service};
 
 use super::schema::{
-    CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, Set,
+    CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel,
 };
 use crate::ecs::arn::name_of;
 use crate::ecs::strategy;

@@ -1,5 +1,6 @@
 //! The schema of `ecs_service`.
 
+use crate::framework::model::Set;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -149,39 +150,6 @@ pub fn schema() -> Schema {
             .block(NestedBlock::single("deployment_controller", controller))
             .block(timeouts::block(&["create", "update", "delete"])),
     )
-}
-
-/// A set: a `Vec` in the model, compared as Terraform compares sets (order aside), so a
-/// change check sees what Terraform sees.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Set<T>(pub Vec<T>);
-
-impl<T> Default for Set<T> {
-    fn default() -> Self {
-        Set(Vec::new())
-    }
-}
-
-impl<T: PartialEq> PartialEq for Set<T> {
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (&self.0, &other.0);
-        let mut used = vec![false; b.len()];
-        a.len() == b.len()
-            && a.iter().all(|x| {
-                let found = (0..b.len()).find(|&i| !used[i] && *x == b[i]);
-                if let Some(i) = found {
-                    used[i] = true;
-                }
-                found.is_some()
-            })
-    }
-}
-
-impl<T> From<Vec<T>> for Set<T> {
-    fn from(items: Vec<T>) -> Self {
-        Set(items)
-    }
 }
 
 /// `ecs_service` as CRUD reads and writes it. Optional arguments are `Option` (known at apply
@@ -358,12 +326,6 @@ mod tests {
     fn models_agree_with_the_schema() {
         assert_model_agrees::<ServiceModel>(&schema());
         assert_model_agrees::<ServicePlan>(&schema());
-    }
-
-    #[test]
-    fn sets_compare_without_order() {
-        assert_eq!(Set(vec![1, 2, 2]), Set(vec![2, 1, 2]));
-        assert_ne!(Set(vec![1, 1, 2]), Set(vec![1, 2, 2]));
     }
 
     #[test]

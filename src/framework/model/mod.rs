@@ -16,6 +16,7 @@ mod de;
 mod error;
 mod raw;
 mod ser;
+mod set;
 #[cfg(test)]
 mod tests;
 
@@ -25,6 +26,7 @@ use serde::de::DeserializeOwned;
 pub use agree::{ModelSchema, assert_model_agrees, check_agrees};
 pub use attr::Attr;
 pub use error::{ModelError, OrReport};
+pub use set::Set;
 
 use super::value::{AttrPath, Type, Value};
 

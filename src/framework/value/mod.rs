@@ -21,6 +21,7 @@ pub use number::Number;
 pub use path::{AttrPath, PathStep};
 pub use types::{ObjectType, Type};
 pub use value::Value;
+pub(crate) use value::same_elements;
 
 #[cfg(test)]
 mod proptests;

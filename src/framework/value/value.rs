@@ -45,7 +45,7 @@ impl PartialEq for Value {
 impl Eq for Value {}
 
 /// Multiset equality: sets have no order.
-fn same_elements(a: &[Value], b: &[Value]) -> bool {
+pub(crate) fn same_elements<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     if a.len() != b.len() {
         return false;
     }
