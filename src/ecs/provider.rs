@@ -198,6 +198,7 @@ impl Provider for EcsProvider {
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
             Arc::new(super::data::cluster::ClusterDataSource),
+            Arc::new(super::data::container_definition::ContainerDefinitionDataSource),
             Arc::new(super::data::secret::SecretDataSource),
             Arc::new(super::data::service::ServiceDataSource),
             Arc::new(super::data::task_definition::TaskDefinitionDataSource),

@@ -1,6 +1,7 @@
 //! Data sources: read-only views of ECS and Parameter Store objects Terraform does not manage.
 
 pub mod cluster;
+pub mod container_definition;
 pub mod secret;
 pub mod service;
 pub mod task_definition;

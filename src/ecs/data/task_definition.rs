@@ -9,7 +9,8 @@ use crate::ecs::configured::Configured;
 use crate::ecs::tags::Tags;
 use crate::ecs::task_definition::remote;
 use crate::ecs::task_definition::schema::{
-    EphemeralStorage, RuntimePlatform, TaskDefinitionModel, Volume, schema,
+    EphemeralStorage, PlacementConstraint, ProxyConfiguration, RuntimePlatform,
+    TaskDefinitionModel, Volume, schema,
 };
 use crate::framework::Diagnostics;
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
@@ -31,6 +32,9 @@ struct TaskDefinitionDataModel {
     requires_compatibilities: Attr<Vec<String>>,
     execution_role_arn: Attr<String>,
     task_role_arn: Attr<String>,
+    ipc_mode: Attr<String>,
+    pid_mode: Attr<String>,
+    enable_fault_injection: Attr<bool>,
     tags: Attr<Tags>,
     arn: Attr<String>,
     arn_without_revision: Attr<String>,
@@ -40,6 +44,8 @@ struct TaskDefinitionDataModel {
     runtime_platform: Option<RuntimePlatform>,
     ephemeral_storage: Option<EphemeralStorage>,
     volume: Vec<Volume>,
+    placement_constraints: Vec<PlacementConstraint>,
+    proxy_configuration: Option<ProxyConfiguration>,
 }
 
 /// What the lookup reads of the configuration.
@@ -61,6 +67,9 @@ impl TaskDefinitionDataModel {
             requires_compatibilities: found.requires_compatibilities,
             execution_role_arn: found.execution_role_arn,
             task_role_arn: found.task_role_arn,
+            ipc_mode: found.ipc_mode,
+            pid_mode: found.pid_mode,
+            enable_fault_injection: found.enable_fault_injection,
             tags: found.tags,
             arn: found.arn,
             arn_without_revision: found.arn_without_revision,
@@ -70,11 +79,18 @@ impl TaskDefinitionDataModel {
             runtime_platform: found.runtime_platform,
             ephemeral_storage: found.ephemeral_storage,
             volume: found.volume,
+            placement_constraints: found.placement_constraints,
+            proxy_configuration: found.proxy_configuration,
         }
     }
 }
 
-const PROVIDER_ONLY: &[&str] = &["skip_destroy", "delete_revisions", "tags_all"];
+const PROVIDER_ONLY: &[&str] = &[
+    "skip_destroy",
+    "delete_revisions",
+    "track_latest",
+    "tags_all",
+];
 
 #[async_trait]
 impl DataSource for TaskDefinitionDataSource {

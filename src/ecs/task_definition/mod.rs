@@ -2,9 +2,12 @@
 //! place. The containers are sent and read as JSON ([`crate::aws::raw_json`]) and compared by
 //! meaning ([`crate::ecs::container_definitions`]).
 
+mod isolation;
 pub(crate) mod remote;
 mod request;
 pub(crate) mod schema;
+pub(crate) mod surface;
+mod track_latest;
 pub mod units;
 pub mod validate;
 
@@ -49,6 +52,11 @@ struct Registered {
     runtime_platform: Value,
     ephemeral_storage: Value,
     volume: Value,
+    ipc_mode: Value,
+    pid_mode: Value,
+    enable_fault_injection: Value,
+    placement_constraints: Value,
+    proxy_configuration: Value,
 }
 
 /// What the plan hook reads of a configuration, plan or prior state; in a plan anything may
@@ -202,7 +210,7 @@ impl Resource for TaskDefinitionResource {
         let Some(cfg) = configured(&req.ctx, &mut resp.diags) else {
             return;
         };
-        let arn = prior.arn.known().cloned().unwrap_or_default();
+        let arn = track_latest::wanted(&prior);
         match raw_json::describe_task_definition(&cfg.clients.ecs, &arn).await {
             Ok(answer) if matches!(remote::status(&answer), "INACTIVE" | "DELETE_IN_PROGRESS") => {
                 tracing::info!(arn = %arn, "task definition revision is no longer active; removing it from state");
@@ -211,6 +219,7 @@ impl Resource for TaskDefinitionResource {
             Ok(answer) => {
                 let default_tags = cfg.default_tags.clone().unwrap_or_default();
                 let state = remote::flatten(&answer, Some(&prior), &default_tags);
+                let state = track_latest::adopt(state, &prior);
                 if let Some(value) = encoded(&state, &mut resp.diags) {
                     resp.state = value;
                 }

@@ -9,6 +9,7 @@ use super::schema::{
     DockerVolume, EfsAuthorization, EfsVolume, EphemeralStorage, RuntimePlatform,
     TaskDefinitionModel, Volume,
 };
+use super::surface;
 use super::units;
 use crate::ecs::container_definitions::{self, NetworkMode};
 use crate::ecs::tags::{self, Tags};
@@ -95,6 +96,7 @@ fn volume(v: &Json, prior: Option<&Volume>) -> Volume {
         docker_volume_configuration: v
             .get("dockerVolumeConfiguration")
             .map(|d| docker(d, prior_docker)),
+        fsx_windows_file_server_volume_configuration: surface::fsx_remote(v),
     }
 }
 
@@ -188,6 +190,15 @@ pub fn flatten(
         },
         execution_role_arn: text(&def, "executionRoleArn"),
         task_role_arn: text(&def, "taskRoleArn"),
+        ipc_mode: text(&def, "ipcMode"),
+        pid_mode: text(&def, "pidMode"),
+        // ECS reports false when it was not sent.
+        enable_fault_injection: Attr::Known(
+            def.get("enableFaultInjection")
+                .and_then(Json::as_bool)
+                .unwrap_or(false),
+        ),
+        track_latest: own(prior.map(|p| &p.track_latest)),
         skip_destroy: own(prior.map(|p| &p.skip_destroy)),
         delete_revisions: own(prior.map(|p| &p.delete_revisions)),
         tags: tags.into(),
@@ -208,6 +219,11 @@ pub fn flatten(
             .and_then(Json::as_i64)
             .map(|size_in_gib| EphemeralStorage { size_in_gib }),
         volume: volumes,
+        placement_constraints: surface::placement_remote(&def),
+        proxy_configuration: surface::proxy_remote(
+            &def,
+            prior.and_then(|p| p.proxy_configuration.as_ref()),
+        ),
     }
 }
 

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value as Json, json};
 
 use super::schema::{DockerVolume, EfsVolume, TaskDefinitionModel, Volume};
+use super::surface;
 use crate::ecs::container_definitions;
 use crate::framework::model::Attr;
 
@@ -55,6 +56,12 @@ fn volume(v: &Volume) -> Json {
     if let Some(d) = &v.docker_volume_configuration {
         out.insert("dockerVolumeConfiguration".into(), docker(d));
     }
+    if let Some(f) = &v.fsx_windows_file_server_volume_configuration {
+        out.insert(
+            "fsxWindowsFileServerVolumeConfiguration".into(),
+            surface::fsx_request(f),
+        );
+    }
     Json::Object(out)
 }
 
@@ -84,6 +91,22 @@ pub fn body(plan: &TaskDefinitionModel, containers: Vec<Json>) -> Json {
             "ephemeralStorage".into(),
             json!({ "sizeInGiB": storage.size_in_gib }),
         );
+    }
+    put(&mut out, "ipcMode", &plan.ipc_mode);
+    put(&mut out, "pidMode", &plan.pid_mode);
+    put(
+        &mut out,
+        "enableFaultInjection",
+        &plan.enable_fault_injection,
+    );
+    if !plan.placement_constraints.is_empty() {
+        out.insert(
+            "placementConstraints".into(),
+            surface::placement_request(&plan.placement_constraints),
+        );
+    }
+    if let Some(proxy) = &plan.proxy_configuration {
+        out.insert("proxyConfiguration".into(), surface::proxy_request(proxy));
     }
     if !plan.volume.is_empty() {
         let volumes = plan.volume.iter().map(volume).collect();

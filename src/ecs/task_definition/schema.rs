@@ -11,8 +11,14 @@ use crate::framework::model::Attr;
 use crate::framework::schema::validators::{Chars, Each, IntBetween, Length, OneOf};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 
+pub use super::surface::{FsxWindowsVolume, PlacementConstraint, ProxyConfiguration};
+
 pub const NETWORK_MODES: &[&str] = &["awsvpc", "bridge", "host", "none"];
 pub const COMPATIBILITIES: &[&str] = &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"];
+pub const IPC_MODES: &[&str] = &["host", "task", "none"];
+pub const PID_MODES: &[&str] = &["host", "task"];
+/// TaskDefinitionPlacementConstraint.type: `distinctInstance` exists for services only.
+pub const PLACEMENT_CONSTRAINT_TYPES: &[&str] = &["memberOf"];
 
 fn efs_block() -> Block {
     let authorization = Block::new()
@@ -125,6 +131,10 @@ pub fn schema() -> Schema {
         .block(NestedBlock::single(
             "docker_volume_configuration",
             docker_volume_block(),
+        ))
+        .block(NestedBlock::single(
+            "fsx_windows_file_server_volume_configuration",
+            super::surface::fsx_block(),
         ));
     Schema::new(
         Block::new()
@@ -170,6 +180,30 @@ pub fn schema() -> Schema {
                     .default(Value::Bool(false))
                     .description("Also delete (DeleteTaskDefinitions) each revision this resource deregisters, instead of leaving it INACTIVE. ECS purges a deleted revision once nothing uses it. Default false; has no effect with `skip_destroy`."),
             )
+            .attribute(
+                Attribute::string("ipc_mode")
+                    .optional()
+                    .validate(OneOf(IPC_MODES))
+                    .description("IPC namespace of the containers: `host`, `task` or `none` (unset: the Docker daemon's default). Not supported on Fargate or for Windows containers."),
+            )
+            .attribute(
+                Attribute::string("pid_mode")
+                    .optional()
+                    .validate(OneOf(PID_MODES))
+                    .description("Process namespace of the containers: `host` or `task` (unset: one per container). On Fargate only `task` (platform version 1.4.0 or later); not supported for Windows containers."),
+            )
+            .attribute(
+                Attribute::bool("enable_fault_injection")
+                    .optional()
+                    .default(Value::Bool(false))
+                    .description("Accept fault injection requests from the task's containers (awsvpc or host network mode). Default false, which is also what ECS reports when it is not sent."),
+            )
+            .attribute(
+                Attribute::bool("track_latest")
+                    .optional()
+                    .default(Value::Bool(false))
+                    .description("Follow the latest ACTIVE revision of the family instead of the one this resource registered, so revisions registered outside Terraform (e.g. by CI) are adopted: `arn`, `revision` and the tags follow them, the arguments keep what this configuration last registered, so the plan is empty and nothing is reverted. A change to the configuration registers a new revision from it, as always. (The AWS provider reads every argument from the latest revision instead, so a revision whose content differs from the configuration plans a replacement that reverts it.) Changing this attribute changes nothing in AWS. Default false."),
+            )
             .attribute(tags::tags_attribute())
             .attribute(tags::tags_all_attribute())
             .attribute(Attribute::string("arn").computed().use_state_for_unknown().description("ARN of the current revision (`…:task-definition/FAMILY:REVISION`)."))
@@ -178,7 +212,15 @@ pub fn schema() -> Schema {
             .attribute(Attribute::string("id").computed().use_state_for_unknown().description("The family."))
             .block(NestedBlock::single("runtime_platform", runtime_platform))
             .block(NestedBlock::single("ephemeral_storage", ephemeral_storage))
-            .block(NestedBlock::set("volume", volume)),
+            .block(NestedBlock::set("volume", volume))
+            .block(
+                NestedBlock::set("placement_constraints", super::surface::placement_block())
+                    .max_items(10),
+            )
+            .block(NestedBlock::single(
+                "proxy_configuration",
+                super::surface::proxy_block(),
+            )),
     )
 }
 
@@ -196,6 +238,10 @@ pub struct TaskDefinitionModel {
     pub task_role_arn: Attr<String>,
     pub skip_destroy: Attr<bool>,
     pub delete_revisions: Attr<bool>,
+    pub ipc_mode: Attr<String>,
+    pub pid_mode: Attr<String>,
+    pub enable_fault_injection: Attr<bool>,
+    pub track_latest: Attr<bool>,
     pub tags: Attr<Tags>,
     pub tags_all: Attr<Tags>,
     pub arn: Attr<String>,
@@ -205,6 +251,8 @@ pub struct TaskDefinitionModel {
     pub runtime_platform: Option<RuntimePlatform>,
     pub ephemeral_storage: Option<EphemeralStorage>,
     pub volume: Vec<Volume>,
+    pub placement_constraints: Vec<PlacementConstraint>,
+    pub proxy_configuration: Option<ProxyConfiguration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -225,6 +273,7 @@ pub struct Volume {
     pub configured_at_launch: Attr<bool>,
     pub efs_volume_configuration: Option<EfsVolume>,
     pub docker_volume_configuration: Option<DockerVolume>,
+    pub fsx_windows_file_server_volume_configuration: Option<FsxWindowsVolume>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -72,8 +72,8 @@ pub fn fargate_size(cpu: u64, memory: u64) -> Result<(), String> {
 }
 
 /// Every check; `config` is the resource configuration.
-pub fn check(config: &Value, diags: &mut Diagnostics) {
-    let Some(config) = decode::<Config>(config).or_report(diags) else {
+pub fn check(raw: &Value, diags: &mut Diagnostics) {
+    let Some(config) = decode::<Config>(raw).or_report(diags) else {
         return;
     };
     for (attr, value, unit, example) in [
@@ -97,6 +97,7 @@ pub fn check(config: &Value, diags: &mut Diagnostics) {
         check_containers(containers, &config, diags);
     }
     check_fargate(&config, containers.as_deref(), diags);
+    super::isolation::check(raw, diags);
 }
 
 fn container_json(config: &Config, diags: &mut Diagnostics) -> Option<Vec<Json>> {
