@@ -694,3 +694,71 @@ async fn lenient_shapes_leave_the_reported_rows_out() {
         "volume as sent",
     );
 }
+
+#[tokio::test]
+async fn namespaces_constraints_proxy_fsx_and_fault_injection_read_back_as_sent() {
+    let Some(url) = url("namespaces_constraints_proxy_fsx_and_fault_injection_read_back_as_sent")
+    else {
+        return;
+    };
+    // Row "ephemeralStorage, pidMode, ipcMode, proxyConfiguration … only if sent: echoed" (C/N,
+    // the shared task-definition shape reference §2) and the TaskDefinition data type (ECS API
+    // reference): `placementConstraints` as TaskDefinitionPlacementConstraint {type,
+    // expression}, `proxyConfiguration.properties` as KeyValuePair {name, value},
+    // `volumes[].fsxWindowsFileServerVolumeConfiguration`, `enableFaultInjection` a boolean.
+    let mut request = app(json!({}));
+    for (member, value) in [
+        ("networkMode", json!("awsvpc")),
+        ("ipcMode", json!("task")),
+        ("pidMode", json!("host")),
+        ("enableFaultInjection", json!(true)),
+        (
+            "placementConstraints",
+            json!([{ "type": "memberOf", "expression": "attribute:ecs.os-type == linux" }]),
+        ),
+        (
+            "proxyConfiguration",
+            json!({ "type": "APPMESH", "containerName": "app",
+                    "properties": [{ "name": "AppPorts", "value": "8080" }] }),
+        ),
+        (
+            "volumes",
+            json!([{ "name": "share", "fsxWindowsFileServerVolumeConfiguration": {
+                "fileSystemId": "fs-0123456789abcdef0", "rootDirectory": "\\data",
+                "authorizationConfig": {
+                    "credentialsParameter": "arn:aws:ssm:us-east-1:123456789012:parameter/fsx",
+                    "domain": "corp.example.com" } } }]),
+        ),
+    ] {
+        request[member] = value;
+    }
+    let r = register(url, request).await;
+    same(
+        &r.pick(&[
+            "ipcMode",
+            "pidMode",
+            "enableFaultInjection",
+            "placementConstraints",
+            "proxyConfiguration",
+        ]),
+        &json!({
+            "ipcMode": "task", "pidMode": "host", "enableFaultInjection": true,
+            "placementConstraints": [{ "type": "memberOf", "expression": "attribute:ecs.os-type == linux" }],
+            "proxyConfiguration": { "type": "APPMESH", "containerName": "app",
+                                    "properties": [{ "name": "AppPorts", "value": "8080" }] },
+        }),
+        "task members echoed",
+    );
+    same(
+        &pick(
+            &r.def["volumes"][0],
+            &["name", "fsxWindowsFileServerVolumeConfiguration"],
+        ),
+        &json!({ "name": "share", "fsxWindowsFileServerVolumeConfiguration": {
+            "fileSystemId": "fs-0123456789abcdef0", "rootDirectory": "\\data",
+            "authorizationConfig": {
+                "credentialsParameter": "arn:aws:ssm:us-east-1:123456789012:parameter/fsx",
+                "domain": "corp.example.com" } } }),
+        "FSx volume echoed",
+    );
+}

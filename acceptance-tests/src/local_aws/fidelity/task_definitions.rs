@@ -80,6 +80,9 @@ pub fn registration_refusal(request: &Value) -> Option<String> {
             ));
         }
     }
+    if let Some(refusal) = isolation_refusal(request, fargate) {
+        return Some(refusal);
+    }
     // ContainerDefinition.memoryReservation (ECS API reference): "If a task-level memory value is
     // not specified, you must specify a non-zero integer for one or both of memory or
     // memoryReservation in a container definition." The message is ECS's (quoted in the AWS
@@ -99,6 +102,73 @@ pub fn registration_refusal(request: &Value) -> Option<String> {
                      'memoryReservation' must be specified."
                 ));
             }
+        }
+    }
+    None
+}
+
+/// The namespace modes and placement constraints ECS refuses; moto checks only `pidMode` on
+/// Fargate. ECS API reference, RegisterTaskDefinition: `ipcMode` "is not supported for Windows
+/// containers or tasks run on Fargate"; `pidMode` "is not supported for Windows containers", and
+/// "On Fargate for Linux containers, the only valid value is task" (ECS's refusal text quoted in
+/// aws/aws-cdk#29995); `placementConstraints` "a maximum of 10 constraints for each task", of
+/// the one type TaskDefinitionPlacementConstraint has, `memberOf`, whose expression the AWS
+/// provider requires before calling ECS (`validPlacementConstraint`).
+fn isolation_refusal(request: &Value, fargate: bool) -> Option<String> {
+    let windows = request
+        .pointer("/runtimePlatform/operatingSystemFamily")
+        .and_then(Value::as_str)
+        .is_some_and(|family| family.starts_with("WINDOWS"));
+    let ipc = request.get("ipcMode").and_then(Value::as_str);
+    let pid = request.get("pidMode").and_then(Value::as_str);
+    if let Some(mode) = ipc {
+        if fargate {
+            return Some(format!(
+                "Tasks using the Fargate launch type do not support ipcMode '{mode}'."
+            ));
+        }
+        if windows {
+            return Some(format!(
+                "Windows containers do not support ipcMode '{mode}'."
+            ));
+        }
+    }
+    if let Some(mode) = pid {
+        if windows {
+            return Some(format!(
+                "Windows containers do not support pidMode '{mode}'."
+            ));
+        }
+        if fargate && mode != "task" {
+            return Some(format!(
+                "Tasks using the Fargate launch type do not support pidMode '{mode}'. The \
+                 supported value for pidMode is 'task'."
+            ));
+        }
+    }
+    let constraints = request
+        .get("placementConstraints")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if constraints.len() > 10 {
+        return Some(format!(
+            "Too many placement constraints: {} were given; a task definition takes at most 10.",
+            constraints.len()
+        ));
+    }
+    for constraint in &constraints {
+        let kind = constraint.get("type").and_then(Value::as_str).unwrap_or("");
+        if kind != "memberOf" {
+            return Some(format!(
+                "Invalid placement constraint type '{kind}': task definitions take only 'memberOf'."
+            ));
+        }
+        let expression = constraint.get("expression").and_then(Value::as_str);
+        if expression.is_none_or(|e| e.trim().is_empty()) {
+            return Some(
+                "A placement constraint of type 'memberOf' requires an expression.".to_string(),
+            );
         }
     }
     None
@@ -186,7 +256,58 @@ fn reshape(fidelity: &Fidelity, body: &mut Value, pointer: &str) {
     }
 }
 
+/// A bare family names its latest ACTIVE revision (DescribeTaskDefinition API reference,
+/// `taskDefinition`: "The family for the latest ACTIVE revision"); moto takes the latest
+/// revision whatever its status. With none ACTIVE, ECS answers "Unable to describe task
+/// definition." (quoted in terraform-aws-modules/terraform-aws-atlantis#59).
+async fn latest_active(call: &Call, up: &Upstream) -> Result<Option<Call>, Reply> {
+    let wanted = call.str("taskDefinition").unwrap_or_default();
+    let family = super::last_segment(wanted);
+    if family.is_empty() || family.contains(':') {
+        return Ok(None);
+    }
+    let listed = up
+        .ask(&call.sibling(
+            "ListTaskDefinitions",
+            json!({ "familyPrefix": family, "status": "ACTIVE" }),
+        ))
+        .await;
+    if !listed.ok() {
+        return Ok(None);
+    }
+    let latest = listed
+        .json
+        .get("taskDefinitionArns")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|arn| {
+            let (f, revision) = super::last_segment(arn).rsplit_once(':')?;
+            (f == family)
+                .then(|| revision.parse::<u64>().ok())
+                .flatten()
+        })
+        .max();
+    match latest {
+        Some(revision) => {
+            let mut json = call.json.clone();
+            json["taskDefinition"] = json!(format!("{family}:{revision}"));
+            Ok(Some(call.with_json(json)))
+        }
+        None => Err(client_error(
+            "ClientException",
+            "Unable to describe task definition.".to_string(),
+        )),
+    }
+}
+
 pub async fn describe(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
+    let by_family = match latest_active(call, up).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal,
+    };
+    let call = by_family.as_ref().unwrap_or(call);
     let answer = up.ask(call).await;
     if !answer.ok() {
         // moto forgets revisions once their deletion was requested; AWS shows them with status
@@ -344,6 +465,49 @@ mod tests {
         let mut zero = request.clone();
         zero["containerDefinitions"][0]["memoryReservation"] = json!(0);
         assert!(registration_refusal(&zero).unwrap().contains("'soft'"));
+    }
+
+    #[test]
+    fn namespace_modes_and_placement_constraints_follow_ecs() {
+        let mut ipc = fargate("256", "512");
+        ipc["ipcMode"] = json!("task");
+        assert!(registration_refusal(&ipc).unwrap().contains("ipcMode"));
+        let mut pid = fargate("256", "512");
+        pid["pidMode"] = json!("host");
+        assert!(registration_refusal(&pid).unwrap().contains("'task'"));
+        pid["pidMode"] = json!("task");
+        assert_eq!(registration_refusal(&pid), None);
+        let mut windows = json!({
+            "family": "win", "runtimePlatform": { "operatingSystemFamily": "WINDOWS_SERVER_2022_CORE" },
+            "pidMode": "task", "containerDefinitions": [{ "name": "a", "memory": 64 }],
+        });
+        assert!(registration_refusal(&windows).unwrap().contains("Windows"));
+        windows.as_object_mut().unwrap().remove("pidMode");
+        assert_eq!(registration_refusal(&windows), None);
+        let constrained = |constraints: Value| {
+            json!({ "family": "c", "placementConstraints": constraints,
+                    "containerDefinitions": [{ "name": "a", "memory": 64 }] })
+        };
+        let member = json!({ "type": "memberOf", "expression": "attribute:ecs.os-type == linux" });
+        assert_eq!(registration_refusal(&constrained(json!([member]))), None);
+        let eleven = Value::Array(vec![member; 11]);
+        assert!(
+            registration_refusal(&constrained(eleven))
+                .unwrap()
+                .contains("at most 10")
+        );
+        let distinct = json!([{ "type": "distinctInstance" }]);
+        assert!(
+            registration_refusal(&constrained(distinct))
+                .unwrap()
+                .contains("memberOf")
+        );
+        let bare = json!([{ "type": "memberOf" }]);
+        assert!(
+            registration_refusal(&constrained(bare))
+                .unwrap()
+                .contains("expression")
+        );
     }
 
     #[test]
