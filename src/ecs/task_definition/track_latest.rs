@@ -24,10 +24,11 @@ pub fn tracking(prior: &TaskDefinitionModel) -> bool {
     prior.track_latest.known().copied().unwrap_or(false)
 }
 
-/// The state after reading `latest` while tracking: another revision than the prior's is
-/// adopted by identity and tags only.
+/// The state after reading `latest` while tracking: the revision is adopted by identity and
+/// tags only. A revision never changes once registered, so the arguments the prior holds stay
+/// true of the revision this configuration registered, whichever revision is adopted later.
 pub fn adopt(latest: TaskDefinitionModel, prior: &TaskDefinitionModel) -> TaskDefinitionModel {
-    if !tracking(prior) || latest.arn == prior.arn {
+    if !tracking(prior) {
         return latest;
     }
     TaskDefinitionModel {
@@ -67,6 +68,9 @@ mod tests {
         assert!(state.arn.known().unwrap().ends_with("web:2"));
         assert_eq!(state.container_definitions, prior.container_definitions);
         assert_eq!(state.track_latest, Attr::Known(true));
+        let again = adopt(read(2, "nginx:2"), &state);
+        assert_eq!(again.container_definitions, prior.container_definitions);
+        assert_eq!(again.revision, Attr::Known(2));
     }
 
     #[test]
