@@ -343,7 +343,7 @@ async fn placement_constraints_are_member_of_with_an_expression_at_most_ten() {
     let out = register(vec![member.clone()]).await.expect("one memberOf");
     assert_eq!(
         out.task_definition().unwrap().placement_constraints(),
-        &[member.clone()]
+        std::slice::from_ref(&member)
     );
     for (constraints, expected) in [
         (vec![member.clone(); 11], "at most 10"),
@@ -385,7 +385,7 @@ async fn a_bare_family_describes_its_latest_active_revision() {
             .task_definition(&family)
             .send()
             .await
-            .map(|out| out.task_definition().and_then(|t| Some(t.revision())))
+            .map(|out| out.task_definition().map(|t| t.revision()))
             .map_err(|e| refusal(e.into_service_error()))
     };
     assert_eq!(latest().await, Ok(Some(3)));
