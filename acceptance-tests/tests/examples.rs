@@ -123,10 +123,11 @@ async fn example_ecs_service_and_its_data_sources() {
         .expect("a default subnet");
     // The data-source examples read what the service example makes: apply them together.
     let combined = format!(
-        "{}\n{}\n{}",
+        "{}\n{}\n{}\n{}",
         example("ecs_service"),
         strip_header(&example("data-ecs_service")),
-        strip_header(&example("data-ecs_task_definition"))
+        strip_header(&example("data-ecs_task_definition")),
+        strip_header(&example("data-ecs_container_definition"))
     )
     .replace(
         "data \"ecs_service\" \"api\" {\n  cluster = \"example-service\"",
@@ -135,6 +136,10 @@ async fn example_ecs_service_and_its_data_sources() {
     .replace(
         "data \"ecs_task_definition\" \"api\" {\n",
         "data \"ecs_task_definition\" \"api\" {\n  depends_on = [ecs_task_definition.api]\n",
+    )
+    .replace(
+        "data \"ecs_container_definition\" \"api\" {\n",
+        "data \"ecs_container_definition\" \"api\" {\n  depends_on = [ecs_task_definition.api]\n",
     );
     TestCase::new("example_ecs_service")
         .env("TF_VAR_subnet_ids", format!("[\"{subnet}\"]"))
