@@ -154,13 +154,17 @@ impl DataSource for ContainerDefinitionDataSource {
                 .and_then(Json::as_str)
                 .unwrap_or(wanted);
             let names: Vec<&str> = containers.iter().map(name_of).collect();
+            let listed = if names.is_empty() {
+                "it has none".to_string()
+            } else {
+                format!("its containers are: {}", names.join(", "))
+            };
             resp.diags.error_at(
                 AttrPath::root().attr("container_name"),
                 "No such container",
                 format!(
-                    "Task definition {arn} has no container named \"{}\"; its containers are: {}.{}",
+                    "Task definition {arn} has no container named \"{}\"; {listed}.{}",
                     lookup.container_name,
-                    names.join(", "),
                     did_you_mean(&lookup.container_name, names.iter().copied())
                 ),
             );

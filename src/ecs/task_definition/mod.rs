@@ -37,7 +37,8 @@ pub use validate::fargate_size;
 
 pub struct TaskDefinitionResource;
 
-/// The attributes whose change registers a new revision (tags and `skip_destroy` do not),
+/// The attributes whose change registers a new revision (tags, `skip_destroy`,
+/// `delete_revisions` and `track_latest` do not),
 /// compared as values so that unknowns (in a plan) and sets without order compare as Terraform
 /// compares them.
 #[derive(Debug, PartialEq, Deserialize)]

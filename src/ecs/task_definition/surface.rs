@@ -175,7 +175,8 @@ pub fn proxy_remote(def: &Json, prior: Option<&ProxyConfiguration>) -> Option<Pr
         .collect();
     let prior_properties = prior.map(|p| &p.properties);
     Some(ProxyConfiguration {
-        kind: text(p, "type").into(),
+        // `APPMESH` is the only type (ProxyConfiguration.type, ECS API reference).
+        kind: Attr::Known(text(p, "type").unwrap_or_else(|| "APPMESH".into())),
         container_name: text(p, "containerName").unwrap_or_default(),
         properties: match prior_properties {
             _ if !properties.is_empty() => Attr::Known(properties),
