@@ -202,7 +202,7 @@ pub fn schema() -> Schema {
                 Attribute::bool("track_latest")
                     .optional()
                     .default(Value::Bool(false))
-                    .description("Follow the latest ACTIVE revision of the family instead of the one this resource registered, so revisions registered outside Terraform (e.g. by CI) are adopted: `arn`, `revision` and the tags follow them, the arguments keep what this configuration last registered, so the plan is empty and nothing is reverted. A change to the configuration registers a new revision from it, as always. (The AWS provider reads every argument from the latest revision instead, so a revision whose content differs from the configuration plans a replacement that reverts it.) Changing this attribute changes nothing in AWS. Default false."),
+                    .description("Follow the latest ACTIVE revision of the family instead of the one this resource registered, so revisions registered outside Terraform (e.g. by CI) are adopted: `arn`, `revision` and the tags follow them, the arguments keep what this configuration last registered, so the plan is empty and nothing is reverted. A change to the configuration registers a new revision from it and deregisters the adopted one (unless `skip_destroy`); destroy deregisters the adopted one too. (The AWS provider reads every argument from the latest revision instead, so a revision whose content differs from the configuration plans a replacement that reverts it.) Changing this attribute changes nothing in AWS. Default false."),
             )
             .attribute(tags::tags_attribute())
             .attribute(tags::tags_all_attribute())

@@ -261,9 +261,9 @@ fn reshape(fidelity: &Fidelity, body: &mut Value, pointer: &str) {
 /// revision whatever its status. With none ACTIVE, ECS answers "Unable to describe task
 /// definition." (quoted in terraform-aws-modules/terraform-aws-atlantis#59).
 async fn latest_active(call: &Call, up: &Upstream) -> Result<Option<Call>, Reply> {
-    let wanted = call.str("taskDefinition").unwrap_or_default();
-    let family = super::last_segment(wanted);
-    if family.is_empty() || family.contains(':') {
+    let family = call.str("taskDefinition").unwrap_or_default();
+    // Only a bare family; an ARN or `family:revision` names its revision itself.
+    if family.is_empty() || family.contains(':') || family.contains('/') {
         return Ok(None);
     }
     let listed = up
