@@ -784,6 +784,14 @@ impl ModifyPlan for SecretResource {
             return;
         }
         tags::plan_into(req.ctx, req.config, &mut resp.planned);
+        // Only a SecureString has a key: for the others it stays null, not "known after apply"
+        // (which would also count as a change that writes a version).
+        if let Some(kind) = string(&resp.planned, "type")
+            && kind != "SecureString"
+            && resp.planned.get("key_id").is_some_and(Value::is_unknown)
+        {
+            set(&mut resp.planned, "key_id", Value::Null);
+        }
         if req.prior.is_null() {
             if let Some(name) = req.config.get("name").filter(|v| v.is_known()) {
                 set(&mut resp.planned, "id", name.clone());
@@ -945,6 +953,25 @@ mod tests {
         );
         set(&mut planned, "value", Value::string("b"));
         assert!(needs_new_version(&prior, &planned, &config));
+    }
+
+    #[test]
+    fn moving_the_value_between_value_and_insecure_value_writes_no_version() {
+        let prior = model_value(object([
+            ("name", Value::string("p")),
+            ("type", Value::string("String")),
+            ("insecure_value", Value::string("v2")),
+        ]));
+        let mut planned = prior.clone();
+        set(&mut planned, "insecure_value", Value::Null);
+        set(&mut planned, "value", Value::string("v2"));
+        assert_eq!(version_changes(&prior, &planned), Vec::<&str>::new());
+        set(&mut planned, "value", Value::string("v3"));
+        assert_eq!(version_changes(&prior, &planned), ["value"]);
+    }
+
+    fn model_value(value: Value) -> Value {
+        crate::framework::server::conform(&schema().block, &value)
     }
 
     #[test]
