@@ -363,3 +363,64 @@ resource "ecs_secret" "h" {{
     tf.write_config(&resources("^hidden-.*$")).unwrap();
     tf.destroy().await.expect("destroy");
 }
+
+/// The data source reports `data_type`, and `insecure_value` for unencrypted types only.
+#[tokio::test]
+async fn secret_data_source_reports_data_type_and_insecure_value() {
+    if skip_without_acc("secret_data_source_reports_data_type_and_insecure_value") {
+        return;
+    }
+    let name = format!("/acc/{}", unique_name("data"));
+    let gone = name.clone();
+    let body = format!(
+        r#"type           = "String"
+  data_type      = "aws:ec2:image"
+  insecure_value = "ami-0123456789abcdef0"
+}}
+
+resource "ecs_secret" "secure" {{
+  name  = "{name}-secure"
+  value = "kept-secret"
+}}
+
+data "ecs_secret" "plain" {{
+  name = ecs_secret.s.name
+}}
+
+data "ecs_secret" "secure" {{
+  name            = ecs_secret.secure.name
+  with_decryption = true"#
+    );
+    TestCase::new("secret_data_source_surface")
+        .step(
+            Step::new(config(&name, &body))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_secret.plain",
+                    "insecure_value",
+                    json!("ami-0123456789abcdef0"),
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_secret.plain",
+                    "data_type",
+                    json!("aws:ec2:image"),
+                ))
+                .check(StateCheck::attr_null(
+                    "data.ecs_secret.secure",
+                    "insecure_value",
+                ))
+                .check(StateCheck::attr_eq(
+                    "data.ecs_secret.secure",
+                    "data_type",
+                    json!("text"),
+                )),
+        )
+        .check_destroy(move |ctx| {
+            let name = gone.clone();
+            async move {
+                ctx.parameter_gone(&name).await?;
+                ctx.parameter_gone(&format!("{name}-secure")).await
+            }
+        })
+        .run()
+        .await;
+}
