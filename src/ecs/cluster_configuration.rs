@@ -18,7 +18,7 @@ use crate::framework::{Diagnostics, Value};
 /// `configuration { execute_command_configuration {…} managed_storage_configuration {…} }`.
 pub(super) fn configuration_block(execute_command: Block) -> NestedBlock {
     let managed_storage = Block::new()
-        .description("Customer managed KMS keys for the storage ECS manages for this cluster's tasks. Each key must be a single-Region key. Changes apply in place to tasks started afterwards.")
+        .description("Customer managed KMS keys for the storage ECS manages for this cluster's tasks. Each key must be a single-Region key. Changing them updates the cluster in place; removing the block clears them.")
         .attribute(
             Attribute::string("fargate_ephemeral_storage_kms_key_id")
                 .optional()

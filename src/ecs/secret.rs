@@ -87,7 +87,7 @@ pub fn schema() -> Schema {
             .attribute(
                 Attribute::bool("overwrite")
                     .optional()
-                    .description("On create, adopt a parameter of this name that already exists (a new version of it is written, with this configuration's tags) instead of failing with `ParameterAlreadyExists`. Updates always write a new version, whatever this says; changing it changes nothing in AWS. The AWS provider deprecates it; here it keeps only this create-time meaning."),
+                    .description("On create, adopt a parameter of this name that already exists (a new version of it is written, with this configuration's tags) instead of failing with `ParameterAlreadyExists`. Updates overwrite the parameter whatever this says, and changing it changes nothing in AWS. The AWS provider deprecates it (and sends `overwrite = false` on updates too, which then fail); here it has only this create-time meaning."),
             )
             .attribute(
                 Attribute::number("value_wo_version")
