@@ -358,6 +358,7 @@ fn flatten(remote: &Remote, prior: &SecretModel, default_tags: &Tags) -> SecretM
     let p = &remote.parameter;
     let name = p.name().unwrap_or_default().to_string();
     let (tags, tags_all) = tags::split_remote_tags(&remote.tags, prior.tags.as_ref(), default_tags);
+    let secure = p.r#type() == Some(&ParameterType::SecureString);
     let mut state = SecretModel {
         id: Attr::Known(name.clone()),
         name,
@@ -365,12 +366,13 @@ fn flatten(remote: &Remote, prior: &SecretModel, default_tags: &Tags) -> SecretM
         version: Attr::Known(p.version()),
         r#type: p.r#type().map(|t| t.as_str().to_string()).into(),
         // With `value_wo` the state never holds the value (import fills it in for `value` users).
-        value: if prior.value.is_null() {
+        value: if prior.value.is_null() && !(secure && prior.insecure_value.is_known()) {
             Attr::Null
         } else {
             p.value().map(str::to_string).into()
         },
-        insecure_value: if prior.insecure_value.is_null() {
+        // A parameter changed to a SecureString outside Terraform never lands in the clear.
+        insecure_value: if prior.insecure_value.is_null() || secure {
             Attr::Null
         } else {
             p.value().map(str::to_string).into()
@@ -381,7 +383,6 @@ fn flatten(remote: &Remote, prior: &SecretModel, default_tags: &Tags) -> SecretM
     };
     if let Some(meta) = &remote.metadata {
         state.description = meta.description().map(str::to_string).into();
-        let secure = p.r#type() == Some(&ParameterType::SecureString);
         state.key_id = meta.key_id().filter(|_| secure).map(str::to_string).into();
         state.data_type = Attr::Known(meta.data_type().unwrap_or("text").to_string());
         state.allowed_pattern = meta
@@ -953,6 +954,27 @@ mod tests {
         );
         set(&mut planned, "value", Value::string("b"));
         assert!(needs_new_version(&prior, &planned, &config));
+    }
+
+    #[test]
+    fn an_insecure_value_turned_secure_outside_terraform_stays_sensitive() {
+        let prior = model(object([
+            ("name", Value::string("p")),
+            ("type", Value::string("String")),
+            ("insecure_value", Value::string("was-plain")),
+        ]));
+        let remote = Remote {
+            parameter: Parameter::builder()
+                .name("p")
+                .r#type(ParameterType::SecureString)
+                .value("now-secret")
+                .build(),
+            metadata: None,
+            tags: Tags::new(),
+        };
+        let state = flatten(&remote, &prior, &Tags::new());
+        assert_eq!(state.insecure_value, Attr::Null);
+        assert_eq!(state.value, Attr::Known("now-secret".into()));
     }
 
     #[test]
