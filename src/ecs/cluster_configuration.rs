@@ -116,3 +116,42 @@ pub(super) fn validate_spellings(config: &Value, diags: &mut Diagnostics) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecs::model::object;
+
+    fn errors(config: Value) -> String {
+        let mut d = Diagnostics::new();
+        validate_spellings(&config, &mut d);
+        format!("{d:?}")
+    }
+
+    #[test]
+    fn one_spelling_of_each_setting() {
+        let namespace = Value::string("arn:aws:servicediscovery:us-east-1:1:namespace/ns-1");
+        let defaults = object([("namespace", namespace.clone())]);
+        assert_eq!(
+            errors(object([("service_connect_defaults", defaults.clone())])),
+            errors(Value::Null)
+        );
+        let both = errors(object([
+            ("service_connect_namespace", namespace),
+            ("service_connect_defaults", defaults),
+        ]));
+        assert!(
+            both.contains("`service_connect_namespace` and `service_connect_defaults.namespace`"),
+            "{both}"
+        );
+        let exec = object([("logging", Value::string("NONE"))]);
+        let twice = errors(object([
+            ("execute_command_configuration", exec.clone()),
+            (
+                "configuration",
+                object([("execute_command_configuration", exec)]),
+            ),
+        ]));
+        assert!(twice.contains("set twice"), "{twice}");
+    }
+}
