@@ -327,3 +327,73 @@ async fn moto_internal_errors_become_client_errors_at_once() {
         "answered without retries"
     );
 }
+
+/// ECS keeps `managedStorageConfiguration` and reports the configuration only when DescribeClusters
+/// asks for `CONFIGURATIONS` (DescribeClusters reference, `include`).
+#[tokio::test]
+async fn managed_storage_configuration_is_kept_and_reported_only_when_asked_for() {
+    use aws_sdk_ecs::types::{ClusterConfiguration, ClusterField, ManagedStorageConfiguration};
+    let Some(endpoint) =
+        local_endpoint("managed_storage_configuration_is_kept_and_reported_only_when_asked_for")
+    else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let name = unique_name("fid-storage");
+    let storage = |key: &str| {
+        ClusterConfiguration::builder()
+            .managed_storage_configuration(
+                ManagedStorageConfiguration::builder()
+                    .kms_key_id(key)
+                    .fargate_ephemeral_storage_kms_key_id(format!("{key}-fargate"))
+                    .build(),
+            )
+            .build()
+    };
+    ecs.create_cluster()
+        .cluster_name(&name)
+        .configuration(storage("key-1"))
+        .send()
+        .await
+        .unwrap();
+    let reported = |include: bool| {
+        let ecs = ecs.clone();
+        let name = name.clone();
+        async move {
+            let mut call = ecs.describe_clusters().clusters(&name);
+            if include {
+                call = call.include(ClusterField::Configurations);
+            }
+            let out = call.send().await.unwrap();
+            out.clusters()[0]
+                .configuration()
+                .and_then(|c| c.managed_storage_configuration())
+                .map(|m| {
+                    (
+                        m.kms_key_id().unwrap_or_default().to_string(),
+                        m.fargate_ephemeral_storage_kms_key_id()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                })
+        }
+    };
+    assert_eq!(
+        reported(true).await,
+        Some(("key-1".into(), "key-1-fargate".into()))
+    );
+    assert_eq!(reported(false).await, None, "not asked for, not reported");
+
+    ecs.update_cluster()
+        .cluster(&name)
+        .configuration(storage("key-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        reported(true).await,
+        Some(("key-2".into(), "key-2-fargate".into())),
+        "changed in place"
+    );
+    ecs.delete_cluster().cluster(&name).send().await.unwrap();
+}

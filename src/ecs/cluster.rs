@@ -11,6 +11,11 @@ use aws_sdk_ecs::types::{
 use serde::{Deserialize, Serialize};
 
 use super::arn::{is_name_char, name_of};
+use super::cluster_configuration::{
+    Configuration, ManagedStorage, ServiceConnectDefaults, configuration_block,
+    expand_managed_storage, flatten_managed_storage, service_connect_defaults_block,
+    validate_spellings,
+};
 use super::configured::Configured;
 use super::tags::{self, Tags};
 use crate::aws::errors::{code, describe};
@@ -19,6 +24,7 @@ use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
+    ValidateConfig,
 };
 use crate::framework::schema::validators::{Chars, Length, OneOf, Prefix};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
@@ -70,7 +76,7 @@ fn schema() -> Schema {
         .block(NestedBlock::single("log_configuration", log_configuration));
     Schema::new(
         Block::new()
-            .description("An Amazon ECS cluster.")
+            .description("An Amazon ECS cluster.\n\nThe AWS provider's spellings work too, so an `aws_ecs_cluster` configuration carries over by renaming the resource type: `service_connect_defaults { namespace = ... }` is the same setting as `service_connect_namespace`, and `configuration { execute_command_configuration { ... } }` the same as the top-level `execute_command_configuration`. Set one spelling of each, not both; the state keeps the one you wrote (an import fills in the short one). `configuration { managed_storage_configuration { ... } }` sets the KMS keys of the storage ECS manages.")
             .attribute(
                 Attribute::string("name")
                     .required()
@@ -103,7 +109,9 @@ fn schema() -> Schema {
             .attribute(tags::tags_all_attribute())
             .attribute(Attribute::string("arn").computed().use_state_for_unknown().description("ARN of the cluster."))
             .attribute(Attribute::string("id").computed().use_state_for_unknown().description("Same as `arn`."))
-            .block(NestedBlock::single("execute_command_configuration", execute_command))
+            .block(NestedBlock::single("execute_command_configuration", execute_command.clone()))
+            .block(configuration_block(execute_command))
+            .block(service_connect_defaults_block())
             .block(timeouts::block(&["create", "delete"])),
     )
 }
@@ -120,19 +128,21 @@ struct ClusterModel {
     arn: Attr<String>,
     id: Attr<String>,
     execute_command_configuration: Option<ExecuteCommand>,
+    configuration: Option<Configuration>,
+    service_connect_defaults: Option<ServiceConnectDefaults>,
     /// Read through `timeouts::get`, like every resource's.
     timeouts: Value,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct ExecuteCommand {
+pub(super) struct ExecuteCommand {
     kms_key_id: Attr<String>,
     logging: Attr<String>,
     log_configuration: Option<LogConfiguration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct LogConfiguration {
+pub(super) struct LogConfiguration {
     cloud_watch_encryption_enabled: Attr<bool>,
     cloud_watch_log_group_name: Attr<String>,
     s3_bucket_encryption_enabled: Attr<bool>,
@@ -159,8 +169,53 @@ fn settings(plan: &ClusterModel) -> Option<Vec<ClusterSetting>> {
     ])
 }
 
+impl ClusterModel {
+    /// The execute-command settings, in either spelling.
+    fn exec(&self) -> Option<&ExecuteCommand> {
+        self.execute_command_configuration.as_ref().or(self
+            .configuration
+            .as_ref()
+            .and_then(|c| c.execute_command_configuration.as_ref()))
+    }
+
+    fn managed_storage(&self) -> Option<&ManagedStorage> {
+        self.configuration
+            .as_ref()
+            .and_then(|c| c.managed_storage_configuration.as_ref())
+    }
+
+    /// The default Service Connect namespace, in either spelling.
+    fn namespace(&self) -> &Attr<String> {
+        match &self.service_connect_defaults {
+            Some(d) => &d.namespace,
+            None => &self.service_connect_namespace,
+        }
+    }
+
+    /// Whether the user wrote the execute-command settings inside `configuration`.
+    fn exec_in_configuration(&self) -> bool {
+        self.configuration
+            .as_ref()
+            .is_some_and(|c| c.execute_command_configuration.is_some())
+    }
+}
+
+/// The configuration to create with; `None` when the plan sets none.
 fn configuration(plan: &ClusterModel) -> Option<ClusterConfiguration> {
-    let exec = plan.execute_command_configuration.as_ref()?;
+    let exec = plan.exec().map(expand_exec);
+    let managed = plan.managed_storage().map(expand_managed_storage);
+    if exec.is_none() && managed.is_none() {
+        return None;
+    }
+    Some(
+        ClusterConfiguration::builder()
+            .set_execute_command_configuration(exec)
+            .set_managed_storage_configuration(managed)
+            .build(),
+    )
+}
+
+fn expand_exec(exec: &ExecuteCommand) -> ExecuteCommandConfiguration {
     let mut cfg = ExecuteCommandConfiguration::builder()
         .set_kms_key_id(exec.kms_key_id.known().cloned())
         .set_logging(
@@ -181,11 +236,7 @@ fn configuration(plan: &ClusterModel) -> Option<ClusterConfiguration> {
                 .build(),
         );
     }
-    Some(
-        ClusterConfiguration::builder()
-            .execute_command_configuration(cfg.build())
-            .build(),
-    )
+    cfg.build()
 }
 
 /// The model from what AWS reports, keeping the prior spelling where only spelling differs.
@@ -197,10 +248,13 @@ fn flatten(cluster: &Cluster, prior: &ClusterModel, default_tags: &Tags) -> Clus
         .iter()
         .find(|s| s.name() == Some(&ClusterSettingName::ContainerInsights))
         .and_then(|s| s.value());
-    let namespace = cluster
+    let namespace: Attr<String> = cluster
         .service_connect_defaults()
-        .and_then(|d| d.namespace());
-    let prior_exec = prior.execute_command_configuration.as_ref();
+        .and_then(|d| d.namespace())
+        .filter(|ns| !ns.is_empty())
+        .map(str::to_string)
+        .into();
+    let prior_exec = prior.exec();
     let exec = cluster
         .configuration()
         .and_then(|c| c.execute_command_configuration())
@@ -216,15 +270,49 @@ fn flatten(cluster: &Cluster, prior: &ClusterModel, default_tags: &Tags) -> Clus
             .cluster_name()
             .map_or_else(|| prior.name.clone(), str::to_string),
         container_insights: insights.map(str::to_string).into(),
-        service_connect_namespace: namespace.map(str::to_string).into(),
+        service_connect_namespace: if prior.service_connect_defaults.is_some() {
+            Attr::Null
+        } else {
+            namespace.clone()
+        },
+        // The AWS provider's spelling stays while the user writes it and ECS has a namespace.
+        service_connect_defaults: prior
+            .service_connect_defaults
+            .as_ref()
+            .filter(|_| namespace.is_known())
+            .map(|_| ServiceConnectDefaults { namespace }),
         force_destroy: prior.force_destroy.clone(),
         tags: tags.into(),
         tags_all: Attr::Known(tags_all),
         arn: Attr::Known(arn.clone()),
         id: Attr::Known(arn),
-        execute_command_configuration: exec.map(|e| flatten_exec(e, prior_exec)),
+        execute_command_configuration: exec
+            .filter(|_| !prior.exec_in_configuration())
+            .map(|e| flatten_exec(e, prior_exec)),
+        configuration: flatten_configuration(cluster, prior),
         timeouts: prior.timeouts.clone(),
     }
+}
+
+/// The `configuration` block: managed storage, and execute-command settings where the user
+/// wrote them there. An empty block the user wrote stays.
+fn flatten_configuration(cluster: &Cluster, prior: &ClusterModel) -> Option<Configuration> {
+    let remote = cluster.configuration();
+    let managed_storage_configuration =
+        flatten_managed_storage(remote.and_then(|c| c.managed_storage_configuration()));
+    let execute_command_configuration = remote
+        .and_then(|c| c.execute_command_configuration())
+        .filter(|_| prior.exec_in_configuration())
+        .filter(|e| !is_default_exec(e) || prior.exec().is_some())
+        .map(|e| flatten_exec(e, prior.exec()));
+    let empty = managed_storage_configuration.is_none() && execute_command_configuration.is_none();
+    if empty && prior.configuration.is_none() {
+        return None;
+    }
+    Some(Configuration {
+        execute_command_configuration,
+        managed_storage_configuration,
+    })
 }
 
 /// What ECS keeps after the block is removed (there is no "unset"): the same as no block.
@@ -322,7 +410,7 @@ impl Resource for ClusterResource {
             .cluster_name(name)
             .set_settings(settings(&plan))
             .set_configuration(configuration(&plan))
-            .set_service_connect_defaults(plan.service_connect_namespace.known().and_then(|ns| {
+            .set_service_connect_defaults(plan.namespace().known().and_then(|ns| {
                 ClusterServiceConnectDefaultsRequest::builder()
                     .namespace(ns)
                     .build()
@@ -442,34 +530,45 @@ impl Resource for ClusterResource {
         };
         let arn = prior.arn.known().cloned().unwrap_or_default();
         let insights_changed = prior.container_insights != plan.container_insights;
-        let exec_changed =
-            prior.execute_command_configuration != plan.execute_command_configuration;
-        let namespace_changed = prior.service_connect_namespace != plan.service_connect_namespace;
+        let exec_changed = prior.exec() != plan.exec();
+        let storage_changed = prior.managed_storage() != plan.managed_storage();
+        let namespace_changed = prior.namespace() != plan.namespace();
 
-        if insights_changed || exec_changed || namespace_changed {
+        if insights_changed || exec_changed || storage_changed || namespace_changed {
             let mut update = cfg.clients.ecs.update_cluster().cluster(&arn);
             if insights_changed {
                 update = update.set_settings(settings(&plan));
             }
-            if exec_changed {
-                // Removing the block resets to the defaults; AWS has no "unset".
-                let cfgv = configuration(&plan).unwrap_or_else(|| {
+            if exec_changed || storage_changed {
+                // The whole configuration, so neither part depends on how ECS merges. Removing
+                // a part resets it: AWS has no "unset" for execute-command settings, and an
+                // empty managed-storage object clears the keys.
+                let exec = plan.exec().map_or_else(
+                    || {
+                        ExecuteCommandConfiguration::builder()
+                            .logging(ExecuteCommandLogging::Default)
+                            .build()
+                    },
+                    expand_exec,
+                );
+                let managed = plan
+                    .managed_storage()
+                    .map(expand_managed_storage)
+                    .or_else(|| {
+                        prior.managed_storage().map(|_| {
+                            aws_sdk_ecs::types::ManagedStorageConfiguration::builder().build()
+                        })
+                    });
+                update = update.configuration(
                     ClusterConfiguration::builder()
-                        .execute_command_configuration(
-                            ExecuteCommandConfiguration::builder()
-                                .logging(ExecuteCommandLogging::Default)
-                                .build(),
-                        )
-                        .build()
-                });
-                update = update.configuration(cfgv);
+                        .execute_command_configuration(exec)
+                        .set_managed_storage_configuration(managed)
+                        .build(),
+                );
             }
             if namespace_changed {
                 // An empty namespace removes the default.
-                let ns = plan
-                    .service_connect_namespace
-                    .known()
-                    .map_or("", String::as_str);
+                let ns = plan.namespace().known().map_or("", String::as_str);
                 if let Ok(d) = ClusterServiceConnectDefaultsRequest::builder()
                     .namespace(ns)
                     .build()
@@ -572,6 +671,10 @@ impl Resource for ClusterResource {
         }
     }
 
+    fn as_validate_config(&self) -> Option<&dyn ValidateConfig> {
+        Some(self)
+    }
+
     fn as_modify_plan(&self) -> Option<&dyn ModifyPlan> {
         Some(self)
     }
@@ -664,6 +767,11 @@ fn keep_planned_spelling(state: ClusterModel, plan: &ClusterModel) -> ClusterMod
             &plan.service_connect_namespace,
             state.service_connect_namespace,
         ),
+        service_connect_defaults: match &plan.service_connect_defaults {
+            Some(d) if !d.namespace.is_unknown() => Some(d.clone()),
+            _ => state.service_connect_defaults,
+        },
+        configuration: keep_planned_configuration(state.configuration, plan.configuration.as_ref()),
         // Unset, the account's default is read back.
         container_insights: if plan.container_insights.is_known() {
             plan.container_insights.clone()
@@ -671,6 +779,41 @@ fn keep_planned_spelling(state: ClusterModel, plan: &ClusterModel) -> ClusterMod
             state.container_insights
         },
         ..state
+    }
+}
+
+/// Managed-storage keys the plan knew come back as planned (ECS may report a key's ARN for its
+/// ID); the rest is what ECS reports.
+fn keep_planned_configuration(
+    state: Option<Configuration>,
+    plan: Option<&Configuration>,
+) -> Option<Configuration> {
+    let mut state = state?;
+    let Some(plan) = plan else {
+        return Some(state);
+    };
+    if let (Some(s), Some(p)) = (
+        state.managed_storage_configuration.as_mut(),
+        plan.managed_storage_configuration.as_ref(),
+    ) {
+        for (s, p) in [
+            (
+                &mut s.fargate_ephemeral_storage_kms_key_id,
+                &p.fargate_ephemeral_storage_kms_key_id,
+            ),
+            (&mut s.kms_key_id, &p.kms_key_id),
+        ] {
+            if !p.is_unknown() {
+                *s = p.clone();
+            }
+        }
+    }
+    Some(state)
+}
+
+impl ValidateConfig for ClusterResource {
+    fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        validate_spellings(config, diags);
     }
 }
 
@@ -711,6 +854,8 @@ impl ImportState for ClusterResource {
                         arn: Attr::Known(arn.clone()),
                         id: Attr::Known(arn),
                         execute_command_configuration: None,
+                        configuration: None,
+                        service_connect_defaults: None,
                         timeouts: Value::Null,
                     };
                     if let Some(state) = write(&imported, &mut resp.diags) {

@@ -3,6 +3,7 @@
 pub mod arn;
 pub mod capacity_providers;
 pub mod cluster;
+pub mod cluster_configuration;
 pub mod cluster_cleanup;
 pub mod configured;
 pub mod container_definitions;
@@ -10,6 +11,7 @@ pub mod data;
 pub mod model;
 pub mod provider;
 pub mod secret;
+pub mod secret_rules;
 pub mod service;
 pub mod strategy;
 pub mod tags;

@@ -14,6 +14,7 @@ use aws_sdk_ssm::types::{
 
 use super::configured::Configured;
 use super::model::{set, string};
+use super::secret_rules::{self, DATA_TYPES};
 use super::tags::{self, Tags};
 use crate::aws::Clients;
 use crate::aws::errors::{code, describe};
@@ -56,13 +57,37 @@ pub fn schema() -> Schema {
                 Attribute::string("value")
                     .optional()
                     .sensitive()
-                    .description("The value, stored in Terraform state (marked sensitive). Exactly one of `value` and `value_wo`. Changing it writes a new parameter version in place."),
+                    .description("The value, stored in Terraform state (marked sensitive). Exactly one of `value`, `value_wo` and `insecure_value`. Changing it writes a new parameter version in place."),
             )
             .attribute(
                 Attribute::string("value_wo")
                     .optional()
                     .write_only()
-                    .description("The value as a write-only argument (Terraform 1.11 or later): sent to AWS but never stored in state or plan. Exactly one of `value` and `value_wo`; bump `value_wo_version` to send a new value."),
+                    .description("The value as a write-only argument (Terraform 1.11 or later): sent to AWS but never stored in state or plan. Exactly one of `value`, `value_wo` and `insecure_value`; bump `value_wo_version` to send a new value."),
+            )
+            .attribute(
+                Attribute::string("insecure_value")
+                    .optional()
+                    .description("The value when it is no secret (an image tag, a feature flag): not marked sensitive, so plans show it. Only for `type = \"String\"` or `\"StringList\"`. Exactly one of `value`, `value_wo` and `insecure_value`; changing it writes a new version in place, and moving the same text between `value` and `insecure_value` writes none."),
+            )
+            .attribute(
+                Attribute::string("data_type")
+                    .optional()
+                    .default(Value::string("text"))
+                    .requires_replace()
+                    .validate(OneOf(DATA_TYPES))
+                    .description("`text` (default), `aws:ec2:image` (the value must be an AMI ID, `ami-` and 8 or 17 hexadecimal digits, of an image available to the account; Parameter Store checks it after answering, so the provider waits up to two minutes for the parameter to appear) or `aws:ssm:integration`. Changing it replaces the parameter."),
+            )
+            .attribute(
+                Attribute::string("allowed_pattern")
+                    .optional()
+                    .validate(Length { min: 0, max: 1024 })
+                    .description("A regular expression the whole value must match, e.g. `^\\d+$`; Parameter Store refuses other values. A known value is checked at plan time (the diagnostic never shows a sensitive value); a value known only at apply fails then. Changing it applies in place."),
+            )
+            .attribute(
+                Attribute::bool("overwrite")
+                    .optional()
+                    .description("On create, adopt a parameter of this name that already exists (a new version of it is written, with this configuration's tags) instead of failing with `ParameterAlreadyExists`. Updates overwrite the parameter whatever this says, and changing it changes nothing in AWS. The AWS provider deprecates it (and sends `overwrite = false` on updates too, which then fail); here it has only this create-time meaning."),
             )
             .attribute(
                 Attribute::number("value_wo_version")
@@ -108,6 +133,10 @@ struct SecretModel {
     value_wo: Attr<String>,
     /// Any number, fractions included.
     value_wo_version: Attr<Number>,
+    insecure_value: Attr<String>,
+    data_type: Attr<String>,
+    allowed_pattern: Attr<String>,
+    overwrite: Attr<bool>,
     key_id: Attr<String>,
     description: Attr<String>,
     tier: Attr<String>,
@@ -131,6 +160,10 @@ impl fmt::Debug for SecretModel {
             .field("value", &redacted(&self.value))
             .field("value_wo", &redacted(&self.value_wo))
             .field("value_wo_version", &self.value_wo_version)
+            .field("insecure_value", &self.insecure_value)
+            .field("data_type", &self.data_type)
+            .field("allowed_pattern", &self.allowed_pattern)
+            .field("overwrite", &self.overwrite)
             .field("key_id", &self.key_id)
             .field("description", &self.description)
             .field("tier", &self.tier)
@@ -165,10 +198,12 @@ fn scrub(message: String, secret: Option<&str>) -> String {
     }
 }
 
-/// The value to send: `value`, or `value_wo` from the configuration (never from state).
+/// The value to send: `value` or `insecure_value`, or `value_wo` from the configuration (never
+/// from state).
 fn value_to_send<'a>(plan: &'a SecretModel, config: &'a SecretModel) -> Option<&'a str> {
     plan.value
         .known()
+        .or(plan.insecure_value.known())
         .or(config.value_wo.known())
         .map(String::as_str)
 }
@@ -204,6 +239,9 @@ async fn put(
         )
         .set_description(plan.description.known().cloned())
         .set_tier(plan.tier.known().map(|t| ParameterTier::from(t.as_str())))
+        .set_data_type(plan.data_type.known().cloned())
+        // Always sent: an empty pattern removes one set before.
+        .allowed_pattern(plan.allowed_pattern.known().map_or("", String::as_str))
         .overwrite(overwrite)
         .set_tags((!overwrite && !tags.is_empty()).then(|| aws_tags(&tags)))
         .send()
@@ -214,6 +252,53 @@ async fn put(
             secret,
         )
     })
+}
+
+/// How long Parameter Store may take to validate an `aws:ec2:image` value and write it.
+const AMI_VALIDATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Whether the parameter exists, waiting while Parameter Store validates an AMI ID.
+async fn appeared(clients: &Clients, name: &str, ctx: &Ctx) -> bool {
+    let waited = crate::aws::wait::until(
+        AMI_VALIDATION_TIMEOUT,
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(5),
+        &ctx.cancel,
+        || async move {
+            match clients.ssm.get_parameter().name(name).send().await {
+                Ok(_) => crate::aws::wait::Poll::Done(()),
+                Err(e) => crate::aws::wait::Poll::Pending(describe(&e)),
+            }
+        },
+    )
+    .await;
+    waited.is_ok()
+}
+
+/// An adopted parameter keeps the tags it had (PutParameter cannot tag when overwriting):
+/// make them this configuration's.
+async fn adopt_tags(clients: &Clients, plan: &SecretModel) -> Result<(), String> {
+    let name = &plan.name;
+    let listed = clients
+        .ssm
+        .list_tags_for_resource()
+        .resource_type(ResourceTypeForTagging::Parameter)
+        .resource_id(name)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+                "ListTagsForResource for \"{name}\" failed: {}",
+                describe(&e)
+            )
+        })?;
+    let old: Tags = listed
+        .tag_list()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect();
+    let new = plan.tags_all.known().cloned().unwrap_or_default();
+    update_tags(clients, name, &old, &new).await
 }
 
 /// What AWS holds for the parameter; `Ok(None)` when it does not exist.
@@ -273,6 +358,7 @@ fn flatten(remote: &Remote, prior: &SecretModel, default_tags: &Tags) -> SecretM
     let p = &remote.parameter;
     let name = p.name().unwrap_or_default().to_string();
     let (tags, tags_all) = tags::split_remote_tags(&remote.tags, prior.tags.as_ref(), default_tags);
+    let secure = p.r#type() == Some(&ParameterType::SecureString);
     let mut state = SecretModel {
         id: Attr::Known(name.clone()),
         name,
@@ -280,7 +366,13 @@ fn flatten(remote: &Remote, prior: &SecretModel, default_tags: &Tags) -> SecretM
         version: Attr::Known(p.version()),
         r#type: p.r#type().map(|t| t.as_str().to_string()).into(),
         // With `value_wo` the state never holds the value (import fills it in for `value` users).
-        value: if prior.value.is_null() {
+        value: if prior.value.is_null() && !(secure && prior.insecure_value.is_known()) {
+            Attr::Null
+        } else {
+            p.value().map(str::to_string).into()
+        },
+        // A parameter changed to a SecureString outside Terraform never lands in the clear.
+        insecure_value: if prior.insecure_value.is_null() || secure {
             Attr::Null
         } else {
             p.value().map(str::to_string).into()
@@ -291,8 +383,13 @@ fn flatten(remote: &Remote, prior: &SecretModel, default_tags: &Tags) -> SecretM
     };
     if let Some(meta) = &remote.metadata {
         state.description = meta.description().map(str::to_string).into();
-        let secure = p.r#type() == Some(&ParameterType::SecureString);
         state.key_id = meta.key_id().filter(|_| secure).map(str::to_string).into();
+        state.data_type = Attr::Known(meta.data_type().unwrap_or("text").to_string());
+        state.allowed_pattern = meta
+            .allowed_pattern()
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .into();
         // Intelligent-Tiering reads back as the tier AWS chose: keep the user's word.
         if prior.tier.known().map(String::as_str) != Some("Intelligent-Tiering") {
             state.tier = meta.tier().map(|t| t.as_str().to_string()).into();
@@ -352,6 +449,9 @@ fn keep_planned(state: SecretModel, planned: &SecretModel) -> SecretModel {
         name: planned.name.clone(),
         r#type: unless_unknown(&planned.r#type, state.r#type),
         value: unless_unknown(&planned.value, state.value),
+        insecure_value: unless_unknown(&planned.insecure_value, state.insecure_value),
+        allowed_pattern: unless_unknown(&planned.allowed_pattern, state.allowed_pattern),
+        data_type: unless_unknown(&planned.data_type, state.data_type),
         value_wo_version: unless_unknown(&planned.value_wo_version, state.value_wo_version),
         description: unless_unknown(&planned.description, state.description),
         tags: planned.tags.clone(),
@@ -412,9 +512,30 @@ impl Resource for SecretResource {
             return;
         };
         let secret = value_to_send(&plan, &config);
-        if let Err(e) = put(&cfg.clients, &plan, secret, false).await {
-            resp.diags.error("Could not create the parameter", e);
+        let adopt = plan.overwrite == Attr::Known(true);
+        if let Err(e) = put(&cfg.clients, &plan, secret, adopt).await {
+            let hint = if e.contains("ParameterAlreadyExists") {
+                " Import it (`terraform import`), or set `overwrite = true` to adopt it."
+            } else {
+                ""
+            };
+            resp.diags
+                .error("Could not create the parameter", format!("{e}{hint}"));
             return;
+        }
+        if plan.data_type.known().map(String::as_str) == Some("aws:ec2:image")
+            && !appeared(&cfg.clients, &plan.name, &req.ctx).await
+        {
+            resp.remove();
+            resp.diags.error(
+                "Parameter Store did not create the parameter",
+                format!("\"{}\" was accepted but never appeared: Parameter Store checks an `aws:ec2:image` value after answering, and drops the write when the value is not the ID of an AMI available to this account.", plan.name),
+            );
+            return;
+        }
+        if adopt && let Err(e) = adopt_tags(&cfg.clients, &plan).await {
+            resp.diags
+                .error("Could not set the adopted parameter's tags", e);
         }
         // From here on the parameter exists: keep it in state whatever happens next.
         let plan = SecretModel {
@@ -531,13 +652,14 @@ impl Resource for SecretResource {
 /// The arguments whose change needs PutParameter (a new version), not just tags, that differ
 /// between `prior` and `planned`.
 fn version_changes(prior: &Value, planned: &Value) -> Vec<&'static str> {
-    [
+    let mut changes: Vec<&'static str> = [
         "type",
-        "value",
         "value_wo_version",
         "key_id",
         "description",
         "tier",
+        "allowed_pattern",
+        "data_type",
     ]
     .into_iter()
     .filter(|name| {
@@ -545,7 +667,20 @@ fn version_changes(prior: &Value, planned: &Value) -> Vec<&'static str> {
         // A computed attribute left to AWS (null in the plan) is no change.
         old != new && !(matches!(*name, "key_id" | "tier") && new.is_none_or(Value::is_null))
     })
-    .collect()
+    .collect();
+    // `value` and `insecure_value` are two spellings of one value: moving it is no change.
+    if shown_value(prior) != shown_value(planned) {
+        changes.push("value");
+    }
+    changes
+}
+
+/// `value`, or else `insecure_value`.
+fn shown_value(object: &Value) -> Option<&Value> {
+    ["value", "insecure_value"]
+        .into_iter()
+        .filter_map(|name| object.get(name))
+        .find(|v| !v.is_null())
 }
 
 /// Whether going from `prior` to `planned` writes a new version. An import brings the value
@@ -593,23 +728,11 @@ impl ValidateConfig for SecretResource {
                 problem,
             );
         }
-        let value = config.get("value").unwrap_or(&Value::Null);
         let value_wo = config.get("value_wo").unwrap_or(&Value::Null);
-        if value.is_known() && value_wo.is_known() {
-            match (value.is_null(), value_wo.is_null()) {
-                (false, false) => diags.error_at(
-                    AttrPath::root().attr("value_wo"),
-                    "Conflicting values",
-                    "Set exactly one of `value` and `value_wo`, not both.",
-                ),
-                (true, true) => diags.error_at(
-                    AttrPath::root().attr("value"),
-                    "Missing value",
-                    "Set exactly one of `value` (kept in state, sensitive) and `value_wo` (write-only, never stored).",
-                ),
-                _ => {}
-            }
-        }
+        secret_rules::check_value_arguments(config, diags);
+        secret_rules::check_insecure_type(config, diags);
+        secret_rules::check_allowed_pattern(config, diags);
+        secret_rules::check_data_type(config, diags);
         if value_wo.is_null()
             && value_wo.is_known()
             && config.get("value_wo_version").is_some_and(|v| !v.is_null())
@@ -635,7 +758,7 @@ impl ValidateConfig for SecretResource {
             Some(_) | None if config.get("tier").is_some_and(Value::is_unknown) => usize::MAX,
             _ => 4096,
         };
-        for attr in ["value", "value_wo"] {
+        for attr in secret_rules::VALUE_ARGUMENTS {
             if let Some(v) = string(config, attr)
                 && v.len() > limit
             {
@@ -662,6 +785,14 @@ impl ModifyPlan for SecretResource {
             return;
         }
         tags::plan_into(req.ctx, req.config, &mut resp.planned);
+        // Only a SecureString has a key: for the others it stays null, not "known after apply"
+        // (which would also count as a change that writes a version).
+        if let Some(kind) = string(&resp.planned, "type")
+            && kind != "SecureString"
+            && resp.planned.get("key_id").is_some_and(Value::is_unknown)
+        {
+            set(&mut resp.planned, "key_id", Value::Null);
+        }
         if req.prior.is_null() {
             if let Some(name) = req.config.get("name").filter(|v| v.is_known()) {
                 set(&mut resp.planned, "id", name.clone());
@@ -691,6 +822,10 @@ impl ImportState for SecretResource {
             value: Attr::Null,
             value_wo: Attr::Null,
             value_wo_version: Attr::Null,
+            insecure_value: Attr::Null,
+            data_type: Attr::Null,
+            allowed_pattern: Attr::Null,
+            overwrite: Attr::Null,
             key_id: Attr::Null,
             description: Attr::Null,
             tier: Attr::Null,
@@ -819,6 +954,46 @@ mod tests {
         );
         set(&mut planned, "value", Value::string("b"));
         assert!(needs_new_version(&prior, &planned, &config));
+    }
+
+    #[test]
+    fn an_insecure_value_turned_secure_outside_terraform_stays_sensitive() {
+        let prior = model(object([
+            ("name", Value::string("p")),
+            ("type", Value::string("String")),
+            ("insecure_value", Value::string("was-plain")),
+        ]));
+        let remote = Remote {
+            parameter: Parameter::builder()
+                .name("p")
+                .r#type(ParameterType::SecureString)
+                .value("now-secret")
+                .build(),
+            metadata: None,
+            tags: Tags::new(),
+        };
+        let state = flatten(&remote, &prior, &Tags::new());
+        assert_eq!(state.insecure_value, Attr::Null);
+        assert_eq!(state.value, Attr::Known("now-secret".into()));
+    }
+
+    #[test]
+    fn moving_the_value_between_value_and_insecure_value_writes_no_version() {
+        let prior = model_value(object([
+            ("name", Value::string("p")),
+            ("type", Value::string("String")),
+            ("insecure_value", Value::string("v2")),
+        ]));
+        let mut planned = prior.clone();
+        set(&mut planned, "insecure_value", Value::Null);
+        set(&mut planned, "value", Value::string("v2"));
+        assert_eq!(version_changes(&prior, &planned), Vec::<&str>::new());
+        set(&mut planned, "value", Value::string("v3"));
+        assert_eq!(version_changes(&prior, &planned), ["value"]);
+    }
+
+    fn model_value(value: Value) -> Value {
+        crate::framework::server::conform(&schema().block, &value)
     }
 
     #[test]

@@ -24,6 +24,8 @@ fn schema() -> Schema {
             .attribute(Attribute::string("name").required().description("Name of the parameter."))
             .attribute(Attribute::bool("with_decryption").optional().description("Also read the value (decrypted for a `SecureString`) into the sensitive `value`. Default false: the value stays out of state."))
             .attribute(Attribute::string("value").computed().sensitive().description("The value; null unless `with_decryption = true`."))
+            .attribute(Attribute::string("insecure_value").computed().description("The value of a `String` or `StringList` parameter, not marked sensitive (it is stored unencrypted), whatever `with_decryption` says; null for a `SecureString`."))
+            .attribute(Attribute::string("data_type").computed().description("`text`, `aws:ec2:image` or `aws:ssm:integration`."))
             .attribute(Attribute::string("arn").computed().description("ARN of the parameter: what `secrets[].valueFrom` takes."))
             .attribute(Attribute::string("id").computed().description("Same as `name`."))
             .attribute(Attribute::string("type").computed().description("`String`, `StringList` or `SecureString`."))
@@ -40,6 +42,8 @@ struct SecretDataModel {
     name: String,
     with_decryption: Option<bool>,
     value: Attr<String>,
+    insecure_value: Attr<String>,
+    data_type: Attr<String>,
     arn: Attr<String>,
     id: Attr<String>,
     r#type: Attr<String>,
@@ -56,6 +60,8 @@ impl std::fmt::Debug for SecretDataModel {
             .field("name", &self.name)
             .field("with_decryption", &self.with_decryption)
             .field("value", &redacted(&self.value))
+            .field("insecure_value", &self.insecure_value)
+            .field("data_type", &self.data_type)
             .field("arn", &self.arn)
             .field("id", &self.id)
             .field("type", &self.r#type)
@@ -86,6 +92,17 @@ fn flatten(remote: &Remote, config: &SecretDataModel) -> SecretDataModel {
         r#type: p.r#type().map(|t| t.as_str().to_string()).into(),
         version: Attr::Known(p.version()),
         value: p.value().filter(|_| decrypt).map(str::to_string).into(),
+        insecure_value: p
+            .value()
+            .filter(|_| p.r#type() != Some(&aws_sdk_ssm::types::ParameterType::SecureString))
+            .map(str::to_string)
+            .into(),
+        data_type: Attr::Known(
+            meta.and_then(|m| m.data_type())
+                .or(p.data_type())
+                .unwrap_or("text")
+                .to_string(),
+        ),
         description: meta
             .and_then(|m| m.description())
             .map(str::to_string)

@@ -67,14 +67,15 @@ pub async fn describe_clusters(fidelity: &Fidelity, call: &Call, up: &Upstream) 
     if let Some(refusal) = limits::batch(call, "clusters", 100) {
         return refusal;
     }
-    if !fidelity.options.forget_deleted_clusters {
-        return up.forward(call).await;
-    }
     let answer = up.ask(call).await;
     if !answer.ok() {
         return reply_of(&answer);
     }
     let mut body = answer.json.clone();
+    super::cluster_configuration::omit_unrequested(call, &mut body);
+    if !fidelity.options.forget_deleted_clusters {
+        return json_reply(answer.status, &body);
+    }
     let mut missing = Vec::new();
     if let Some(found) = body.get_mut("clusters").and_then(Value::as_array_mut) {
         found.retain(|c| {

@@ -4,12 +4,16 @@
 //! [`services`] (names, kept settings, deployments, draining, the read-back shape),
 //! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
 //! [`limits`] (batch limits and pagination), [`forgotten_clusters`] (deleted clusters ECS no
-//! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use). The list
+//! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use),
+//! [`parameters`] (PutParameter's pattern and AMI checks), [`cluster_configuration`] (the
+//! configuration reported only when asked for). The list
 //! of behaviours is in the harness README.
 
+pub mod cluster_configuration;
 pub mod clusters;
 pub mod forgotten_clusters;
 pub mod limits;
+pub mod parameters;
 pub mod secure_strings;
 pub mod services;
 pub mod task_definitions;
@@ -124,6 +128,7 @@ impl Fidelity {
             (Service::Ecs, "ListContainerInstances") => {
                 limits::list_container_instances(call, up).await
             }
+            (Service::Ssm, "PutParameter") => parameters::put_parameter(call, up).await,
             (Service::Ssm, "GetParameters") => secure_strings::get_parameters(call, up).await,
             (Service::Ssm, "GetParameter") => secure_strings::get_parameter(call, up).await,
             _ => up.forward(call).await,
