@@ -4,12 +4,14 @@
 //! [`services`] (names, kept settings, deployments, draining, the read-back shape),
 //! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
 //! [`limits`] (batch limits and pagination), [`forgotten_clusters`] (deleted clusters ECS no
-//! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use). The list
+//! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use),
+//! [`placement`] (placement and scheduling refusals, DAEMON counts, the role ARN). The list
 //! of behaviours is in the harness README.
 
 pub mod clusters;
 pub mod forgotten_clusters;
 pub mod limits;
+pub mod placement;
 pub mod secure_strings;
 pub mod services;
 pub mod task_definitions;

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use super::{Fidelity, account_of, fnv, limits, reply_of, strip_nulls};
+use super::{Fidelity, account_of, fnv, limits, placement, reply_of, strip_nulls};
 use crate::local_aws::moto::Upstream;
 use crate::local_aws::options::Options;
 use crate::local_aws::wire::{Call, Reply, client_error, epoch_now, json_reply};
@@ -320,6 +320,7 @@ impl ServiceRecord {
         } else {
             self.shape_task_sets(map, desired);
         }
+        placement::shape(map, &self.settings);
         apply_defaults(map);
     }
 
@@ -577,7 +578,11 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     }
     // moto fails internally on an awsvpc configuration without security groups, which AWS
     // accepts (the VPC's default group is used).
+    if let Some(refusal) = placement::refuse_create(&call.json) {
+        return refusal;
+    }
     let mut request = call.json.clone();
+    placement::prepare_create(call, up, &cluster, &mut request).await;
     // Neither a launch type nor a strategy: ECS places the service with the cluster's default
     // strategy and reports that strategy on the service, with no launch type (ECS API
     // reference, CreateService `capacityProviderStrategy`; terraform-provider-aws #11351).
@@ -605,6 +610,7 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     let mut service = answer.json.get("service").cloned().unwrap_or(Value::Null);
     let arn = str_of(&service, "serviceArn").to_string();
     let mut record = ServiceRecord::new(&name, &kept, &service, now);
+    placement::keep_created(&mut record.settings, &kept, account_of(&arn));
     let doomed = runs_failing_image(&fidelity.options, call, up, &record.task_definition).await;
     if let Some(first) = record.deployments.first_mut() {
         first.doomed = doomed;
@@ -635,6 +641,11 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         && record.status(now, &fidelity.options) != "ACTIVE"
     {
         return not_active();
+    }
+    if let Some(record) = fidelity.state().services.get(&arn)
+        && let Some(refusal) = placement::refuse_update(&call.json, &record.settings)
+    {
+        return refusal;
     }
     let new_task_definition = match call.str("taskDefinition") {
         Some(td) => match resolve_task_definition(call, up, td).await {
