@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::placement::same_role;
+use super::placement::{same_field, same_role};
 use super::schema::{ServicePlan, controller_of};
 use crate::framework::model::{Attr, decode};
 use crate::framework::value::AttrPath;
@@ -186,7 +186,8 @@ pub fn validate(config: &ServicePlan, diags: &mut Diagnostics) {
 }
 
 /// Adjust a plan: DAEMON services carry no desired count or maximum percent (null, as read
-/// back, instead of the REPLICA defaults), and another spelling of the prior role is no change.
+/// back, instead of the REPLICA defaults), and another spelling of the prior role or of a prior
+/// strategy field is no change.
 pub fn plan(config: &ServicePlan, prior: Option<&ServicePlan>, plan: &mut ServicePlan) {
     if matches!(&plan.scheduling_strategy, Attr::Known(s) if s == "DAEMON") {
         if config.desired_count.is_null() {
@@ -195,6 +196,12 @@ pub fn plan(config: &ServicePlan, prior: Option<&ServicePlan>, plan: &mut Servic
         if config.deployment_maximum_percent.is_null() {
             plan.deployment_maximum_percent = Value::Null;
         }
+    }
+    if let Some(prior) = prior {
+        keep_prior_fields(
+            &mut plan.ordered_placement_strategy,
+            &prior.ordered_placement_strategy,
+        );
     }
     if let Some(prior) = prior
         && let (Attr::Known(new), Attr::Known(old)) = (&plan.iam_role, &prior.iam_role)
@@ -205,11 +212,104 @@ pub fn plan(config: &ServicePlan, prior: Option<&ServicePlan>, plan: &mut Servic
     }
 }
 
+/// A strategy field that names the prior one in another spelling (`host` for `instanceId`,
+/// `MEMORY` for `memory`, as an import reads them) keeps the prior spelling: no change.
+fn keep_prior_fields(planned: &mut Value, prior: &Value) {
+    let (Value::List(items), Some(prior_items)) = (planned, prior.elements()) else {
+        return;
+    };
+    for (item, old) in items.iter_mut().zip(prior_items) {
+        let same_type = item.get("type") == old.get("type");
+        let (Some(new), Some(old_field)) = (
+            item.get("field").and_then(Value::as_str),
+            old.get("field").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if same_type && new != old_field && same_field(new, old_field) {
+            let old_field = Value::string(old_field);
+            if let Value::Object(fields) = item {
+                fields.insert("field".into(), old_field);
+            }
+        }
+    }
+}
+
 /// Whether a change of `iam_role` replaces the service (another spelling of the same role does
 /// not).
 pub fn role_differs(old: &Value, new: &Value) -> bool {
     match (old.as_str(), new.as_str()) {
         (Some(a), Some(b)) => !same_role(a, b),
         _ => old != new,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ecs::service::schema::schema;
+    use crate::framework::model::encode;
+
+    fn service(edit: impl FnOnce(&mut ServicePlan)) -> ServicePlan {
+        let imported = crate::ecs::service::schema::ServiceModel::imported("c".into(), "s".into());
+        let value = encode(&imported, &schema().implied_type()).unwrap();
+        let mut plan = decode::<ServicePlan>(&value).unwrap();
+        edit(&mut plan);
+        plan
+    }
+
+    fn strategy(t: &str, f: &str) -> Value {
+        Value::object([("type", Value::string(t)), ("field", Value::string(f))])
+    }
+
+    #[test]
+    fn imported_spellings_of_the_same_role_and_fields_plan_no_change() {
+        let prior = service(|p| {
+            p.iam_role = Attr::Known("arn:aws:iam::123456789012:role/ecs-elb".into());
+            p.ordered_placement_strategy = Value::list([
+                strategy("spread", "instanceId"),
+                strategy("binpack", "MEMORY"),
+            ]);
+        });
+        let config = service(|p| {
+            p.iam_role = Attr::Known("ecs-elb".into());
+            p.ordered_placement_strategy =
+                Value::list([strategy("spread", "host"), strategy("binpack", "memory")]);
+        });
+        let mut planned = config.clone();
+        plan(&config, Some(&prior), &mut planned);
+        assert_eq!(planned.iam_role, prior.iam_role);
+        assert_eq!(
+            planned.ordered_placement_strategy,
+            prior.ordered_placement_strategy
+        );
+
+        let other = service(|p| {
+            p.iam_role = Attr::Known("other".into());
+            p.ordered_placement_strategy = Value::list([strategy("spread", "attribute:x")]);
+        });
+        let mut planned = other.clone();
+        plan(&other, Some(&prior), &mut planned);
+        assert_eq!(planned, other, "other values are changes");
+    }
+
+    #[test]
+    fn a_daemon_plan_has_no_desired_count_or_maximum_percent() {
+        let config = service(|p| p.scheduling_strategy = Attr::Known("DAEMON".into()));
+        let mut planned = service(|p| {
+            p.scheduling_strategy = Attr::Known("DAEMON".into());
+            p.desired_count = Value::number_i64(1);
+            p.deployment_maximum_percent = Value::number_i64(200);
+        });
+        plan(&config, None, &mut planned);
+        assert_eq!(planned.desired_count, Value::Null);
+        assert_eq!(planned.deployment_maximum_percent, Value::Null);
+        let mut diags = Diagnostics::new();
+        let config = service(|p| {
+            p.scheduling_strategy = Attr::Known("DAEMON".into());
+            p.desired_count = Value::number_i64(1);
+        });
+        validate(&config, &mut diags);
+        assert!(diags.has_errors());
     }
 }
