@@ -81,7 +81,8 @@ impl Server {
                 },
                 &mut resp,
             );
-            if let Some(unchanged) = unchanged_after_hook(&marked, &prior, &resp.planned) {
+            if let Some(unchanged) = unchanged_after_hook(&proposed, &marked, &prior, &resp.planned)
+            {
                 resp.planned = unchanged;
             }
         }
