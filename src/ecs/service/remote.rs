@@ -190,6 +190,7 @@ pub fn flatten(
         deployment_circuit_breaker,
         deployment_controller,
         timeouts: prior.timeouts.clone(),
+        // Placement and scheduling: filled in by `placement::flatten_into` below.
         ..ServiceModel::imported(String::new(), String::new())
     };
     super::placement::flatten_into(&mut state, service, prior);

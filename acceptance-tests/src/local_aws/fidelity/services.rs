@@ -576,11 +576,11 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
             _ => {}
         }
     }
-    // moto fails internally on an awsvpc configuration without security groups, which AWS
-    // accepts (the VPC's default group is used).
     if let Some(refusal) = placement::refuse_create(&call.json) {
         return refusal;
     }
+    // moto fails internally on an awsvpc configuration without security groups, which AWS
+    // accepts (the VPC's default group is used).
     let mut request = call.json.clone();
     placement::prepare_create(call, up, &cluster, &mut request).await;
     // Neither a launch type nor a strategy: ECS places the service with the cluster's default
