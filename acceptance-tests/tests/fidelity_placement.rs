@@ -166,6 +166,31 @@ async fn placement_reads_back_as_ecs_spells_it_and_update_service_replaces_it() 
         s.availability_zone_rebalancing(),
         Some(&AvailabilityZoneRebalancing::Disabled)
     );
+
+    // Another registry starts a new deployment (UpdateService `serviceRegistries`).
+    let out = ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("web")
+        .service_registries(
+            ServiceRegistry::builder()
+                .registry_arn(registry)
+                .port(8080)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let s = out.service().unwrap();
+    assert_eq!(s.service_registries()[0].port(), Some(8080));
+    assert_eq!(
+        s.deployments()
+            .first()
+            .and_then(|d| d.rollout_state())
+            .map(|r| r.as_str()),
+        Some("IN_PROGRESS"),
+        "a new PRIMARY deployment"
+    );
 }
 
 #[tokio::test]
