@@ -802,7 +802,9 @@ impl ModifyPlan for ServiceResource {
                 plan.platform_version = Attr::Unknown;
             }
         }
-        let prior = decode::<ServicePlan>(req.prior).ok().filter(|_| !req.prior.is_null());
+        let prior = decode::<ServicePlan>(req.prior)
+            .ok()
+            .filter(|_| !req.prior.is_null());
         rules::plan(&config, prior.as_ref(), &mut plan);
         let Some(planned) = encode(&plan, &STATE_TYPE).or_report(&mut resp.diags) else {
             return;
