@@ -14,6 +14,11 @@ use aws_sdk_ecs::types::{
     SchedulingStrategy, Service, ServiceRegistry,
 };
 
+// Only its container-instance registration is used here.
+#[allow(dead_code)]
+#[path = "support/crowded_cluster.rs"]
+mod crowded_cluster;
+
 async fn cluster_and_family(ecs: &Client, prefix: &str) -> (String, String) {
     let cluster = unique_name(prefix);
     ecs.create_cluster()
@@ -378,6 +383,20 @@ async fn daemon_services_run_one_task_per_instance_and_take_no_replica_settings(
             .and_then(|c| c.maximum_percent()),
         Some(100)
     );
+    // Two instances join: ECS starts a task on each.
+    crowded_cluster::register_container_instances(&ecs, endpoint.url(), &cluster, 2)
+        .await
+        .unwrap();
+    let start = Instant::now();
+    let s = loop {
+        let s = describe(&ecs, &cluster, "agent").await;
+        if s.running_count() == 2 || start.elapsed() > Duration::from_secs(10) {
+            break s;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!((s.desired_count(), s.running_count()), (2, 2));
+
     let err = ecs
         .update_service()
         .cluster(&cluster)

@@ -9,8 +9,9 @@
 //! - DAEMON services (CreateService `schedulingStrategy`; developer guide "Amazon ECS service
 //!   deployment controllers and strategies"): no desired count, placement strategy or capacity
 //!   provider strategy, not on Fargate, only with the ECS controller; they run one task on each
-//!   container instance of the cluster, so their desired count is the number of instances
-//!   (0 without any: steady with no task), and their maximum percent is 100.
+//!   container instance of the cluster, so their desired count is the number of instances,
+//!   following them as they register (0 without any: steady with no task), and their maximum
+//!   percent is 100.
 //! - Read back: the scheduling strategy as created, the role as `roleArn` (an ARN, also when a
 //!   name or `/path/name` was sent: CreateService `role`), Availability Zone rebalancing
 //!   `ENABLED` when a create did not say (CreateService `availabilityZoneRebalancing`), and the
@@ -154,18 +155,27 @@ pub fn refuse_update(request: &Value, settings: &Map<String, Value>) -> Option<R
 /// A DAEMON service's task count: one per container instance of the cluster (moto needs a
 /// number to create the service with).
 pub async fn prepare_create(call: &Call, up: &Upstream, cluster: &str, request: &mut Value) {
-    if !is_daemon(request) {
-        return;
+    if is_daemon(request) {
+        request["desiredCount"] = json!(instance_count(call, up, cluster).await);
     }
+}
+
+/// The container instances registered in `cluster`: a DAEMON service runs a task on each, so
+/// its desired count follows them as they come and go.
+pub async fn instance_count(call: &Call, up: &Upstream, cluster: &str) -> i64 {
     let listed = up
         .ask(&call.sibling("ListContainerInstances", json!({ "cluster": cluster })))
         .await;
-    let instances = listed
+    listed
         .json
         .get("containerInstanceArns")
         .and_then(Value::as_array)
-        .map_or(0, Vec::len);
-    request["desiredCount"] = json!(instances);
+        .map_or(0, |a| a.len() as i64)
+}
+
+/// Whether the kept settings are a DAEMON service's.
+pub fn daemon_settings(settings: &Map<String, Value>) -> bool {
+    settings.get("schedulingStrategy").and_then(Value::as_str) == Some("DAEMON")
 }
 
 /// The role as ECS reports it: an ARN whatever the caller sent.

@@ -154,6 +154,14 @@ impl ServiceRecord {
         }
     }
 
+    /// A DAEMON service runs one task per container instance: its count follows theirs.
+    fn follow_instances(&mut self, instances: i64, now: Instant, options: &Options) {
+        if self.deleted.is_none() && self.desired != instances {
+            self.desired = instances;
+            self.scaled_at = now + options.steady;
+        }
+    }
+
     fn keep(&mut self, request: &Value) {
         for member in KEPT {
             if let Some(value) = request.get(*member).filter(|v| !v.is_null()) {
@@ -780,17 +788,49 @@ pub async fn describe(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply 
     }
     let mut body = answer.json.clone();
     let now = Instant::now();
+    let instances = daemon_instances(fidelity, call, up, &body).await;
     let mut state = fidelity.state();
     if let Some(services) = body.get_mut("services").and_then(Value::as_array_mut) {
         for service in services {
             let arn = str_of(service, "serviceArn").to_string();
             if let Some(record) = state.services.get_mut(&arn) {
+                if let Some((_, count)) = instances.iter().find(|(a, _)| *a == arn) {
+                    record.follow_instances(*count, now, &fidelity.options);
+                }
                 record.settle(now, &fidelity.options);
                 record.shape(service, now, &fidelity.options);
             }
         }
     }
     json_reply(answer.status, &body)
+}
+
+/// The container-instance count of each DAEMON service in a DescribeServices answer.
+async fn daemon_instances(
+    fidelity: &Fidelity,
+    call: &Call,
+    up: &Upstream,
+    body: &Value,
+) -> Vec<(String, i64)> {
+    let daemons: Vec<(String, String)> = {
+        let state = fidelity.state();
+        let services = body.get("services").and_then(Value::as_array);
+        services
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                let arn = str_of(s, "serviceArn");
+                let record = state.services.get(arn)?;
+                placement::daemon_settings(&record.settings)
+                    .then(|| (arn.to_string(), str_of(s, "clusterArn").to_string()))
+            })
+            .collect()
+    };
+    let mut counts = Vec::with_capacity(daemons.len());
+    for (arn, cluster) in daemons {
+        counts.push((arn, placement::instance_count(call, up, &cluster).await));
+    }
+    counts
 }
 
 /// ListServices names ACTIVE and DRAINING services only (moto lists INACTIVE ones too).
