@@ -208,6 +208,56 @@ impl Walk {
     }
 }
 
+/// After the resource's own hook: when it planned away every difference from the prior state
+/// (another spelling of the same value, a default that does not apply to this object), the
+/// unknowns [`plan_object`] marked because of those differences have no cause left, and the
+/// update is no change at all. Returns the prior state then, `None` otherwise. Only the
+/// unknowns the framework marked are taken back: unknown in its plan (`marked`, before the
+/// hook) where Terraform's proposal held the prior value. An unknown from the configuration,
+/// one the hook planned itself, or any other difference keeps the plan as it is.
+pub fn unchanged_after_hook(
+    proposed: &Value,
+    marked: &Value,
+    prior: &Value,
+    planned: &Value,
+) -> Option<Value> {
+    if prior.is_null() || planned.is_null() || planned == prior {
+        return None;
+    }
+    let candidate = restore_marked(planned, marked, proposed, prior);
+    (candidate == *prior).then_some(candidate)
+}
+
+/// `planned` with each unknown the framework marked replaced by the prior value.
+fn restore_marked(planned: &Value, marked: &Value, proposed: &Value, prior: &Value) -> Value {
+    match (planned, marked, proposed, prior) {
+        (Value::Unknown, Value::Unknown, p, q) if p == q => q.clone(),
+        (Value::Object(a), Value::Object(m), Value::Object(p), Value::Object(q)) => Value::Object(
+            a.iter()
+                .map(|(k, v)| {
+                    let v = match (m.get(k), p.get(k), q.get(k)) {
+                        (Some(m), Some(p), Some(q)) => restore_marked(v, m, p, q),
+                        _ => v.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        (Value::List(a), Value::List(m), Value::List(p), Value::List(q))
+            if a.len() == m.len() && a.len() == p.len() && a.len() == q.len() =>
+        {
+            Value::List(
+                a.iter()
+                    .zip(m)
+                    .zip(p.iter().zip(q))
+                    .map(|((v, m), (p, q))| restore_marked(v, m, p, q))
+                    .collect(),
+            )
+        }
+        _ => planned.clone(),
+    }
+}
+
 /// Sorts and removes duplicates, as Terraform shows each path once.
 pub fn normalise_paths(paths: &mut Vec<AttrPath>) {
     paths.sort_by_key(|p| p.to_string());
@@ -283,6 +333,51 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_difference_the_hook_planned_away_leaves_no_marked_unknowns() {
+        // The configuration spells `note` differently from the prior state; the hook decides
+        // it is the same value and plans the prior spelling back.
+        let mut prior = prior();
+        if let Value::Object(o) = &mut prior {
+            o.insert("note".into(), Value::string("arn:note"));
+        }
+        let cfg = config("a", Value::string("note"));
+        let proposal = proposed(&cfg, &prior);
+        let marked = plan_object(&block(), &cfg, &prior, &proposal).planned;
+        assert_eq!(marked.get("status"), Some(&Value::Unknown), "marked");
+        let mut planned = marked.clone();
+        if let Value::Object(o) = &mut planned {
+            o.insert("note".into(), Value::string("arn:note"));
+        }
+        assert_eq!(
+            unchanged_after_hook(&proposal, &marked, &prior, &planned).as_ref(),
+            Some(&prior)
+        );
+
+        // A difference the hook kept keeps the unknowns too.
+        assert_eq!(
+            unchanged_after_hook(&proposal, &marked, &prior, &marked),
+            None
+        );
+
+        // An unknown of the hook's own stays.
+        let mut own = planned.clone();
+        if let Value::Object(o) = &mut own {
+            o.insert("mode".into(), Value::Unknown);
+        }
+        assert_eq!(unchanged_after_hook(&proposal, &marked, &prior, &own), None);
+
+        // An unknown from the configuration (a reference not known yet) is a change.
+        let cfg = config("a", Value::Unknown);
+        let proposal = proposed(&cfg, &prior);
+        let marked = plan_object(&block(), &cfg, &prior, &proposal).planned;
+        assert_eq!(marked.get("note"), Some(&Value::Unknown));
+        assert_eq!(
+            unchanged_after_hook(&proposal, &marked, &prior, &marked),
+            None
+        );
     }
 
     #[test]

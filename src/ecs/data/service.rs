@@ -6,6 +6,7 @@ use aws_sdk_ecs::types::Service;
 use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
+use crate::ecs::service::placement::{ConstraintModel, RegistryModel, StrategyModel};
 use crate::ecs::service::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
 };
@@ -124,6 +125,12 @@ pub struct ServiceDataModel {
     pub load_balancer: Set<LoadBalancerModel>,
     pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
     pub deployment_controller: Option<ControllerModel>,
+    pub scheduling_strategy: Option<String>,
+    pub availability_zone_rebalancing: Attr<String>,
+    pub iam_role: Attr<String>,
+    pub ordered_placement_strategy: Vec<StrategyModel>,
+    pub placement_constraints: Set<ConstraintModel>,
+    pub service_registries: Option<RegistryModel>,
     pub running_count: i64,
     pub pending_count: i64,
     pub status: Option<String>,
@@ -152,6 +159,12 @@ impl ServiceDataModel {
             load_balancer: m.load_balancer,
             deployment_circuit_breaker: m.deployment_circuit_breaker,
             deployment_controller: m.deployment_controller,
+            scheduling_strategy: m.scheduling_strategy,
+            availability_zone_rebalancing: m.availability_zone_rebalancing,
+            iam_role: m.iam_role,
+            ordered_placement_strategy: m.ordered_placement_strategy,
+            placement_constraints: m.placement_constraints,
+            service_registries: m.service_registries,
             running_count: i64::from(service.running_count()),
             pending_count: i64::from(service.pending_count()),
             status: service.status().map(str::to_string),

@@ -1,8 +1,10 @@
 //! `ecs_service`: a long-running service with real deployments. Create and update wait for
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
+pub(crate) mod placement;
 mod platform;
 pub(crate) mod remote;
+mod rules;
 pub(crate) mod schema;
 pub(crate) mod steady;
 
@@ -32,6 +34,7 @@ use crate::framework::resource::{
 use crate::framework::schema::Schema;
 use crate::framework::value::{AttrPath, Type};
 use crate::framework::{Ctx, Diagnostics, Value, timeouts};
+use placement::{CreatePlacement, UpdatePlacement};
 use schema::{ServiceModel, ServicePlan, controller_of, planned_providers};
 use steady::SteadyError;
 
@@ -310,6 +313,7 @@ impl Resource for ServiceResource {
             .enable_ecs_managed_tags(plan.enable_ecs_managed_tags.unwrap_or(false))
             .propagate_tags(propagate_tags(&plan))
             .set_tags(aws_tags(&plan))
+            .placement(&plan)
             .send()
             .await;
         let service = match created {
@@ -421,6 +425,7 @@ impl Resource for ServiceResource {
         let execute_command = prior.enable_execute_command != plan.enable_execute_command;
         let managed_tags = prior.enable_ecs_managed_tags != plan.enable_ecs_managed_tags;
         let propagate = prior.propagate_tags != plan.propagate_tags;
+        let placement = placement::changed(&prior, &plan);
         // Changes of these only redeploy (with `force_new_deployment`).
         let redeploy = prior.triggers != plan.triggers
             || prior.force_new_deployment != plan.force_new_deployment;
@@ -436,6 +441,7 @@ impl Resource for ServiceResource {
             execute_command,
             managed_tags,
             propagate,
+            placement,
             redeploy,
         ]
         .contains(&true);
@@ -496,6 +502,9 @@ impl Resource for ServiceResource {
             }
             if propagate {
                 update = update.propagate_tags(propagate_tags(&plan));
+            }
+            if placement {
+                update = update.placement(&prior, &plan);
             }
             match update.send().await {
                 Ok(out) => primary = primary_deployment(out.service.as_ref()),
@@ -712,6 +721,7 @@ impl ValidateConfig for ServiceResource {
                 format!("\"{version}\" is not a Fargate platform version: use \"LATEST\" or a version such as \"1.4.0\"."),
             );
         }
+        rules::validate(&c, diags);
         if fargate && c.network_configuration.is_null() {
             diags.error_at(
                 AttrPath::root().attr("network_configuration"),
@@ -792,6 +802,10 @@ impl ModifyPlan for ServiceResource {
                 plan.platform_version = Attr::Unknown;
             }
         }
+        let prior = decode::<ServicePlan>(req.prior)
+            .ok()
+            .filter(|_| !req.prior.is_null());
+        rules::plan(&config, prior.as_ref(), &mut plan);
         let Some(planned) = encode(&plan, &STATE_TYPE).or_report(&mut resp.diags) else {
             return;
         };
@@ -808,6 +822,11 @@ impl ModifyPlan for ServiceResource {
                 (Some(a), Some(b)) => !remote::same_cluster(a, b),
                 _ => old != new,
             },
+        );
+        resp.replace_if(
+            AttrPath::root().attr("iam_role"),
+            req.prior,
+            rules::role_differs,
         );
         // No block and `type = "ECS"` are the same controller; any other change replaces.
         resp.replace_if(

@@ -152,7 +152,7 @@ pub fn flatten(
         .collect();
     let (tags, tags_all) = tags::split_remote_tags(&remote_tags, prior.tags.as_ref(), default_tags);
 
-    ServiceModel {
+    let mut state = ServiceModel {
         name: service
             .service_name()
             .map_or_else(|| prior.name.clone(), str::to_string),
@@ -190,7 +190,11 @@ pub fn flatten(
         deployment_circuit_breaker,
         deployment_controller,
         timeouts: prior.timeouts.clone(),
-    }
+        // Placement and scheduling: filled in by `placement::flatten_into` below.
+        ..ServiceModel::imported(String::new(), String::new())
+    };
+    super::placement::flatten_into(&mut state, service, prior);
+    state
 }
 
 /// A deployment percentage, AWS's default when it reports none.

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::placement::{ConstraintModel, RegistryModel, StrategyModel};
 use crate::ecs::arn::is_name_char;
 use crate::ecs::strategy::{self, StrategyItem};
 use crate::ecs::tags::{self, Tags};
@@ -76,7 +77,7 @@ pub fn schema() -> Schema {
             .validate(OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"]))
             .description("`ECS` (rolling updates, the default), `CODE_DEPLOY` or `EXTERNAL`."),
     );
-    Schema::new(
+    let schema = Schema::new(
         Block::new()
             .description("An ECS service: keeps `desired_count` tasks of a task definition running. Create and update wait until the deployment is steady (unless `wait_for_steady_state = false`) and fail at once when a deployment circuit breaker trips; destroy scales to zero, deletes and waits until the service is gone.")
             .attribute(
@@ -149,7 +150,11 @@ pub fn schema() -> Schema {
             .block(NestedBlock::single("deployment_circuit_breaker", circuit_breaker))
             .block(NestedBlock::single("deployment_controller", controller))
             .block(timeouts::block(&["create", "update", "delete"])),
-    )
+    );
+    Schema {
+        block: super::placement::extend(schema.block),
+        ..schema
+    }
 }
 
 /// `ecs_service` as CRUD reads and writes it. Optional arguments are `Option` (known at apply
@@ -182,6 +187,12 @@ pub struct ServiceModel {
     pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
     pub deployment_controller: Option<ControllerModel>,
     pub timeouts: Value,
+    pub scheduling_strategy: Option<String>,
+    pub availability_zone_rebalancing: Attr<String>,
+    pub iam_role: Attr<String>,
+    pub ordered_placement_strategy: Vec<StrategyModel>,
+    pub placement_constraints: Set<ConstraintModel>,
+    pub service_registries: Option<RegistryModel>,
 }
 
 impl ServiceModel {
@@ -213,6 +224,12 @@ impl ServiceModel {
             deployment_circuit_breaker: None,
             deployment_controller: None,
             timeouts: Value::Null,
+            scheduling_strategy: None,
+            availability_zone_rebalancing: Attr::Null,
+            iam_role: Attr::Null,
+            ordered_placement_strategy: Vec::new(),
+            placement_constraints: Set::default(),
+            service_registries: None,
         }
     }
 }
@@ -273,6 +290,12 @@ pub struct ServicePlan {
     pub deployment_circuit_breaker: Value,
     pub deployment_controller: Value,
     pub timeouts: Value,
+    pub scheduling_strategy: Attr<String>,
+    pub availability_zone_rebalancing: Value,
+    pub iam_role: Attr<String>,
+    pub ordered_placement_strategy: Value,
+    pub placement_constraints: Value,
+    pub service_registries: Value,
 }
 
 /// One strategy item of a plan: only whether it names a provider, and which.

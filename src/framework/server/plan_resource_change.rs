@@ -4,7 +4,7 @@
 use super::{RawValue, Server, decode, encode};
 use crate::framework::checks::check_plan;
 use crate::framework::diag::Diagnostics;
-use crate::framework::plan::{normalise_paths, plan_object};
+use crate::framework::plan::{normalise_paths, plan_object, unchanged_after_hook};
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::framework::value::{AttrPath, Value};
 
@@ -71,6 +71,7 @@ impl Server {
                 diags,
             }
         };
+        let marked = resp.planned.clone();
         if let Some(hook) = r.imp.as_modify_plan() {
             hook.modify_plan(
                 ModifyPlanRequest {
@@ -80,6 +81,10 @@ impl Server {
                 },
                 &mut resp,
             );
+            if let Some(unchanged) = unchanged_after_hook(&proposed, &marked, &prior, &resp.planned)
+            {
+                resp.planned = unchanged;
+            }
         }
         // Verification looks things up in AWS: not while the place to look is unknown.
         if let Some(hook) = r.imp.as_verify_plan()

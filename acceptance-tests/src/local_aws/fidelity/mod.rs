@@ -6,7 +6,8 @@
 //! [`limits`] (batch limits and pagination), [`forgotten_clusters`] (deleted clusters ECS no
 //! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use),
 //! [`parameters`] (PutParameter's pattern and AMI checks), [`cluster_configuration`] (the
-//! configuration reported only when asked for). The list
+//! configuration reported only when asked for), [`placement`] (placement and scheduling
+//! refusals, DAEMON counts, the role ARN). The list
 //! of behaviours is in the harness README.
 
 pub mod cluster_configuration;
@@ -14,6 +15,7 @@ pub mod clusters;
 pub mod forgotten_clusters;
 pub mod limits;
 pub mod parameters;
+pub mod placement;
 pub mod secure_strings;
 pub mod services;
 pub mod task_definitions;

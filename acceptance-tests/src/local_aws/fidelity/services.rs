@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use super::{Fidelity, account_of, fnv, limits, reply_of, strip_nulls};
+use super::{Fidelity, account_of, fnv, limits, placement, reply_of, strip_nulls};
 use crate::local_aws::moto::Upstream;
 use crate::local_aws::options::Options;
 use crate::local_aws::wire::{Call, Reply, client_error, epoch_now, json_reply};
@@ -151,6 +151,14 @@ impl ServiceRecord {
                 };
                 set.insert("stabilityStatus".into(), json!(status));
             }
+        }
+    }
+
+    /// A DAEMON service runs one task per container instance: its count follows theirs.
+    fn follow_instances(&mut self, instances: i64, now: Instant, options: &Options) {
+        if self.deleted.is_none() && self.desired != instances {
+            self.desired = instances;
+            self.scaled_at = now + options.steady;
         }
     }
 
@@ -320,6 +328,7 @@ impl ServiceRecord {
         } else {
             self.shape_task_sets(map, desired);
         }
+        placement::shape(map, &self.settings);
         apply_defaults(map);
     }
 
@@ -575,9 +584,13 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
             _ => {}
         }
     }
+    if let Some(refusal) = placement::refuse_create(&call.json) {
+        return refusal;
+    }
     // moto fails internally on an awsvpc configuration without security groups, which AWS
     // accepts (the VPC's default group is used).
     let mut request = call.json.clone();
+    placement::prepare_create(call, up, &cluster, &mut request).await;
     // Neither a launch type nor a strategy: ECS places the service with the cluster's default
     // strategy and reports that strategy on the service, with no launch type (ECS API
     // reference, CreateService `capacityProviderStrategy`; terraform-provider-aws #11351).
@@ -605,6 +618,7 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     let mut service = answer.json.get("service").cloned().unwrap_or(Value::Null);
     let arn = str_of(&service, "serviceArn").to_string();
     let mut record = ServiceRecord::new(&name, &kept, &service, now);
+    placement::keep_created(&mut record.settings, &kept, account_of(&arn));
     let doomed = runs_failing_image(&fidelity.options, call, up, &record.task_definition).await;
     if let Some(first) = record.deployments.first_mut() {
         first.doomed = doomed;
@@ -635,6 +649,11 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         && record.status(now, &fidelity.options) != "ACTIVE"
     {
         return not_active();
+    }
+    if let Some(record) = fidelity.state().services.get(&arn)
+        && let Some(refusal) = placement::refuse_update(&call.json, &record.settings)
+    {
+        return refusal;
     }
     let new_task_definition = match call.str("taskDefinition") {
         Some(td) => match resolve_task_definition(call, up, td).await {
@@ -769,17 +788,49 @@ pub async fn describe(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply 
     }
     let mut body = answer.json.clone();
     let now = Instant::now();
+    let instances = daemon_instances(fidelity, call, up, &body).await;
     let mut state = fidelity.state();
     if let Some(services) = body.get_mut("services").and_then(Value::as_array_mut) {
         for service in services {
             let arn = str_of(service, "serviceArn").to_string();
             if let Some(record) = state.services.get_mut(&arn) {
+                if let Some((_, count)) = instances.iter().find(|(a, _)| *a == arn) {
+                    record.follow_instances(*count, now, &fidelity.options);
+                }
                 record.settle(now, &fidelity.options);
                 record.shape(service, now, &fidelity.options);
             }
         }
     }
     json_reply(answer.status, &body)
+}
+
+/// The container-instance count of each DAEMON service in a DescribeServices answer.
+async fn daemon_instances(
+    fidelity: &Fidelity,
+    call: &Call,
+    up: &Upstream,
+    body: &Value,
+) -> Vec<(String, i64)> {
+    let daemons: Vec<(String, String)> = {
+        let state = fidelity.state();
+        let services = body.get("services").and_then(Value::as_array);
+        services
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                let arn = str_of(s, "serviceArn");
+                let record = state.services.get(arn)?;
+                placement::daemon_settings(&record.settings)
+                    .then(|| (arn.to_string(), str_of(s, "clusterArn").to_string()))
+            })
+            .collect()
+    };
+    let mut counts = Vec::with_capacity(daemons.len());
+    for (arn, cluster) in daemons {
+        counts.push((arn, placement::instance_count(call, up, &cluster).await));
+    }
+    counts
 }
 
 /// ListServices names ACTIVE and DRAINING services only (moto lists INACTIVE ones too).
