@@ -9,6 +9,8 @@ use crate::ecs::configured::Configured;
 use crate::ecs::service::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
 };
+use crate::ecs::service::connect::{LatticeModel, ServiceConnectModel};
+use crate::ecs::service::volumes::VolumeModel;
 use crate::ecs::service::{remote, steady::describe_service};
 use crate::ecs::strategy::StrategyItem;
 use crate::ecs::tags::Tags;
@@ -124,6 +126,9 @@ pub struct ServiceDataModel {
     pub load_balancer: Set<LoadBalancerModel>,
     pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
     pub deployment_controller: Option<ControllerModel>,
+    pub service_connect_configuration: Option<ServiceConnectModel>,
+    pub vpc_lattice_configurations: Set<LatticeModel>,
+    pub volume_configuration: Option<VolumeModel>,
     pub running_count: i64,
     pub pending_count: i64,
     pub status: Option<String>,
@@ -152,6 +157,9 @@ impl ServiceDataModel {
             load_balancer: m.load_balancer,
             deployment_circuit_breaker: m.deployment_circuit_breaker,
             deployment_controller: m.deployment_controller,
+            service_connect_configuration: m.service_connect_configuration,
+            vpc_lattice_configurations: m.vpc_lattice_configurations,
+            volume_configuration: m.volume_configuration,
             running_count: i64::from(service.running_count()),
             pending_count: i64::from(service.pending_count()),
             status: service.status().map(str::to_string),

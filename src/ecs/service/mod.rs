@@ -1,10 +1,12 @@
 //! `ecs_service`: a long-running service with real deployments. Create and update wait for
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
+pub(crate) mod connect;
 mod platform;
 pub(crate) mod remote;
 pub(crate) mod schema;
 pub(crate) mod steady;
+pub(crate) mod volumes;
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -310,6 +312,18 @@ impl Resource for ServiceResource {
             .enable_ecs_managed_tags(plan.enable_ecs_managed_tags.unwrap_or(false))
             .propagate_tags(propagate_tags(&plan))
             .set_tags(aws_tags(&plan))
+            .set_service_connect_configuration(
+                plan.service_connect_configuration
+                    .as_ref()
+                    .map(|c| connect::expand(Some(c))),
+            )
+            .set_vpc_lattice_configurations(
+                Some(connect::expand_lattice(&plan.vpc_lattice_configurations))
+                    .filter(|l| !l.is_empty()),
+            )
+            .set_volume_configurations(
+                Some(volumes::expand(plan.volume_configuration.as_ref())).filter(|v| !v.is_empty()),
+            )
             .send()
             .await;
         let service = match created {
@@ -421,6 +435,10 @@ impl Resource for ServiceResource {
         let execute_command = prior.enable_execute_command != plan.enable_execute_command;
         let managed_tags = prior.enable_ecs_managed_tags != plan.enable_ecs_managed_tags;
         let propagate = prior.propagate_tags != plan.propagate_tags;
+        let service_connect =
+            prior.service_connect_configuration != plan.service_connect_configuration;
+        let lattice = prior.vpc_lattice_configurations != plan.vpc_lattice_configurations;
+        let volume = prior.volume_configuration != plan.volume_configuration;
         // Changes of these only redeploy (with `force_new_deployment`).
         let redeploy = prior.triggers != plan.triggers
             || prior.force_new_deployment != plan.force_new_deployment;
@@ -436,6 +454,9 @@ impl Resource for ServiceResource {
             execute_command,
             managed_tags,
             propagate,
+            service_connect,
+            lattice,
+            volume,
             redeploy,
         ]
         .contains(&true);
@@ -496,6 +517,21 @@ impl Resource for ServiceResource {
             }
             if propagate {
                 update = update.propagate_tags(propagate_tags(&plan));
+            }
+            if service_connect {
+                update = update.service_connect_configuration(connect::expand(
+                    plan.service_connect_configuration.as_ref(),
+                ));
+            }
+            if lattice {
+                update = update.set_vpc_lattice_configurations(Some(connect::expand_lattice(
+                    &plan.vpc_lattice_configurations,
+                )));
+            }
+            if volume {
+                update = update.set_volume_configurations(Some(volumes::expand(
+                    plan.volume_configuration.as_ref(),
+                )));
             }
             match update.send().await {
                 Ok(out) => primary = primary_deployment(out.service.as_ref()),
@@ -712,6 +748,7 @@ impl ValidateConfig for ServiceResource {
                 format!("\"{version}\" is not a Fargate platform version: use \"LATEST\" or a version such as \"1.4.0\"."),
             );
         }
+        volumes::validate(&c.volume_configuration, diags);
         if fargate && c.network_configuration.is_null() {
             diags.error_at(
                 AttrPath::root().attr("network_configuration"),
@@ -739,6 +776,13 @@ impl VerifyPlan for ServiceResource {
         );
         let platform_version = plan.platform_version.known().map(String::as_str);
         let task_definition = plan.task_definition.known().map(String::as_str);
+        volumes::check_task_definition(
+            &cfg.clients,
+            task_definition,
+            &plan.volume_configuration,
+            diags,
+        )
+        .await;
         if let Err(why) =
             platform::check(&cfg.clients, fargate, platform_version, task_definition).await
         {

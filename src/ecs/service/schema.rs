@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::connect::{self, LatticeModel, ServiceConnectModel};
+use super::volumes::{self, VolumeModel};
 use crate::ecs::arn::is_name_char;
 use crate::ecs::strategy::{self, StrategyItem};
 use crate::ecs::tags::{self, Tags};
@@ -148,6 +150,9 @@ pub fn schema() -> Schema {
             .block(NestedBlock::set("load_balancer", load_balancer))
             .block(NestedBlock::single("deployment_circuit_breaker", circuit_breaker))
             .block(NestedBlock::single("deployment_controller", controller))
+            .block(connect::service_connect_block())
+            .block(connect::vpc_lattice_block())
+            .block(volumes::block())
             .block(timeouts::block(&["create", "update", "delete"])),
     )
 }
@@ -181,6 +186,9 @@ pub struct ServiceModel {
     pub load_balancer: Set<LoadBalancerModel>,
     pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
     pub deployment_controller: Option<ControllerModel>,
+    pub service_connect_configuration: Option<ServiceConnectModel>,
+    pub vpc_lattice_configurations: Set<LatticeModel>,
+    pub volume_configuration: Option<VolumeModel>,
     pub timeouts: Value,
 }
 
@@ -212,6 +220,9 @@ impl ServiceModel {
             load_balancer: Set::default(),
             deployment_circuit_breaker: None,
             deployment_controller: None,
+            service_connect_configuration: None,
+            vpc_lattice_configurations: Set::default(),
+            volume_configuration: None,
             timeouts: Value::Null,
         }
     }
@@ -272,6 +283,9 @@ pub struct ServicePlan {
     pub load_balancer: Value,
     pub deployment_circuit_breaker: Value,
     pub deployment_controller: Value,
+    pub service_connect_configuration: Value,
+    pub vpc_lattice_configurations: Value,
+    pub volume_configuration: Value,
     pub timeouts: Value,
 }
 
