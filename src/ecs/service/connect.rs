@@ -52,7 +52,7 @@ fn single(name: &str, block: Block) -> NestedBlock {
 }
 
 fn required_single(name: &str, block: Block) -> NestedBlock {
-    NestedBlock::single(name, block).min_items(1)
+    NestedBlock::single(name, block).min_items(1).max_items(1)
 }
 
 pub fn service_connect_block() -> NestedBlock {

@@ -77,7 +77,9 @@ pub fn block() -> NestedBlock {
     let block = Block::new()
         .description("The EBS volume of a task-definition volume that is `configured_at_launch`: needed for each such volume, and only for such a volume. Changing it deploys in place. ECS reports it on the service's deployments; the PRIMARY deployment's is read back.")
         .attribute(Attribute::string("name").required().description("`name` of the task definition's volume (one with `configured_at_launch = true`)."))
-        .block(NestedBlock::single("managed_ebs_volume", ebs).min_items(1));
+        .block(NestedBlock::single("managed_ebs_volume", ebs)
+            .min_items(1)
+            .max_items(1));
     NestedBlock::single("volume_configuration", block)
 }
 
