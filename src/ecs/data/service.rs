@@ -6,10 +6,10 @@ use aws_sdk_ecs::types::Service;
 use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
+use crate::ecs::service::connect::{LatticeModel, ServiceConnectModel};
 use crate::ecs::service::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
 };
-use crate::ecs::service::connect::{LatticeModel, ServiceConnectModel};
 use crate::ecs::service::volumes::VolumeModel;
 use crate::ecs::service::{remote, steady::describe_service};
 use crate::ecs::strategy::StrategyItem;

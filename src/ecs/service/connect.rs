@@ -110,7 +110,7 @@ pub fn service_connect_block() -> NestedBlock {
         .block(required_single("value", header_value));
     let test_traffic_rules = Block::new()
         .description(
-            "Which requests to this alias are test traffic during a blue/green deployment.",
+            "Which requests to this alias are test traffic during a blue/green deployment (ECS takes one; only the first is sent).",
         )
         .block(single("header", header));
     let client_alias =
@@ -189,7 +189,7 @@ pub fn service_connect_block() -> NestedBlock {
     let block = Block::new()
         .description("Service Connect: the service reaches (and, with `service`, offers) other services of a Cloud Map namespace by short names. Changing it deploys in place. ECS reports it on the service's deployments; the PRIMARY deployment's is read back.")
         .attribute(Attribute::bool("enabled").required().description("Turn Service Connect on."))
-        .attribute(filled_in(Attribute::string("namespace")).description("Cloud Map namespace, as name or ARN (either spelling of the same namespace is no change). Unset, the cluster's `service_connect_namespace` applies."))
+        .attribute(filled_in(Attribute::string("namespace")).description("Cloud Map namespace, as name or ARN; the spelling written stays in state although ECS reports the ARN. Unset, the cluster's `service_connect_namespace` applies (and is what this reads back)."))
         .block(single("log_configuration", log))
         .block(single("access_log_configuration", access_log))
         .block(NestedBlock::list("service", service));
