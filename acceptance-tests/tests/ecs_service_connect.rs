@@ -248,6 +248,21 @@ async fn service_connect_and_vpc_lattice_deploy_in_place_read_back_from_the_depl
             ImportStep::command(addr, ImportId::Fixed(format!("{cluster}/web")))
                 .ignore(&["timeouts", "service_connect_configuration.namespace"]),
         ))
+        // The task definition is known now: port names are checked against it at plan time.
+        .step(
+            Step::new(cfg(&connect(8080, "http").replace(
+                r#"port_name      = "http""#,
+                r#"port_name      = "grpc""#,
+            )))
+            .expect_plan_error(
+                r#"(?s)Service Connect names no port mapping of the task definition.*no port mapping named "grpc" \(it names "http"\)"#,
+            ),
+        )
+        .step(
+            Step::new(cfg(&connect(8080, "admin"))).expect_plan_error(
+                r#"(?s)VPC Lattice names no port mapping of the task definition.*"admin""#,
+            ),
+        )
         .step(
             Step::new(cfg(""))
                 .expect(addr, Action::Update)
@@ -596,6 +611,16 @@ async fn ecs_volume_and_service_connect_rules_are_plan_errors_naming_the_attribu
   }}"#
             ),
             r"(?s)port_name",
+        ),
+        (
+            format!(
+                r#"vpc_lattice_configurations {{
+    role_arn         = "{ROLE}"
+    target_group_arn = "{TARGET_GROUP}"
+    port_name        = "-web"
+  }}"#
+            ),
+            r"(?s)Invalid VPC Lattice port name.*starts with a hyphen",
         ),
     ];
     let mut case = TestCase::new(name);

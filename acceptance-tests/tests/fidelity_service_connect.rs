@@ -132,6 +132,23 @@ async fn service_connect_is_kept_on_the_deployment_with_the_namespace_as_an_arn(
     assert_eq!(config.services()[0].client_aliases()[0].port(), 8080);
     assert_eq!(config.namespace(), Some(namespace), "the same namespace");
 
+    // A port name the task definition does not have is refused.
+    let mut wrong = connect(Some("internal"), 8080);
+    if let Some(services) = wrong.services.as_mut() {
+        services[0].port_name = "grpc".into();
+    }
+    let err = ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("web")
+        .service_connect_configuration(wrong)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(err.is_invalid_parameter_exception(), "{err:?}");
+    assert!(format!("{err:?}").contains("'grpc'"), "{err:?}");
+
     // The same configuration again is no new deployment.
     ecs.update_service()
         .cluster(&cluster)
@@ -260,6 +277,18 @@ async fn volume_configurations_name_a_volume_configured_at_launch_and_stay_on_th
         .port_name("http")
         .build()
         .unwrap();
+    let mut wrong = lattice.clone();
+    wrong.port_name = "admin".into();
+    let err = ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("web")
+        .vpc_lattice_configurations(wrong)
+        .send()
+        .await
+        .unwrap_err()
+        .into_service_error();
+    assert!(format!("{err:?}").contains("'admin'"), "{err:?}");
     ecs.update_service()
         .cluster(&cluster)
         .service("web")

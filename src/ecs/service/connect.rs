@@ -15,10 +15,13 @@ use aws_sdk_ecs::types::{
     ServiceConnectTlsConfiguration, TimeoutConfiguration, VpcLatticeConfiguration,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
 
-use crate::framework::model::{Attr, Set};
+use crate::framework::Value;
+use crate::framework::model::{Attr, Set, decode};
 use crate::framework::schema::validators::{Chars, IntBetween, Length, OneOf, Prefix};
 use crate::framework::schema::{Attribute, Block, NestedBlock};
+use crate::framework::value::AttrPath;
 
 const LOG_DRIVERS: &[&str] = &[
     "json-file",
@@ -552,6 +555,114 @@ pub fn flatten_lattice(service: &Service, prior: &Set<LatticeModel>) -> Set<Latt
         .collect())
 }
 
+#[derive(Deserialize)]
+struct PortNamed {
+    port_name: Attr<String>,
+}
+
+#[derive(Deserialize)]
+struct ConnectView {
+    service: Attr<Vec<Attr<PortNamed>>>,
+}
+
+/// The names of the port mappings of a DescribeTaskDefinition `taskDefinition`.
+fn port_names(definition: &Json) -> Vec<&str> {
+    let containers = definition
+        .get("containerDefinitions")
+        .and_then(Json::as_array);
+    containers
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("portMappings").and_then(Json::as_array))
+        .flatten()
+        .filter_map(|m| m.get("name").and_then(Json::as_str))
+        .collect()
+}
+
+/// Port names of the planned Service Connect services and VPC Lattice configurations that no
+/// port mapping of `definition` has (ECS API reference, `ServiceConnectService.portName` and
+/// `VpcLatticeConfiguration.portName`: the name of a port mapping of the task definition).
+pub fn port_mismatches(
+    service_connect: &Value,
+    lattice: &Value,
+    definition: &Json,
+) -> Vec<(AttrPath, String, String)> {
+    let names = port_names(definition);
+    let unknown_port = |name: &str| {
+        format!(
+            "The task definition has no port mapping named \"{name}\" (it names {}). Give the container's port mapping that name, or use one of these.",
+            if names.is_empty() {
+                "none".to_string()
+            } else {
+                names
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        )
+    };
+    let mut out = Vec::new();
+    if let Ok(Attr::Known(ConnectView {
+        service: Attr::Known(services),
+    })) = decode::<Attr<ConnectView>>(service_connect)
+    {
+        for (i, s) in services.iter().enumerate() {
+            if let Attr::Known(PortNamed {
+                port_name: Attr::Known(name),
+            }) = s
+                && !names.contains(&name.as_str())
+            {
+                out.push((
+                    AttrPath::root()
+                        .attr("service_connect_configuration")
+                        .attr("service")
+                        .index(i as i64)
+                        .attr("port_name"),
+                    "Service Connect names no port mapping of the task definition".to_string(),
+                    unknown_port(name),
+                ));
+            }
+        }
+    }
+    if let Ok(Attr::Known(items)) = decode::<Attr<Vec<Attr<PortNamed>>>>(lattice) {
+        for item in items {
+            if let Attr::Known(PortNamed {
+                port_name: Attr::Known(name),
+            }) = item
+                && !names.contains(&name.as_str())
+            {
+                out.push((
+                    AttrPath::root().attr("vpc_lattice_configurations"),
+                    "VPC Lattice names no port mapping of the task definition".to_string(),
+                    unknown_port(&name),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// ECS's refusals of a configured `vpc_lattice_configurations` beyond its validators.
+pub fn validate(lattice: &Value, diags: &mut crate::framework::Diagnostics) {
+    let Ok(Attr::Known(items)) = decode::<Attr<Vec<Attr<PortNamed>>>>(lattice) else {
+        return;
+    };
+    for item in items {
+        if let Attr::Known(PortNamed {
+            port_name: Attr::Known(name),
+        }) = item
+            && name.starts_with('-')
+        {
+            diags.error_at(
+                AttrPath::root().attr("vpc_lattice_configurations"),
+                "Invalid VPC Lattice port name",
+                format!("port_name \"{name}\" starts with a hyphen; a port mapping name cannot."),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,6 +721,37 @@ mod tests {
         let other = "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-def";
         let read = flatten(&serving(reported), Some(&model(other))).unwrap();
         assert_eq!(read.namespace, Attr::Known(arn.into()));
+    }
+
+    #[test]
+    fn port_names_must_be_the_task_definitions() {
+        let def = serde_json::json!({ "containerDefinitions": [
+            { "name": "web", "portMappings": [{ "name": "http", "containerPort": 80 }, { "containerPort": 81 }] }
+        ]});
+        let sc = |p: &str| {
+            Value::object([(
+                "service",
+                Value::list([Value::object([("port_name", Value::string(p))])]),
+            )])
+        };
+        let lattice = |p: &str| Value::set([Value::object([("port_name", Value::string(p))])]);
+        assert!(port_mismatches(&sc("http"), &lattice("http"), &def).is_empty());
+        let found = port_mismatches(&sc("grpc"), &lattice("admin"), &def);
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0].0.to_string(),
+            "service_connect_configuration.service[0].port_name"
+        );
+        assert!(
+            found[0]
+                .2
+                .contains("no port mapping named \"grpc\" (it names \"http\")")
+        );
+        assert_eq!(found[1].0.to_string(), "vpc_lattice_configurations");
+        assert!(port_mismatches(&Value::Null, &Value::Unknown, &def).is_empty());
+        let mut diags = crate::framework::Diagnostics::new();
+        validate(&lattice("-web"), &mut diags);
+        assert!(diags.has_errors());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
 pub(crate) mod connect;
+mod pairing;
 mod platform;
 pub(crate) mod remote;
 pub(crate) mod schema;
@@ -749,6 +750,7 @@ impl ValidateConfig for ServiceResource {
             );
         }
         volumes::validate(&c.volume_configuration, diags);
+        connect::validate(&c.vpc_lattice_configurations, diags);
         if fargate && c.network_configuration.is_null() {
             diags.error_at(
                 AttrPath::root().attr("network_configuration"),
@@ -776,13 +778,7 @@ impl VerifyPlan for ServiceResource {
         );
         let platform_version = plan.platform_version.known().map(String::as_str);
         let task_definition = plan.task_definition.known().map(String::as_str);
-        volumes::check_task_definition(
-            &cfg.clients,
-            task_definition,
-            &plan.volume_configuration,
-            diags,
-        )
-        .await;
+        pairing::check(&cfg.clients, task_definition, &plan, diags).await;
         if let Err(why) =
             platform::check(&cfg.clients, fargate, platform_version, task_definition).await
         {

@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::connect::primary;
-use crate::aws::{Clients, raw_json};
 use crate::framework::model::{Attr, decode};
 use crate::framework::schema::validators::{IntBetween, OneOf, Prefix};
 use crate::framework::schema::{Attribute, Block, NestedBlock};
@@ -374,7 +373,7 @@ fn launch_volumes(definition: &Json) -> (BTreeSet<String>, BTreeSet<String>) {
 
 /// Why `planned` (the service's `volume_configuration`) does not fit `definition` (a
 /// DescribeTaskDefinition `taskDefinition`): the path and the message.
-fn mismatch(planned: &Value, definition: &Json) -> Option<(AttrPath, String, String)> {
+pub fn mismatch(planned: &Value, definition: &Json) -> Option<(AttrPath, String, String)> {
     let (at_launch, all) = launch_volumes(definition);
     let root = AttrPath::root().attr("volume_configuration");
     let configured = match decode::<Attr<VolumeView>>(planned) {
@@ -417,28 +416,6 @@ fn mismatch(planned: &Value, definition: &Json) -> Option<(AttrPath, String, Str
                 ),
             ))
         }
-    }
-}
-
-/// The pairing check for a planned service whose task definition is known; unknown or not
-/// found (yet) passes, CreateService then answers with AWS's words.
-pub async fn check_task_definition(
-    clients: &Clients,
-    task_definition: Option<&str>,
-    planned: &Value,
-    diags: &mut Diagnostics,
-) {
-    let Some(reference) = task_definition else {
-        return;
-    };
-    let Ok(answer) = raw_json::describe_task_definition(&clients.ecs, reference).await else {
-        return;
-    };
-    if let Some((path, summary, detail)) = answer
-        .get("taskDefinition")
-        .and_then(|d| mismatch(planned, d))
-    {
-        diags.error_at(path, summary, detail);
     }
 }
 

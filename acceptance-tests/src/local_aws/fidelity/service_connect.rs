@@ -8,7 +8,10 @@
 //! `namespace`: required unless the cluster has a default), and a volume configuration for a
 //! task-definition volume that is missing or not `configuredAtLaunch` (ECS API reference,
 //! `ServiceVolumeConfiguration.name`: the name of a task-definition volume configured at
-//! launch). ECS reports the namespace as the ARN of the Cloud Map namespace.
+//! launch), and a Service Connect service or VPC Lattice configuration whose `portName` no port
+//! mapping of the task definition has (ECS API reference, `ServiceConnectService.portName`,
+//! `VpcLatticeConfiguration.portName`). ECS reports the namespace as the ARN of the Cloud Map
+//! namespace.
 
 use serde_json::{Map, Value, json};
 
@@ -53,8 +56,9 @@ fn namespace_arn(namespace: &str, region: &str, account: &str) -> String {
     )
 }
 
-/// The volumes of `task_definition` (as moto keeps them, `configuredAtLaunch` included).
-async fn volumes_of(call: &Call, up: &Upstream, task_definition: &str) -> Vec<Value> {
+/// The task definition `task_definition` as moto keeps it (`configuredAtLaunch` and port
+/// mapping names included).
+async fn definition_of(call: &Call, up: &Upstream, task_definition: &str) -> Value {
     let answer = up
         .ask(&call.sibling(
             "DescribeTaskDefinition",
@@ -63,10 +67,32 @@ async fn volumes_of(call: &Call, up: &Upstream, task_definition: &str) -> Vec<Va
         .await;
     answer
         .json
-        .pointer("/taskDefinition/volumes")
-        .and_then(Value::as_array)
+        .get("taskDefinition")
         .cloned()
-        .unwrap_or_default()
+        .unwrap_or(Value::Null)
+}
+
+fn port_names(definition: &Value) -> Vec<&str> {
+    definition
+        .get("containerDefinitions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.get("portMappings").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|m| m.get("name").and_then(Value::as_str))
+        .collect()
+}
+
+/// The refusal for a `portName` no port mapping of the task definition has.
+fn check_port(definition: &Value, name: &str, what: &str) -> Result<(), String> {
+    if port_names(definition).contains(&name) {
+        Ok(())
+    } else {
+        Err(format!(
+            "The {what} port name '{name}' does not match the name of a port mapping in the task definition."
+        ))
+    }
 }
 
 fn invalid(message: String) -> Reply {
@@ -83,6 +109,16 @@ pub async fn carried(
     task_definition: &str,
 ) -> Result<Map<String, Value>, Reply> {
     let mut out = Map::new();
+    let mentions = |m: &str| {
+        request.get(m).is_some_and(|v| {
+            v.as_array().is_some_and(|a| !a.is_empty()) || v.get("services").is_some()
+        })
+    };
+    let definition = if CARRIED.iter().any(|m| mentions(m)) {
+        definition_of(call, up, task_definition).await
+    } else {
+        Value::Null
+    };
     if let Some(config) = request
         .get("serviceConnectConfiguration")
         .filter(|c| c.is_object())
@@ -109,6 +145,14 @@ pub async fn carried(
                 account_of(&cluster_arn)
             ));
         }
+        let services = config.get("services").and_then(Value::as_array);
+        for service in services.into_iter().flatten() {
+            let name = service
+                .get("portName")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            check_port(&definition, name, "Service Connect").map_err(invalid)?;
+        }
         if let Some(access) = config
             .get_mut("accessLogConfiguration")
             .and_then(Value::as_object_mut)
@@ -124,7 +168,11 @@ pub async fn carried(
         .and_then(Value::as_array)
     {
         if !configs.is_empty() {
-            let volumes = volumes_of(call, up, task_definition).await;
+            let volumes = definition
+                .get("volumes")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for config in configs {
                 let name = config.get("name").and_then(Value::as_str).unwrap_or("");
                 let volume = volumes
@@ -147,6 +195,10 @@ pub async fn carried(
         .get("vpcLatticeConfigurations")
         .filter(|l| l.is_array())
     {
+        for item in lattice.as_array().into_iter().flatten() {
+            let name = item.get("portName").and_then(Value::as_str).unwrap_or("");
+            check_port(&definition, name, "VPC Lattice").map_err(invalid)?;
+        }
         out.insert("vpcLatticeConfigurations".into(), lattice.clone());
     }
     Ok(out)
