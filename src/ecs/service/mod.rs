@@ -778,9 +778,9 @@ impl VerifyPlan for ServiceResource {
         );
         let platform_version = plan.platform_version.known().map(String::as_str);
         let task_definition = plan.task_definition.known().map(String::as_str);
-        pairing::check(&cfg.clients, task_definition, &plan, diags).await;
-        if let Err(why) =
-            platform::check(&cfg.clients, fargate, platform_version, task_definition).await
+        let definition = pairing::definition(&cfg.clients, task_definition).await;
+        pairing::check(definition.as_ref(), &plan, diags);
+        if let Err(why) = platform::check_definition(fargate, platform_version, definition.as_ref())
         {
             diags.error_at(
                 AttrPath::root().attr("platform_version"),

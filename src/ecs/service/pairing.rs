@@ -1,26 +1,26 @@
 //! What a planned service names in its task definition, checked at plan time once the task
 //! definition is known: the volume its `volume_configuration` configures ([`volumes`]) and the
 //! port mappings Service Connect and VPC Lattice use ([`connect`]). One DescribeTaskDefinition
-//! serves them all; not known or not found (yet) passes, and CreateService then answers.
+//! serves them all (and the platform-version check); not known or not found (yet) passes, and
+//! CreateService then answers.
+
+use serde_json::Value as Json;
 
 use super::schema::ServicePlan;
 use super::{connect, volumes};
 use crate::aws::{Clients, raw_json};
 use crate::framework::Diagnostics;
 
-pub async fn check(
-    clients: &Clients,
-    task_definition: Option<&str>,
-    plan: &ServicePlan,
-    diags: &mut Diagnostics,
-) {
-    let Some(reference) = task_definition else {
-        return;
-    };
-    let Ok(answer) = raw_json::describe_task_definition(&clients.ecs, reference).await else {
-        return;
-    };
-    let Some(definition) = answer.get("taskDefinition") else {
+/// The task definition a known reference names (a DescribeTaskDefinition `taskDefinition`).
+pub async fn definition(clients: &Clients, task_definition: Option<&str>) -> Option<Json> {
+    let answer = raw_json::describe_task_definition(&clients.ecs, task_definition?)
+        .await
+        .ok()?;
+    answer.get("taskDefinition").cloned()
+}
+
+pub fn check(definition: Option<&Json>, plan: &ServicePlan, diags: &mut Diagnostics) {
+    let Some(definition) = definition else {
         return;
     };
     let mut problems = connect::port_mismatches(
