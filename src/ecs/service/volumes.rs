@@ -522,6 +522,62 @@ mod tests {
     }
 
     #[test]
+    fn read_back_keeps_what_ecs_leaves_out_and_none_as_unset() {
+        use aws_sdk_ecs::types::Deployment;
+        let planned = VolumeModel {
+            name: "data".into(),
+            managed_ebs_volume: Some(EbsModel {
+                role_arn: "arn:aws:iam::1:role/r".into(),
+                encrypted: Some(false),
+                file_system_type: Some("ext4".into()),
+                iops: None,
+                kms_key_id: None,
+                size_in_gb: Some(20),
+                snapshot_id: None,
+                throughput: None,
+                volume_initialization_rate: None,
+                volume_type: None,
+                tag_specifications: vec![TagSpecificationModel {
+                    resource_type: "volume".into(),
+                    propagate_tags: None,
+                    tags: None,
+                }],
+            }),
+        };
+        let mut sent = expand(Some(&planned)).remove(0);
+        // ECS reports `NONE` for tags it does not copy, and may leave its defaults out.
+        if let Some(ebs) = sent.managed_ebs_volume.as_mut() {
+            ebs.encrypted = None;
+            ebs.filesystem_type = None;
+            if let Some(specs) = ebs.tag_specifications.as_mut() {
+                specs[0].propagate_tags = Some(PropagateTags::None);
+            }
+        }
+        let service = Service::builder()
+            .deployments(
+                Deployment::builder()
+                    .status("PRIMARY")
+                    .volume_configurations(sent)
+                    .build(),
+            )
+            .build();
+        assert_eq!(flatten(&service, Some(&planned)), Some(planned.clone()));
+        // Imported: ECS's defaults.
+        let imported = flatten(&service, None).unwrap();
+        let ebs = imported.managed_ebs_volume.unwrap();
+        assert_eq!(
+            (ebs.encrypted, ebs.file_system_type.as_deref()),
+            (Some(true), Some("xfs"))
+        );
+        // No volume configuration on the deployment: none.
+        let bare = Service::builder()
+            .deployments(Deployment::builder().status("PRIMARY").build())
+            .build();
+        assert_eq!(flatten(&bare, Some(&planned)), None);
+        assert_eq!(expand(None), vec![]);
+    }
+
+    #[test]
     fn the_volume_configuration_pairs_with_a_volume_configured_at_launch() {
         let def = json!({ "volumes": [
             { "name": "data", "configuredAtLaunch": true },

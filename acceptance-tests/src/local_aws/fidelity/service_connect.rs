@@ -153,6 +153,9 @@ pub async fn carried(
                 .unwrap_or("");
             check_port(&definition, name, "Service Connect").map_err(invalid)?;
         }
+        // Unset, ECS leaves query parameters out of the access logs and says so (ECS API
+        // reference, `ServiceConnectAccessLogConfiguration.includeQueryParameters`; computed in
+        // terraform-provider-aws).
         if let Some(access) = config
             .get_mut("accessLogConfiguration")
             .and_then(Value::as_object_mut)
