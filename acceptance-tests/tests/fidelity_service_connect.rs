@@ -4,35 +4,43 @@
 //! volume configuration for a volume not configured at launch). Each test talks to the endpoint
 //! with the AWS SDK for Rust. Run with `TF_ACC=1`.
 
-use acceptance_tests::{local_endpoint, unique_name};
+use std::time::{Duration, Instant};
+
+use acceptance_tests::{Endpoint, local_endpoint, real_aws, skip_without_acc, unique_name};
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{
-    ClusterServiceConnectDefaultsRequest, ContainerDefinition, Deployment, PortMapping,
-    ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService,
-    ServiceManagedEbsVolumeConfiguration, ServiceVolumeConfiguration, Volume,
-    VpcLatticeConfiguration,
+    ClusterServiceConnectDefaultsRequest, ContainerDefinition, Deployment,
+    DeploymentCircuitBreaker, DeploymentConfiguration, PortMapping, ServiceConnectClientAlias,
+    ServiceConnectConfiguration, ServiceConnectService, ServiceManagedEbsVolumeConfiguration,
+    ServiceVolumeConfiguration, Volume, VpcLatticeConfiguration,
 };
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/ecs-infrastructure";
 
 async fn family(ecs: &Client, volumes: &[(&str, bool)]) -> String {
     let family = unique_name("fid-sc-td");
+    register(ecs, &family, "nginx:1", volumes).await;
+    family
+}
+
+/// Registers a revision of `family` running `image` with a port mapping named `http`; returns
+/// its ARN.
+async fn register(ecs: &Client, family: &str, image: &str, volumes: &[(&str, bool)]) -> String {
+    let container = ContainerDefinition::builder()
+        .name("app")
+        .image(image)
+        .memory(128)
+        .port_mappings(
+            PortMapping::builder()
+                .name("http")
+                .container_port(80)
+                .build(),
+        )
+        .build();
     let mut register = ecs
         .register_task_definition()
-        .family(&family)
-        .container_definitions(
-            ContainerDefinition::builder()
-                .name("app")
-                .image("nginx:1")
-                .memory(128)
-                .port_mappings(
-                    PortMapping::builder()
-                        .name("http")
-                        .container_port(80)
-                        .build(),
-                )
-                .build(),
-        );
+        .family(family)
+        .container_definitions(container);
     for (name, at_launch) in volumes {
         register = register.volumes(
             Volume::builder()
@@ -41,8 +49,11 @@ async fn family(ecs: &Client, volumes: &[(&str, bool)]) -> String {
                 .build(),
         );
     }
-    register.send().await.unwrap();
-    family
+    let out = register.send().await.unwrap();
+    out.task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .unwrap_or_default()
+        .to_string()
 }
 
 async fn primary(ecs: &Client, cluster: &str) -> (Deployment, usize) {
@@ -320,4 +331,68 @@ async fn volume_configurations_name_a_volume_configured_at_launch_and_stay_on_th
             .volume_configurations()
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn a_rollback_runs_the_service_connect_configuration_of_the_deployment_it_returns_to() {
+    let test = "a_rollback_runs_the_service_connect_configuration_of_the_deployment_it_returns_to";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let endpoint = Endpoint::start(&["--fail-image", "broken", "--steady-seconds", "0.3"]).unwrap();
+    let ecs = endpoint.ecs_client().await;
+    let cluster = unique_name("fid-sc-rb");
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
+    let family = family(&ecs, &[]).await;
+    let breaker = DeploymentConfiguration::builder()
+        .deployment_circuit_breaker(
+            DeploymentCircuitBreaker::builder()
+                .enable(true)
+                .rollback(true)
+                .build(),
+        )
+        .build();
+    ecs.create_service()
+        .cluster(&cluster)
+        .service_name("web")
+        .task_definition(&family)
+        .desired_count(1)
+        .deployment_configuration(breaker)
+        .service_connect_configuration(connect(Some("internal"), 80))
+        .send()
+        .await
+        .unwrap();
+    let broken = register(&ecs, &family, "nginx:broken", &[]).await;
+    ecs.update_service()
+        .cluster(&cluster)
+        .service("web")
+        .task_definition(&broken)
+        .service_connect_configuration(connect(Some("internal"), 8080))
+        .send()
+        .await
+        .unwrap();
+    let start = Instant::now();
+    let rolled_back = loop {
+        let (d, _) = primary(&ecs, &cluster).await;
+        let back = d.task_definition() != Some(broken.as_str());
+        if back || start.elapsed() > Duration::from_secs(10) {
+            break d;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_ne!(
+        rolled_back.task_definition(),
+        Some(broken.as_str()),
+        "rolled back"
+    );
+    let port = rolled_back
+        .service_connect_configuration()
+        .and_then(|c| c.services().first())
+        .and_then(|s| s.client_aliases().first())
+        .map(|a| a.port());
+    assert_eq!(port, Some(80), "the configuration it returns to");
 }

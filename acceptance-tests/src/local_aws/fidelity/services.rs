@@ -260,6 +260,8 @@ impl ServiceRecord {
                 .unwrap_or(false);
             if rollback && let Some(previous) = self.deployments.get(1).cloned() {
                 self.task_definition = previous.task_definition.clone();
+                // The rollback runs what the previous deployment ran, settings included.
+                self.carried = previous.carried.clone();
                 self.deployments.truncate(1);
                 self.deploy(now, true);
                 let rollback_id = self.deployments[0].id.clone();
