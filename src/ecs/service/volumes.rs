@@ -351,7 +351,6 @@ pub fn validate(config: &Value, diags: &mut Diagnostics) {
             );
         }
     }
-    let _ = volume.name;
 }
 
 /// The task definition's volumes that are configured at launch, and all its volume names.
