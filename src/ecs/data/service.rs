@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
 use crate::ecs::service::placement::{ConstraintModel, RegistryModel, StrategyModel};
+use crate::ecs::service::connect::{LatticeModel, ServiceConnectModel};
 use crate::ecs::service::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
 };
+use crate::ecs::service::volumes::VolumeModel;
 use crate::ecs::service::{remote, steady::describe_service};
 use crate::ecs::strategy::StrategyItem;
 use crate::ecs::tags::Tags;
@@ -131,6 +133,9 @@ pub struct ServiceDataModel {
     pub ordered_placement_strategy: Vec<StrategyModel>,
     pub placement_constraints: Set<ConstraintModel>,
     pub service_registries: Option<RegistryModel>,
+    pub service_connect_configuration: Option<ServiceConnectModel>,
+    pub vpc_lattice_configurations: Set<LatticeModel>,
+    pub volume_configuration: Option<VolumeModel>,
     pub running_count: i64,
     pub pending_count: i64,
     pub status: Option<String>,
@@ -165,6 +170,9 @@ impl ServiceDataModel {
             ordered_placement_strategy: m.ordered_placement_strategy,
             placement_constraints: m.placement_constraints,
             service_registries: m.service_registries,
+            service_connect_configuration: m.service_connect_configuration,
+            vpc_lattice_configurations: m.vpc_lattice_configurations,
+            volume_configuration: m.volume_configuration,
             running_count: i64::from(service.running_count()),
             pending_count: i64::from(service.pending_count()),
             status: service.status().map(str::to_string),

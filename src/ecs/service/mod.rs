@@ -2,11 +2,14 @@
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
 pub(crate) mod placement;
+pub(crate) mod connect;
+mod pairing;
 mod platform;
 pub(crate) mod remote;
 mod rules;
 pub(crate) mod schema;
 pub(crate) mod steady;
+pub(crate) mod volumes;
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -314,6 +317,18 @@ impl Resource for ServiceResource {
             .propagate_tags(propagate_tags(&plan))
             .set_tags(aws_tags(&plan))
             .placement(&plan)
+            .set_service_connect_configuration(
+                plan.service_connect_configuration
+                    .as_ref()
+                    .map(|c| connect::expand(Some(c))),
+            )
+            .set_vpc_lattice_configurations(
+                Some(connect::expand_lattice(&plan.vpc_lattice_configurations))
+                    .filter(|l| !l.is_empty()),
+            )
+            .set_volume_configurations(
+                Some(volumes::expand(plan.volume_configuration.as_ref())).filter(|v| !v.is_empty()),
+            )
             .send()
             .await;
         let service = match created {
@@ -426,6 +441,10 @@ impl Resource for ServiceResource {
         let managed_tags = prior.enable_ecs_managed_tags != plan.enable_ecs_managed_tags;
         let propagate = prior.propagate_tags != plan.propagate_tags;
         let placement = placement::changed(&prior, &plan);
+        let service_connect =
+            prior.service_connect_configuration != plan.service_connect_configuration;
+        let lattice = prior.vpc_lattice_configurations != plan.vpc_lattice_configurations;
+        let volume = prior.volume_configuration != plan.volume_configuration;
         // Changes of these only redeploy (with `force_new_deployment`).
         let redeploy = prior.triggers != plan.triggers
             || prior.force_new_deployment != plan.force_new_deployment;
@@ -442,6 +461,9 @@ impl Resource for ServiceResource {
             managed_tags,
             propagate,
             placement,
+            service_connect,
+            lattice,
+            volume,
             redeploy,
         ]
         .contains(&true);
@@ -505,6 +527,21 @@ impl Resource for ServiceResource {
             }
             if placement {
                 update = update.placement(&prior, &plan);
+            }
+            if service_connect {
+                update = update.service_connect_configuration(connect::expand(
+                    plan.service_connect_configuration.as_ref(),
+                ));
+            }
+            if lattice {
+                update = update.set_vpc_lattice_configurations(Some(connect::expand_lattice(
+                    &plan.vpc_lattice_configurations,
+                )));
+            }
+            if volume {
+                update = update.set_volume_configurations(Some(volumes::expand(
+                    plan.volume_configuration.as_ref(),
+                )));
             }
             match update.send().await {
                 Ok(out) => primary = primary_deployment(out.service.as_ref()),
@@ -722,6 +759,8 @@ impl ValidateConfig for ServiceResource {
             );
         }
         rules::validate(&c, diags);
+        volumes::validate(&c.volume_configuration, diags);
+        connect::validate(&c.vpc_lattice_configurations, diags);
         if fargate && c.network_configuration.is_null() {
             diags.error_at(
                 AttrPath::root().attr("network_configuration"),
@@ -749,8 +788,9 @@ impl VerifyPlan for ServiceResource {
         );
         let platform_version = plan.platform_version.known().map(String::as_str);
         let task_definition = plan.task_definition.known().map(String::as_str);
-        if let Err(why) =
-            platform::check(&cfg.clients, fargate, platform_version, task_definition).await
+        let definition = pairing::definition(&cfg.clients, task_definition).await;
+        pairing::check(definition.as_ref(), &plan, diags);
+        if let Err(why) = platform::check_definition(fargate, platform_version, definition.as_ref())
         {
             diags.error_at(
                 AttrPath::root().attr("platform_version"),

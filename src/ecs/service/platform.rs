@@ -74,10 +74,23 @@ pub async fn check(
         // Not found (yet): CreateService reports it with AWS's words.
         return Ok(());
     };
-    match answer
-        .get("taskDefinition")
-        .and_then(|d| problem(platform, d))
-    {
+    check_definition(fargate, Some(platform), answer.get("taskDefinition"))
+}
+
+/// [`check`] against a task definition already looked up (a DescribeTaskDefinition
+/// `taskDefinition`; `None` when it is not known or not found).
+pub fn check_definition(
+    fargate: bool,
+    platform_version: Option<&str>,
+    definition: Option<&Json>,
+) -> Result<(), String> {
+    let (Some(platform), Some(definition)) = (platform_version, definition) else {
+        return Ok(());
+    };
+    if !fargate {
+        return Ok(());
+    }
+    match problem(platform, definition) {
         Some(why) => Err(why),
         None => Ok(()),
     }

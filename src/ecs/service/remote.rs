@@ -7,6 +7,7 @@ use aws_sdk_ecs::types::{AssignPublicIp, Service};
 use super::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel,
 };
+use super::{connect, volumes};
 use crate::ecs::arn::name_of;
 use crate::ecs::strategy;
 use crate::ecs::tags::{self, Tags};
@@ -189,6 +190,15 @@ pub fn flatten(
         load_balancer: Set(load_balancer),
         deployment_circuit_breaker,
         deployment_controller,
+        service_connect_configuration: connect::flatten(
+            service,
+            prior.service_connect_configuration.as_ref(),
+        ),
+        vpc_lattice_configurations: connect::flatten_lattice(
+            service,
+            &prior.vpc_lattice_configurations,
+        ),
+        volume_configuration: volumes::flatten(service, prior.volume_configuration.as_ref()),
         timeouts: prior.timeouts.clone(),
         // Placement and scheduling: filled in by `placement::flatten_into` below.
         ..ServiceModel::imported(String::new(), String::new())

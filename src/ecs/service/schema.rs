@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::connect::{self, LatticeModel, ServiceConnectModel};
 use super::placement::{ConstraintModel, RegistryModel, StrategyModel};
+use super::volumes::{self, VolumeModel};
 use crate::ecs::arn::is_name_char;
 use crate::ecs::strategy::{self, StrategyItem};
 use crate::ecs::tags::{self, Tags};
@@ -149,6 +151,9 @@ pub fn schema() -> Schema {
             .block(NestedBlock::set("load_balancer", load_balancer))
             .block(NestedBlock::single("deployment_circuit_breaker", circuit_breaker))
             .block(NestedBlock::single("deployment_controller", controller))
+            .block(connect::service_connect_block())
+            .block(connect::vpc_lattice_block())
+            .block(volumes::block())
             .block(timeouts::block(&["create", "update", "delete"])),
     );
     Schema {
@@ -186,6 +191,9 @@ pub struct ServiceModel {
     pub load_balancer: Set<LoadBalancerModel>,
     pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
     pub deployment_controller: Option<ControllerModel>,
+    pub service_connect_configuration: Option<ServiceConnectModel>,
+    pub vpc_lattice_configurations: Set<LatticeModel>,
+    pub volume_configuration: Option<VolumeModel>,
     pub timeouts: Value,
     pub scheduling_strategy: Option<String>,
     pub availability_zone_rebalancing: Attr<String>,
@@ -223,6 +231,9 @@ impl ServiceModel {
             load_balancer: Set::default(),
             deployment_circuit_breaker: None,
             deployment_controller: None,
+            service_connect_configuration: None,
+            vpc_lattice_configurations: Set::default(),
+            volume_configuration: None,
             timeouts: Value::Null,
             scheduling_strategy: None,
             availability_zone_rebalancing: Attr::Null,
@@ -289,6 +300,9 @@ pub struct ServicePlan {
     pub load_balancer: Value,
     pub deployment_circuit_breaker: Value,
     pub deployment_controller: Value,
+    pub service_connect_configuration: Value,
+    pub vpc_lattice_configurations: Value,
+    pub volume_configuration: Value,
     pub timeouts: Value,
     pub scheduling_strategy: Attr<String>,
     pub availability_zone_rebalancing: Value,

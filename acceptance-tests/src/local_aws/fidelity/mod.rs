@@ -2,6 +2,7 @@
 //!
 //! Each submodule owns one area: [`clusters`] (deletion refusals, calls moto cannot answer),
 //! [`services`] (names, kept settings, deployments, draining, the read-back shape),
+//! [`service_connect`] (Service Connect, volume and VPC Lattice settings on deployments),
 //! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
 //! [`limits`] (batch limits and pagination), [`forgotten_clusters`] (deleted clusters ECS no
 //! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use),
@@ -17,6 +18,7 @@ pub mod limits;
 pub mod parameters;
 pub mod placement;
 pub mod secure_strings;
+pub mod service_connect;
 pub mod services;
 pub mod task_definitions;
 pub mod taskdef_shape;

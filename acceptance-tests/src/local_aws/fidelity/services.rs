@@ -10,7 +10,9 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use super::{Fidelity, account_of, fnv, limits, placement, reply_of, strip_nulls};
+use super::{
+    Fidelity, account_of, fnv, limits, placement, reply_of, service_connect, strip_nulls,
+};
 use crate::local_aws::moto::Upstream;
 use crate::local_aws::options::Options;
 use crate::local_aws::wire::{Call, Reply, client_error, epoch_now, json_reply};
@@ -78,6 +80,8 @@ struct Deployment {
     /// Its task definition runs an image matching `--fail-image`: it fails like
     /// `--fail-deployments` would.
     doomed: bool,
+    /// The deployment-level settings it runs with ([`service_connect`]).
+    carried: Map<String, Value>,
 }
 
 /// What the layer knows about one service.
@@ -100,6 +104,8 @@ pub struct ServiceRecord {
     /// `ECS`, `CODE_DEPLOY` or `EXTERNAL`. Only ECS runs deployments; the others run task sets
     /// and report no `deployments` at all (copilot-cli #1061, terraform-provider-aws #29252).
     controller: String,
+    /// Deployment-level settings the next deployment starts with ([`service_connect`]).
+    carried: Map<String, Value>,
 }
 
 impl ServiceRecord {
@@ -121,6 +127,7 @@ impl ServiceRecord {
             events: Vec::new(),
             deleted: None,
             controller: controller_of(request).to_string(),
+            carried: Map::new(),
         };
         record.keep(request);
         if record.controller == "ECS" {
@@ -189,6 +196,7 @@ impl ServiceRecord {
                 failed_tasks: 0,
                 rollback,
                 doomed: false,
+                carried: self.carried.clone(),
             },
         );
     }
@@ -262,6 +270,8 @@ impl ServiceRecord {
                 .unwrap_or(false);
             if rollback && let Some(previous) = self.deployments.get(1).cloned() {
                 self.task_definition = previous.task_definition.clone();
+                // The rollback runs what the previous deployment ran, settings included.
+                self.carried = previous.carried.clone();
                 self.deployments.truncate(1);
                 self.deploy(now, true);
                 let rollback_id = self.deployments[0].id.clone();
@@ -363,6 +373,7 @@ impl ServiceRecord {
             },
         });
         launch.apply(&mut view);
+        service_connect::show(&mut view, &d.carried);
         if let Some(network) = self.settings.get("networkConfiguration") {
             view["networkConfiguration"] = network.clone();
         }
@@ -606,6 +617,11 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         request["capacityProviderStrategy"] = strategy;
     }
     let kept = request.clone();
+    let definition = call.str("taskDefinition").unwrap_or_default().to_string();
+    let carried = match service_connect::carried(call, up, &kept, &cluster, &definition).await {
+        Ok(carried) => carried,
+        Err(refusal) => return refusal,
+    };
     if let Some(awsvpc) = request.pointer_mut("/networkConfiguration/awsvpcConfiguration")
         && let Some(map) = awsvpc.as_object_mut()
     {
@@ -619,6 +635,10 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     let arn = str_of(&service, "serviceArn").to_string();
     let mut record = ServiceRecord::new(&name, &kept, &service, now);
     placement::keep_created(&mut record.settings, &kept, account_of(&arn));
+    record.carried = carried;
+    if let Some(first) = record.deployments.first_mut() {
+        first.carried = record.carried.clone();
+    }
     let doomed = runs_failing_image(&fidelity.options, call, up, &record.task_definition).await;
     if let Some(first) = record.deployments.first_mut() {
         first.doomed = doomed;
@@ -667,6 +687,11 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         .clone()
         .unwrap_or_else(|| str_of(&existing, "taskDefinition").to_string());
     let doomed = runs_failing_image(&fidelity.options, call, up, &next_definition).await;
+    let carried =
+        match service_connect::carried(call, up, &call.json, &cluster, &next_definition).await {
+            Ok(carried) => carried,
+            Err(refusal) => return refusal,
+        };
     let answer = up.ask(call).await;
     if !answer.ok() {
         return reply_of(&answer);
@@ -679,11 +704,15 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         .entry(arn)
         .or_insert_with(|| ServiceRecord::new(&name, &Value::Null, &existing, now));
     record.settle(now, options);
-    let changed_settings = DEPLOYING.iter().any(|member| {
-        call.json
-            .get(*member)
-            .is_some_and(|v| !v.is_null() && record.settings.get(*member) != Some(v))
-    });
+    let changed_settings = DEPLOYING
+        .iter()
+        .filter(|m| !service_connect::CARRIED.contains(m))
+        .any(|member| {
+            call.json
+                .get(*member)
+                .is_some_and(|v| !v.is_null() && record.settings.get(*member) != Some(v))
+        })
+        || service_connect::changes(&record.carried, &carried);
     let changed_definition = new_task_definition
         .as_ref()
         .is_some_and(|td| *td != record.task_definition);
@@ -693,6 +722,7 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         .and_then(Value::as_bool)
         .unwrap_or(false);
     record.keep(&call.json);
+    record.carried.extend(carried);
     if let Some(td) = new_task_definition {
         record.task_definition = td;
     }
