@@ -3,8 +3,8 @@
 pub mod arn;
 pub mod capacity_providers;
 pub mod cluster;
-pub mod cluster_configuration;
 pub mod cluster_cleanup;
+pub mod cluster_configuration;
 pub mod configured;
 pub mod container_definitions;
 pub mod data;

@@ -6,8 +6,8 @@ use aws_sdk_ecs::types::Service;
 use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
-use crate::ecs::service::placement::{ConstraintModel, RegistryModel, StrategyModel};
 use crate::ecs::service::connect::{LatticeModel, ServiceConnectModel};
+use crate::ecs::service::placement::{ConstraintModel, RegistryModel, StrategyModel};
 use crate::ecs::service::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
 };

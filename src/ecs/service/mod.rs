@@ -1,9 +1,9 @@
 //! `ecs_service`: a long-running service with real deployments. Create and update wait for
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
-pub(crate) mod placement;
 pub(crate) mod connect;
 mod pairing;
+pub(crate) mod placement;
 mod platform;
 pub(crate) mod remote;
 mod rules;

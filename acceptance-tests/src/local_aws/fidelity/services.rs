@@ -10,9 +10,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use super::{
-    Fidelity, account_of, fnv, limits, placement, reply_of, service_connect, strip_nulls,
-};
+use super::{Fidelity, account_of, fnv, limits, placement, reply_of, service_connect, strip_nulls};
 use crate::local_aws::moto::Upstream;
 use crate::local_aws::options::Options;
 use crate::local_aws::wire::{Call, Reply, client_error, epoch_now, json_reply};
