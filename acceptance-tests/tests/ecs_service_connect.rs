@@ -3,7 +3,7 @@
 //! ECS does: create → empty plan → change in place (a new deployment) → import → remove. The
 //! namespace keeps the user's spelling while ECS reports its ARN; the cluster's default
 //! namespace applies when the service names none. ECS's EBS rules and the pairing with the task
-//! definition's `configured_at_launch` volumes are plan errors naming the attribute.
+//! definition's `configure_at_launch` volumes are plan errors naming the attribute.
 
 use acceptance_tests::fixtures::default_subnet;
 use acceptance_tests::{
@@ -373,7 +373,7 @@ async fn service_connect_with_no_namespace_anywhere_fails_with_ecs_words() {
 const LAUNCH_VOLUME: &str = r#"
   volume {
     name                 = "data"
-    configured_at_launch = true
+    configure_at_launch = true
   }
 "#;
 
@@ -402,9 +402,9 @@ fn ebs(name: &str, size: u32) -> String {
 }
 
 #[tokio::test]
-async fn volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configured_at_launch()
+async fn volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configure_at_launch()
  {
-    let name = "volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configured_at_launch";
+    let name = "volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configure_at_launch";
     if skip_without_acc(name) {
         return;
     }
@@ -468,7 +468,7 @@ async fn volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volu
             r#"(?s)volume_configuration names no volume configured at launch.*no volume "other""#,
         ))
         .step(Step::new(cfg("")).expect_plan_error(
-            r#"(?s)The task definition needs a volume_configuration.*"data" is configured_at_launch"#,
+            r#"(?s)The task definition needs a volume_configuration.*"data" is configure_at_launch"#,
         ))
         .check_destroy(move |ctx| gone(ctx, c2.clone()))
         .run()

@@ -1,5 +1,5 @@
 //! `volume_configuration` of `ecs_service`: the EBS volume ECS creates for each task, for a
-//! task-definition volume that is `configured_at_launch`. The block, its model, the mapping to
+//! task-definition volume that is `configure_at_launch`. The block, its model, the mapping to
 //! and from the SDK (ECS reports it on the PRIMARY deployment), and ECS's rules at plan time:
 //! sizes, IOPS and throughput per volume type (ECS API reference,
 //! `ServiceManagedEBSVolumeConfiguration`), and the pairing with the task definition's volumes
@@ -74,8 +74,8 @@ pub fn block() -> NestedBlock {
         )
         .block(NestedBlock::list("tag_specifications", tag_specification));
     let block = Block::new()
-        .description("The EBS volume of a task-definition volume that is `configured_at_launch`: needed for each such volume, and only for such a volume. Changing it deploys in place. ECS reports it on the service's deployments; the PRIMARY deployment's is read back.")
-        .attribute(Attribute::string("name").required().description("`name` of the task definition's volume (one with `configured_at_launch = true`)."))
+        .description("The EBS volume of a task-definition volume that is `configure_at_launch`: needed for each such volume, and only for such a volume. Changing it deploys in place. ECS reports it on the service's deployments; the PRIMARY deployment's is read back.")
+        .attribute(Attribute::string("name").required().description("`name` of the task definition's volume (one with `configure_at_launch = true`)."))
         .block(NestedBlock::single("managed_ebs_volume", ebs)
             .min_items(1)
             .max_items(1));
@@ -388,11 +388,11 @@ pub fn mismatch(planned: &Value, definition: &Json) -> Option<(AttrPath, String,
         Some(name) if !at_launch.contains(&name) => {
             let why = if all.contains(&name) {
                 format!(
-                    "The task definition's volume \"{name}\" is not configured_at_launch, so ECS does not take a volume configuration for it: set configured_at_launch = true on that volume, or remove volume_configuration."
+                    "The task definition's volume \"{name}\" is not configure_at_launch, so ECS does not take a volume configuration for it: set configure_at_launch = true on that volume, or remove volume_configuration."
                 )
             } else {
                 format!(
-                    "The task definition has no volume \"{name}\". volume_configuration names a volume of the task definition that has configured_at_launch = true."
+                    "The task definition has no volume \"{name}\". volume_configuration names a volume of the task definition that has configure_at_launch = true."
                 )
             };
             Some((
@@ -411,7 +411,7 @@ pub fn mismatch(planned: &Value, definition: &Json) -> Option<(AttrPath, String,
                 root,
                 "The task definition needs a volume_configuration".into(),
                 format!(
-                    "The task definition's volume \"{first}\" is configured_at_launch: add volume_configuration {{ name = \"{first}\" managed_ebs_volume {{ … }} }} to the service."
+                    "The task definition's volume \"{first}\" is configure_at_launch: add volume_configuration {{ name = \"{first}\" managed_ebs_volume {{ … }} }} to the service."
                 ),
             ))
         }
@@ -577,7 +577,7 @@ mod tests {
     }
 
     #[test]
-    fn the_volume_configuration_pairs_with_a_volume_configured_at_launch() {
+    fn the_volume_configuration_pairs_with_a_volume_configure_at_launch() {
         let def = json!({ "volumes": [
             { "name": "data", "configuredAtLaunch": true },
             { "name": "scratch", "configuredAtLaunch": false }
@@ -591,7 +591,7 @@ mod tests {
         assert!(mismatch(&named("data"), &def).is_none());
         let (path, _, why) = mismatch(&named("scratch"), &def).unwrap();
         assert_eq!(path.to_string(), "volume_configuration.name");
-        assert!(why.contains("not configured_at_launch"), "{why}");
+        assert!(why.contains("not configure_at_launch"), "{why}");
         assert!(
             mismatch(&named("nope"), &def)
                 .unwrap()
@@ -600,7 +600,7 @@ mod tests {
         );
         let (path, _, why) = mismatch(&Value::Null, &def).unwrap();
         assert_eq!(path.to_string(), "volume_configuration");
-        assert!(why.contains("\"data\" is configured_at_launch"), "{why}");
+        assert!(why.contains("\"data\" is configure_at_launch"), "{why}");
         let plain = json!({ "volumes": [{ "name": "scratch" }] });
         assert!(mismatch(&Value::Null, &plain).is_none());
         let unknown = Value::object([

@@ -9,6 +9,7 @@ pub(crate) mod schema;
 pub(crate) mod surface;
 mod track_latest;
 pub mod units;
+mod upgrade;
 pub mod validate;
 
 use async_trait::async_trait;
@@ -27,7 +28,7 @@ use crate::framework::model::{Attr, OrReport, decode, encode};
 use crate::framework::resource::{
     CreateRequest, DeleteRequest, ImportRequest, ImportResponse, ImportState, ModifyPlan,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, Resource, StateResponse, UpdateRequest,
-    ValidateConfig,
+    UpgradeState, ValidateConfig,
 };
 use crate::framework::schema::Schema;
 use crate::framework::value::Type;
@@ -178,6 +179,10 @@ impl Resource for TaskDefinitionResource {
 
     fn schema(&self) -> Schema {
         schema::schema()
+    }
+
+    fn as_upgrade_state(&self) -> Option<&dyn UpgradeState> {
+        Some(self)
     }
 
     async fn create(&self, req: CreateRequest, resp: &mut StateResponse) {

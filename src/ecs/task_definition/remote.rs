@@ -78,7 +78,7 @@ fn docker(d: &Json, prior: Option<&DockerVolume>) -> DockerVolume {
 
 fn volume(v: &Json, prior: Option<&Volume>) -> Volume {
     let configured = flag(v, "configuredAtLaunch");
-    let prior_configured = prior.map(|p| &p.configured_at_launch);
+    let prior_configured = prior.map(|p| &p.configure_at_launch);
     let prior_docker = prior.and_then(|p| p.docker_volume_configuration.as_ref());
     Volume {
         name: jstr(v, "name").unwrap_or_default().to_string(),
@@ -88,7 +88,7 @@ fn volume(v: &Json, prior: Option<&Volume>) -> Volume {
             .map(str::to_string)
             .into(),
         // `false` is ECS's default.
-        configured_at_launch: match configured {
+        configure_at_launch: match configured {
             Attr::Known(false) if left_out(prior_configured) => Attr::Null,
             other => other,
         },

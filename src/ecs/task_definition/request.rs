@@ -49,7 +49,7 @@ fn volume(v: &Volume) -> Json {
     if let Attr::Known(path) = &v.host_path {
         out.insert("host".into(), json!({ "sourcePath": path }));
     }
-    put(&mut out, "configuredAtLaunch", &v.configured_at_launch);
+    put(&mut out, "configuredAtLaunch", &v.configure_at_launch);
     if let Some(e) = &v.efs_volume_configuration {
         out.insert("efsVolumeConfiguration".into(), efs(e));
     }

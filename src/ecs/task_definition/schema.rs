@@ -123,7 +123,7 @@ pub fn schema() -> Schema {
                 .description("Path on the host (bind mount; EC2 only)."),
         )
         .attribute(
-            Attribute::bool("configured_at_launch")
+            Attribute::bool("configure_at_launch")
                 .optional()
                 .description("The volume is configured when a service or task starts (e.g. EBS)."),
         )
@@ -136,7 +136,9 @@ pub fn schema() -> Schema {
             "fsx_windows_file_server_volume_configuration",
             super::surface::fsx_block(),
         ));
-    Schema::new(
+    Schema {
+        version: super::upgrade::VERSION,
+        ..Schema::new(
         Block::new()
             .description("An ECS task definition. Changes register a new revision in place (services that use `arn` follow in the same apply) and deregister the previous one unless `skip_destroy` is set. `container_definitions` is compared by meaning: ECS's defaults, reordering and spelling never show as a diff.")
             .attribute(
@@ -222,6 +224,7 @@ pub fn schema() -> Schema {
                 super::surface::proxy_block(),
             )),
     )
+    }
 }
 
 /// A state or plan of `ecs_task_definition`. `container_definitions` stays the user's JSON text:
@@ -270,7 +273,7 @@ pub struct EphemeralStorage {
 pub struct Volume {
     pub name: String,
     pub host_path: Attr<String>,
-    pub configured_at_launch: Attr<bool>,
+    pub configure_at_launch: Attr<bool>,
     pub efs_volume_configuration: Option<EfsVolume>,
     pub docker_volume_configuration: Option<DockerVolume>,
     pub fsx_windows_file_server_volume_configuration: Option<FsxWindowsVolume>,
