@@ -72,7 +72,10 @@ async fn auto_scaling_group_provider_changes_in_place_and_replaces_with_its_grou
         return;
     }
     let name = unique_name("acc-asg-cp");
-    let (first, second) = (group(&format!("{name}-a")).await, group(&format!("{name}-b")).await);
+    let (first, second) = (
+        group(&format!("{name}-a")).await,
+        group(&format!("{name}-b")).await,
+    );
     let gone = name.clone();
     let scaling = |target: u32| {
         format!(
@@ -87,22 +90,52 @@ async fn auto_scaling_group_provider_changes_in_place_and_replaces_with_its_grou
         .step(
             Step::new(asg_provider(&name, &first, &scaling(90)))
                 .expect(addr, Action::Create)
-                .check(StateCheck::attr_regex(addr, "arn", &format!(":capacity-provider/{name}$")))
-                .check(StateCheck::attr_eq(addr, "auto_scaling_group_provider.managed_draining", json!("ENABLED")))
-                .check(StateCheck::attr_eq(addr, "auto_scaling_group_provider.managed_scaling.instance_warmup_period", json!(300)))
-                .check(StateCheck::attr_eq(addr, "tags_all", json!({ "team": "web" }))),
+                .check(StateCheck::attr_regex(
+                    addr,
+                    "arn",
+                    &format!(":capacity-provider/{name}$"),
+                ))
+                .check(StateCheck::attr_eq(
+                    addr,
+                    "auto_scaling_group_provider.managed_draining",
+                    json!("ENABLED"),
+                ))
+                .check(StateCheck::attr_eq(
+                    addr,
+                    "auto_scaling_group_provider.managed_scaling.instance_warmup_period",
+                    json!(300),
+                ))
+                .check(StateCheck::attr_eq(
+                    addr,
+                    "tags_all",
+                    json!({ "team": "web" }),
+                )),
         )
         .step(
             Step::new(asg_provider(&name, &first, &scaling(70)))
                 .expect(addr, Action::Update)
-                .check(StateCheck::attr_eq(addr, "auto_scaling_group_provider.managed_scaling.target_capacity", json!(70))),
+                .check(StateCheck::attr_eq(
+                    addr,
+                    "auto_scaling_group_provider.managed_scaling.target_capacity",
+                    json!(70),
+                )),
         )
-        .step(Step::import(ImportStep::command(addr, ImportId::Fixed(name.clone()))))
-        .step(Step::import(ImportStep::block(addr, ImportId::Fixed(name.clone()))))
+        .step(Step::import(ImportStep::command(
+            addr,
+            ImportId::Fixed(name.clone()),
+        )))
+        .step(Step::import(ImportStep::block(
+            addr,
+            ImportId::Fixed(name.clone()),
+        )))
         .step(
             Step::new(asg_provider(&name, &second, &scaling(70)))
                 .expect(addr, Action::Replace)
-                .check(StateCheck::attr_eq(addr, "auto_scaling_group_provider.auto_scaling_group_arn", json!(second))),
+                .check(StateCheck::attr_eq(
+                    addr,
+                    "auto_scaling_group_provider.auto_scaling_group_arn",
+                    json!(second),
+                )),
         )
         .check_destroy(move |ctx| {
             let name = gone.clone();
@@ -118,7 +151,8 @@ async fn what_ecs_refuses_fails_at_plan_naming_the_attribute() {
     if skip(test) {
         return;
     }
-    let arn = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/g";
+    let arn =
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/g";
     let protected = format!(
         r#"{HEADER}
 resource "ecs_capacity_provider" "p" {{
@@ -138,9 +172,17 @@ resource "ecs_capacity_provider" "p" {{
 "#
     );
     TestCase::new(test)
-        .step(Step::new(asg_provider("ecs-web", arn, "")).expect_plan_error(r#"name "ecs-web" starts with "ecs""#))
-        .step(Step::new(protected).expect_plan_error(r#"requires managed_scaling \{ status = "ENABLED" \}"#))
-        .step(Step::new(neither).expect_plan_error("Exactly one of `auto_scaling_group_provider` and `managed_instances_provider`"))
+        .step(
+            Step::new(asg_provider("ecs-web", arn, ""))
+                .expect_plan_error(r#"name "ecs-web" starts with "ecs""#),
+        )
+        .step(
+            Step::new(protected)
+                .expect_plan_error(r#"requires managed_scaling \{ status = "ENABLED" \}"#),
+        )
+        .step(Step::new(neither).expect_plan_error(
+            "Exactly one of `auto_scaling_group_provider` and `managed_instances_provider`",
+        ))
         .run()
         .await;
 }
@@ -209,7 +251,8 @@ resource "ecs_cluster_capacity_providers" "c" {{
 
 #[tokio::test]
 async fn a_cluster_holds_managed_instances_auto_scaling_group_and_fargate_providers_together() {
-    let test = "a_cluster_holds_managed_instances_auto_scaling_group_and_fargate_providers_together";
+    let test =
+        "a_cluster_holds_managed_instances_auto_scaling_group_and_fargate_providers_together";
     if skip(test) {
         return;
     }
@@ -295,7 +338,10 @@ async fn destroying_a_provider_a_cluster_still_holds_fails_at_once_naming_the_cl
     let started = std::sync::Arc::new(std::sync::Mutex::new(None));
     let (start, stop) = (started.clone(), started.clone());
     TestCase::new(test)
-        .step(Step::new(cluster_and_provider(&cluster, Some((&provider, &arn)))))
+        .step(Step::new(cluster_and_provider(
+            &cluster,
+            Some((&provider, &arn)),
+        )))
         .step(
             // Held through PutClusterCapacityProviders outside the configuration.
             Step::new(cluster_and_provider(&cluster, None))
@@ -323,7 +369,11 @@ async fn destroying_a_provider_a_cluster_still_holds_fails_at_once_naming_the_cl
                 let cluster = dissociate.clone();
                 let stop = stop.clone();
                 async move {
-                    let took = stop.lock().unwrap().map(|t| t.elapsed()).unwrap_or_default();
+                    let took = stop
+                        .lock()
+                        .unwrap()
+                        .map(|t| t.elapsed())
+                        .unwrap_or_default();
                     if took > std::time::Duration::from_secs(120) {
                         return Err(format!("the failing destroy took {took:?}").into());
                     }
@@ -416,10 +466,26 @@ data "ecs_capacity_provider" "d" {{
         .step(
             Step::new(config)
                 .check(StateCheck::attr_eq(data, "status", json!("ACTIVE")))
-                .check(StateCheck::attr_regex(data, "arn", &format!(":capacity-provider/{name}$")))
-                .check(StateCheck::attr_eq(data, "auto_scaling_group_provider.auto_scaling_group_arn", json!(arn)))
-                .check(StateCheck::attr_eq(data, "auto_scaling_group_provider.managed_scaling.status", json!("DISABLED")))
-                .check(StateCheck::attr_eq(data, "auto_scaling_group_provider.managed_scaling.maximum_scaling_step_size", json!(10000)))
+                .check(StateCheck::attr_regex(
+                    data,
+                    "arn",
+                    &format!(":capacity-provider/{name}$"),
+                ))
+                .check(StateCheck::attr_eq(
+                    data,
+                    "auto_scaling_group_provider.auto_scaling_group_arn",
+                    json!(arn),
+                ))
+                .check(StateCheck::attr_eq(
+                    data,
+                    "auto_scaling_group_provider.managed_scaling.status",
+                    json!("DISABLED"),
+                ))
+                .check(StateCheck::attr_eq(
+                    data,
+                    "auto_scaling_group_provider.managed_scaling.maximum_scaling_step_size",
+                    json!(10000),
+                ))
                 .check(StateCheck::attr_eq(data, "tags", json!({ "team": "web" }))),
         )
         .check_destroy(move |ctx| {

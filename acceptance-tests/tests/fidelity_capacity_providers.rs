@@ -11,9 +11,10 @@ use acceptance_tests::{local_endpoint, unique_name};
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::types::{
     AutoScalingGroupProvider, AutoScalingGroupProviderUpdate, CapacityProviderField,
-    CapacityProviderStatus, CapacityProviderUpdateStatus, CreateManagedInstancesProviderConfiguration,
-    InstanceLaunchTemplate, ManagedDraining, ManagedInstancesNetworkConfiguration, ManagedScaling,
-    ManagedScalingStatus, ManagedTerminationProtection, Tag,
+    CapacityProviderStatus, CapacityProviderUpdateStatus,
+    CreateManagedInstancesProviderConfiguration, InstanceLaunchTemplate, ManagedDraining,
+    ManagedInstancesNetworkConfiguration, ManagedScaling, ManagedScalingStatus,
+    ManagedTerminationProtection, Tag,
 };
 
 fn asg(arn: &str) -> AutoScalingGroupProvider {
@@ -67,12 +68,16 @@ async fn cluster_providers(ecs: &Client, cluster: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn auto_scaling_group_providers_are_described_with_the_defaults_ecs_fills_in() {
-    let Some(endpoint) = local_endpoint("auto_scaling_group_providers_are_described_with_the_defaults_ecs_fills_in") else {
+    let Some(endpoint) =
+        local_endpoint("auto_scaling_group_providers_are_described_with_the_defaults_ecs_fills_in")
+    else {
         return;
     };
     let ecs = endpoint.ecs_client().await;
     let name = unique_name("fid-asg");
-    let group = auto_scaling::auto_scaling_group(endpoint.url(), &name).await.unwrap();
+    let group = auto_scaling::auto_scaling_group(endpoint.url(), &name)
+        .await
+        .unwrap();
     let created = ecs
         .create_capacity_provider()
         .name(&name)
@@ -114,18 +119,32 @@ async fn auto_scaling_group_providers_are_described_with_the_defaults_ecs_fills_
         .unwrap();
     assert_eq!(with_tags.capacity_providers()[0].tags().len(), 1);
     let all = ecs.describe_capacity_providers().send().await.unwrap();
-    let names: Vec<&str> = all.capacity_providers().iter().filter_map(|p| p.name()).collect();
-    assert!(names.contains(&"FARGATE") && names.contains(&name.as_str()), "{names:?}");
-    ecs.delete_capacity_provider().capacity_provider(&name).send().await.unwrap();
+    let names: Vec<&str> = all
+        .capacity_providers()
+        .iter()
+        .filter_map(|p| p.name())
+        .collect();
+    assert!(
+        names.contains(&"FARGATE") && names.contains(&name.as_str()),
+        "{names:?}"
+    );
+    ecs.delete_capacity_provider()
+        .capacity_provider(&name)
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn reserved_names_and_termination_protection_without_managed_scaling_are_refused() {
-    let Some(endpoint) = local_endpoint("reserved_names_and_termination_protection_without_managed_scaling_are_refused") else {
+    let Some(endpoint) = local_endpoint(
+        "reserved_names_and_termination_protection_without_managed_scaling_are_refused",
+    ) else {
         return;
     };
     let ecs = endpoint.ecs_client().await;
-    let arn = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/g";
+    let arn =
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/g";
     for reserved in ["ecs-web", "AWSweb", "fargate-x"] {
         let refused = ecs
             .create_capacity_provider()
@@ -134,7 +153,10 @@ async fn reserved_names_and_termination_protection_without_managed_scaling_are_r
             .send()
             .await
             .unwrap_err();
-        assert!(refused.into_service_error().is_client_exception(), "{reserved}");
+        assert!(
+            refused.into_service_error().is_client_exception(),
+            "{reserved}"
+        );
     }
     let protected = AutoScalingGroupProvider::builder()
         .auto_scaling_group_arn(arn)
@@ -148,24 +170,36 @@ async fn reserved_names_and_termination_protection_without_managed_scaling_are_r
         .send()
         .await
         .unwrap_err();
-    assert!(refused.into_service_error().is_invalid_parameter_exception());
+    assert!(
+        refused
+            .into_service_error()
+            .is_invalid_parameter_exception()
+    );
     let neither = ecs
         .create_capacity_provider()
         .name(unique_name("fid-none"))
         .send()
         .await
         .unwrap_err();
-    assert!(neither.into_service_error().is_invalid_parameter_exception());
+    assert!(
+        neither
+            .into_service_error()
+            .is_invalid_parameter_exception()
+    );
 }
 
 #[tokio::test]
 async fn update_capacity_provider_changes_managed_scaling_in_place() {
-    let Some(endpoint) = local_endpoint("update_capacity_provider_changes_managed_scaling_in_place") else {
+    let Some(endpoint) =
+        local_endpoint("update_capacity_provider_changes_managed_scaling_in_place")
+    else {
         return;
     };
     let ecs = endpoint.ecs_client().await;
     let name = unique_name("fid-upd");
-    let arn = format!("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{name}");
+    let arn = format!(
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{name}"
+    );
     ecs.create_capacity_provider()
         .name(&name)
         .auto_scaling_group_provider(asg(&arn))
@@ -188,23 +222,46 @@ async fn update_capacity_provider_changes_managed_scaling_in_place() {
         .await
         .unwrap();
     let described = describe(&ecs, &name).await;
-    assert_eq!(described.update_status(), Some(&CapacityProviderUpdateStatus::UpdateComplete));
-    let scaling = described.auto_scaling_group_provider().unwrap().managed_scaling().unwrap();
+    assert_eq!(
+        described.update_status(),
+        Some(&CapacityProviderUpdateStatus::UpdateComplete)
+    );
+    let scaling = described
+        .auto_scaling_group_provider()
+        .unwrap()
+        .managed_scaling()
+        .unwrap();
     assert_eq!(scaling.target_capacity(), Some(80));
-    assert_eq!(scaling.instance_warmup_period(), Some(300), "members not sent are kept");
-    ecs.delete_capacity_provider().capacity_provider(&name).send().await.unwrap();
+    assert_eq!(
+        scaling.instance_warmup_period(),
+        Some(300),
+        "members not sent are kept"
+    );
+    ecs.delete_capacity_provider()
+        .capacity_provider(&name)
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn deleting_an_associated_provider_reports_delete_failed_naming_the_cluster() {
-    let Some(endpoint) = local_endpoint("deleting_an_associated_provider_reports_delete_failed_naming_the_cluster") else {
+    let Some(endpoint) =
+        local_endpoint("deleting_an_associated_provider_reports_delete_failed_naming_the_cluster")
+    else {
         return;
     };
     let ecs = endpoint.ecs_client().await;
     let cluster = unique_name("fid-cp-held");
-    ecs.create_cluster().cluster_name(&cluster).send().await.unwrap();
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
     let name = unique_name("fid-held");
-    let arn = format!("arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{name}");
+    let arn = format!(
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{name}"
+    );
     ecs.create_capacity_provider()
         .name(&name)
         .auto_scaling_group_provider(asg(&arn))
@@ -219,13 +276,24 @@ async fn deleting_an_associated_provider_reports_delete_failed_naming_the_cluste
         .await
         .unwrap();
 
-    let answer = ecs.delete_capacity_provider().capacity_provider(&name).send().await.unwrap();
+    let answer = ecs
+        .delete_capacity_provider()
+        .capacity_provider(&name)
+        .send()
+        .await
+        .unwrap();
     let reported = answer.capacity_provider().unwrap();
-    assert_eq!(reported.update_status(), Some(&CapacityProviderUpdateStatus::DeleteFailed));
+    assert_eq!(
+        reported.update_status(),
+        Some(&CapacityProviderUpdateStatus::DeleteFailed)
+    );
     assert!(reported.update_status_reason().unwrap().contains(&cluster));
     let described = describe(&ecs, &name).await;
     assert_eq!(described.status(), Some(&CapacityProviderStatus::Active));
-    assert_eq!(described.update_status(), Some(&CapacityProviderUpdateStatus::DeleteFailed));
+    assert_eq!(
+        described.update_status(),
+        Some(&CapacityProviderUpdateStatus::DeleteFailed)
+    );
 
     ecs.put_cluster_capacity_providers()
         .cluster(&cluster)
@@ -234,25 +302,43 @@ async fn deleting_an_associated_provider_reports_delete_failed_naming_the_cluste
         .send()
         .await
         .unwrap();
-    let answer = ecs.delete_capacity_provider().capacity_provider(&name).send().await.unwrap();
+    let answer = ecs
+        .delete_capacity_provider()
+        .capacity_provider(&name)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         answer.capacity_provider().unwrap().update_status(),
         Some(&CapacityProviderUpdateStatus::DeleteInProgress)
     );
-    assert_eq!(describe(&ecs, &name).await.status(), Some(&CapacityProviderStatus::Inactive));
-    let gone = ecs.delete_capacity_provider().capacity_provider(&name).send().await.unwrap_err();
+    assert_eq!(
+        describe(&ecs, &name).await.status(),
+        Some(&CapacityProviderStatus::Inactive)
+    );
+    let gone = ecs
+        .delete_capacity_provider()
+        .capacity_provider(&name)
+        .send()
+        .await
+        .unwrap_err();
     assert!(format!("{:?}", gone.into_service_error()).contains("does not exist"));
     ecs.delete_cluster().cluster(&cluster).send().await.unwrap();
 }
 
 #[tokio::test]
 async fn managed_instances_providers_belong_to_their_cluster() {
-    let Some(endpoint) = local_endpoint("managed_instances_providers_belong_to_their_cluster") else {
+    let Some(endpoint) = local_endpoint("managed_instances_providers_belong_to_their_cluster")
+    else {
         return;
     };
     let ecs = endpoint.ecs_client().await;
     let cluster = unique_name("fid-mi");
-    ecs.create_cluster().cluster_name(&cluster).send().await.unwrap();
+    ecs.create_cluster()
+        .cluster_name(&cluster)
+        .send()
+        .await
+        .unwrap();
     let name = unique_name("fid-mi-cp");
     let without_cluster = ecs
         .create_capacity_provider()
@@ -261,7 +347,11 @@ async fn managed_instances_providers_belong_to_their_cluster() {
         .send()
         .await
         .unwrap_err();
-    assert!(without_cluster.into_service_error().is_invalid_parameter_exception());
+    assert!(
+        without_cluster
+            .into_service_error()
+            .is_invalid_parameter_exception()
+    );
     ecs.create_capacity_provider()
         .name(&name)
         .cluster(&cluster)
@@ -271,8 +361,15 @@ async fn managed_instances_providers_belong_to_their_cluster() {
         .unwrap();
     let described = describe(&ecs, &name).await;
     assert_eq!(described.cluster(), Some(cluster.as_str()));
-    let template = described.managed_instances_provider().unwrap().instance_launch_template().unwrap();
-    assert_eq!(template.capacity_option_type().map(|c| c.as_str()), Some("ON_DEMAND"));
+    let template = described
+        .managed_instances_provider()
+        .unwrap()
+        .instance_launch_template()
+        .unwrap();
+    assert_eq!(
+        template.capacity_option_type().map(|c| c.as_str()),
+        Some("ON_DEMAND")
+    );
     assert_eq!(cluster_providers(&ecs, &cluster).await, vec![name.clone()]);
 
     let refused = ecs
@@ -283,7 +380,11 @@ async fn managed_instances_providers_belong_to_their_cluster() {
         .send()
         .await
         .unwrap_err();
-    assert!(refused.into_service_error().is_invalid_parameter_exception());
+    assert!(
+        refused
+            .into_service_error()
+            .is_invalid_parameter_exception()
+    );
     ecs.put_cluster_capacity_providers()
         .cluster(&cluster)
         .capacity_providers("FARGATE")
@@ -293,11 +394,31 @@ async fn managed_instances_providers_belong_to_their_cluster() {
         .unwrap();
     let mut held = cluster_providers(&ecs, &cluster).await;
     held.sort();
-    assert_eq!(held, vec!["FARGATE".to_string(), name.clone()], "it stays with its cluster");
-    let blocked = ecs.delete_cluster().cluster(&cluster).send().await.unwrap_err();
-    assert!(blocked.into_service_error().is_cluster_contains_capacity_provider_exception());
+    assert_eq!(
+        held,
+        vec!["FARGATE".to_string(), name.clone()],
+        "it stays with its cluster"
+    );
+    let blocked = ecs
+        .delete_cluster()
+        .cluster(&cluster)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        blocked
+            .into_service_error()
+            .is_cluster_contains_capacity_provider_exception()
+    );
 
-    ecs.delete_capacity_provider().capacity_provider(&name).send().await.unwrap();
-    assert_eq!(cluster_providers(&ecs, &cluster).await, vec!["FARGATE".to_string()]);
+    ecs.delete_capacity_provider()
+        .capacity_provider(&name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        cluster_providers(&ecs, &cluster).await,
+        vec!["FARGATE".to_string()]
+    );
     ecs.delete_cluster().cluster(&cluster).send().await.unwrap();
 }

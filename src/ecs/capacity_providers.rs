@@ -116,13 +116,25 @@ async fn without_unnamed_managed_instances(
     let Attr::Known(names) = &reported.capacity_providers else {
         return Ok(());
     };
-    let named = prior.capacity_providers.known().cloned().unwrap_or_default();
-    let extra: Vec<String> = names.iter().filter(|n| !named.contains(n)).cloned().collect();
+    let named = prior
+        .capacity_providers
+        .known()
+        .cloned()
+        .unwrap_or_default();
+    let extra: Vec<String> = names
+        .iter()
+        .filter(|n| !named.contains(n))
+        .cloned()
+        .collect();
     let dropped = managed_instances(clients, &extra).await?;
     if dropped.is_empty() {
         return Ok(());
     }
-    let kept: Vec<String> = names.iter().filter(|n| !dropped.contains(n)).cloned().collect();
+    let kept: Vec<String> = names
+        .iter()
+        .filter(|n| !dropped.contains(n))
+        .cloned()
+        .collect();
     reported.capacity_providers = if kept.is_empty() && prior.capacity_providers.is_null() {
         Attr::Null
     } else {
@@ -240,7 +252,8 @@ async fn apply(cfg: &Configured, ctx: &Ctx, planned: &Value, resp: &mut StateRes
     match managed_instances(&cfg.clients, &providers).await {
         Ok(scoped) => providers.retain(|p| !scoped.contains(p)),
         Err(e) => {
-            resp.diags.error("Could not look up the capacity providers", e);
+            resp.diags
+                .error("Could not look up the capacity providers", e);
             return;
         }
     }

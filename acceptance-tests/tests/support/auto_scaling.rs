@@ -67,7 +67,10 @@ pub async fn auto_scaling_group(endpoint_url: &str, name: &str) -> Result<String
     )
     .await?;
     let tag = "<AutoScalingGroupARN>";
-    let start = described.find(tag).ok_or("DescribeAutoScalingGroups returned no ARN")? + tag.len();
+    let start = described
+        .find(tag)
+        .ok_or("DescribeAutoScalingGroups returned no ARN")?
+        + tag.len();
     let end = described[start..].find('<').ok_or("unterminated ARN")? + start;
     Ok(described[start..end].to_string())
 }

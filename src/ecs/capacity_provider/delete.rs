@@ -16,7 +16,10 @@ use crate::aws::wait::{self, Poll, WaitError};
 const MAX_CLUSTER_PAGES: usize = 10;
 
 /// The provider as ECS describes it now; `None` once it is gone or INACTIVE.
-pub async fn find(clients: &Clients, name_or_arn: &str) -> Result<Option<CapacityProvider>, String> {
+pub async fn find(
+    clients: &Clients,
+    name_or_arn: &str,
+) -> Result<Option<CapacityProvider>, String> {
     let out = clients
         .ecs
         .describe_capacity_providers()
@@ -24,7 +27,12 @@ pub async fn find(clients: &Clients, name_or_arn: &str) -> Result<Option<Capacit
         .include(aws_sdk_ecs::types::CapacityProviderField::Tags)
         .send()
         .await
-        .map_err(|e| format!("DescribeCapacityProviders for \"{name_or_arn}\" failed: {}", describe(&e)))?;
+        .map_err(|e| {
+            format!(
+                "DescribeCapacityProviders for \"{name_or_arn}\" failed: {}",
+                describe(&e)
+            )
+        })?;
     Ok(out
         .capacity_providers()
         .iter()
@@ -77,7 +85,10 @@ async fn associated(clients: &Clients, name: &str, reason: Option<&str>) -> Stri
         Ok(h) if !h.is_empty() => format!(
             "cluster{} {}",
             if h.len() > 1 { "s" } else { "" },
-            h.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+            h.iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Ok(_) => "a cluster".to_string(),
         Err(e) => format!("a cluster (looking it up failed: {e})"),
@@ -85,7 +96,9 @@ async fn associated(clients: &Clients, name: &str, reason: Option<&str>) -> Stri
     format!(
         "Capacity provider \"{name}\" is still associated with {holders}; ECS deletes only providers no cluster holds. \
          Remove it from the cluster's capacity providers first (`ecs_cluster_capacity_providers`, or PutClusterCapacityProviders), then destroy again.{}",
-        reason.map(|r| format!(" ECS said: {r}")).unwrap_or_default()
+        reason
+            .map(|r| format!(" ECS said: {r}"))
+            .unwrap_or_default()
     )
 }
 
@@ -102,7 +115,13 @@ pub async fn delete(
     timeout: Duration,
     cancel: &CancellationToken,
 ) -> Result<(), String> {
-    match clients.ecs.delete_capacity_provider().capacity_provider(arn).send().await {
+    match clients
+        .ecs
+        .delete_capacity_provider()
+        .capacity_provider(arn)
+        .send()
+        .await
+    {
         Ok(out) => {
             if let Some(reason) = out.capacity_provider().and_then(delete_failed) {
                 return Err(associated(clients, name, reason).await);
@@ -113,7 +132,10 @@ pub async fn delete(
             return Err(associated(clients, name, Some(&describe(&e))).await);
         }
         Err(e) => {
-            return Err(format!("DeleteCapacityProvider for \"{name}\" failed: {}", describe(&e)));
+            return Err(format!(
+                "DeleteCapacityProvider for \"{name}\" failed: {}",
+                describe(&e)
+            ));
         }
     }
     let waited = wait::until(
@@ -140,7 +162,9 @@ pub async fn delete(
     match waited {
         Ok(Ok(())) => Ok(()),
         Ok(Err(reason)) => Err(associated(clients, name, reason.as_deref()).await),
-        Err(WaitError::Cancelled) => Err("interrupted: Terraform asked the provider to stop".into()),
+        Err(WaitError::Cancelled) => {
+            Err("interrupted: Terraform asked the provider to stop".into())
+        }
         Err(WaitError::TimedOut { last }) => Err(format!(
             "capacity provider \"{name}\" was not deleted within {}s; last seen: {}",
             timeout.as_secs(),

@@ -25,7 +25,9 @@ use crate::framework::resource::{
 use crate::framework::schema::Schema;
 use crate::framework::value::AttrPath;
 use crate::framework::{Ctx, Diagnostics, Value};
-use model::{CapacityProviderModel, expand_asg, expand_asg_update, expand_mi, expand_mi_update, flatten};
+use model::{
+    CapacityProviderModel, expand_asg, expand_asg_update, expand_mi, expand_mi_update, flatten,
+};
 
 pub use delete::find;
 
@@ -51,7 +53,9 @@ fn fill_unknowns(planned: &Value, reported: &Value) -> Value {
         (Value::Object(p), Value::Object(r)) => Value::Object(
             p.iter()
                 .map(|(k, v)| {
-                    let filled = r.get(k).map_or_else(|| v.clone(), |rv| fill_unknowns(v, rv));
+                    let filled = r
+                        .get(k)
+                        .map_or_else(|| v.clone(), |rv| fill_unknowns(v, rv));
                     (k.clone(), filled)
                 })
                 .collect(),
@@ -130,7 +134,9 @@ async fn settle(
     .await;
     match waited {
         Ok(result) => result,
-        Err(WaitError::Cancelled) => Err("interrupted: Terraform asked the provider to stop".into()),
+        Err(WaitError::Cancelled) => {
+            Err("interrupted: Terraform asked the provider to stop".into())
+        }
         Err(WaitError::TimedOut { last }) => Err(format!(
             "gave up after {}s; last seen: {}",
             timeout.as_secs(),
@@ -158,11 +164,21 @@ impl Resource for CapacityProviderResource {
             return;
         };
         let name = &plan.name;
-        let asg = match plan.auto_scaling_group_provider.as_ref().map(expand_asg).transpose() {
+        let asg = match plan
+            .auto_scaling_group_provider
+            .as_ref()
+            .map(expand_asg)
+            .transpose()
+        {
             Ok(a) => a,
             Err(e) => return resp.diags.error("Invalid auto_scaling_group_provider", e),
         };
-        let mi = match plan.managed_instances_provider.as_ref().map(expand_mi).transpose() {
+        let mi = match plan
+            .managed_instances_provider
+            .as_ref()
+            .map(expand_mi)
+            .transpose()
+        {
             Ok(m) => m,
             Err(e) => return resp.diags.error("Invalid managed_instances_provider", e),
         };
@@ -183,7 +199,10 @@ impl Resource for CapacityProviderResource {
             Err(e) => {
                 return resp.diags.error(
                     "Could not create the capacity provider",
-                    format!("CreateCapacityProvider for \"{name}\" failed: {}", describe(&e)),
+                    format!(
+                        "CreateCapacityProvider for \"{name}\" failed: {}",
+                        describe(&e)
+                    ),
                 );
             }
         };
@@ -263,7 +282,12 @@ impl Resource for CapacityProviderResource {
         let providers_changed = prior.auto_scaling_group_provider
             != plan.auto_scaling_group_provider
             || prior.managed_instances_provider != plan.managed_instances_provider;
-        let mi_update = match plan.managed_instances_provider.as_ref().map(expand_mi_update).transpose() {
+        let mi_update = match plan
+            .managed_instances_provider
+            .as_ref()
+            .map(expand_mi_update)
+            .transpose()
+        {
             Ok(m) => m,
             Err(e) => return resp.diags.error("Invalid managed_instances_provider", e),
         };
@@ -280,7 +304,10 @@ impl Resource for CapacityProviderResource {
                         .name(&plan_ref.name)
                         .set_cluster(plan_ref.cluster.known().cloned())
                         .set_auto_scaling_group_provider(
-                            plan_ref.auto_scaling_group_provider.as_ref().map(expand_asg_update),
+                            plan_ref
+                                .auto_scaling_group_provider
+                                .as_ref()
+                                .map(expand_asg_update),
                         )
                         .set_managed_instances_provider(mi_update.clone())
                         .send()
@@ -305,7 +332,9 @@ impl Resource for CapacityProviderResource {
             let failure = match sent {
                 Ok(Ok(())) => None,
                 Ok(Err(e)) => Some(e),
-                Err(WaitError::Cancelled) => Some("interrupted: Terraform asked the provider to stop".into()),
+                Err(WaitError::Cancelled) => {
+                    Some("interrupted: Terraform asked the provider to stop".into())
+                }
                 Err(WaitError::TimedOut { last }) => Some(format!(
                     "another update stayed in progress: {}",
                     last.unwrap_or_default()
@@ -349,8 +378,14 @@ impl Resource for CapacityProviderResource {
             return;
         };
         let arn = prior.arn.known().unwrap_or(&prior.name).clone();
-        if let Err(e) =
-            delete::delete(&cfg.clients, &arn, &prior.name, DELETE_TIMEOUT, &req.ctx.cancel).await
+        if let Err(e) = delete::delete(
+            &cfg.clients,
+            &arn,
+            &prior.name,
+            DELETE_TIMEOUT,
+            &req.ctx.cancel,
+        )
+        .await
         {
             diags.error("Could not delete the capacity provider", e);
         }
@@ -432,12 +467,18 @@ mod tests {
         let planned = Value::object([
             ("a", Value::string("mine")),
             ("b", Value::Unknown),
-            ("c", Value::object([("d", Value::Unknown), ("e", Value::number_i64(1))])),
+            (
+                "c",
+                Value::object([("d", Value::Unknown), ("e", Value::number_i64(1))]),
+            ),
         ]);
         let reported = Value::object([
             ("a", Value::string("theirs")),
             ("b", Value::string("filled")),
-            ("c", Value::object([("d", Value::number_i64(7)), ("e", Value::number_i64(2))])),
+            (
+                "c",
+                Value::object([("d", Value::number_i64(7)), ("e", Value::number_i64(2))]),
+            ),
         ]);
         let filled = fill_unknowns(&planned, &reported);
         assert_eq!(filled.get("a"), Some(&Value::string("mine")));

@@ -4,13 +4,13 @@
 
 use aws_sdk_ecs::types::{
     AutoScalingGroupProvider, AutoScalingGroupProviderUpdate, BareMetal, BurstablePerformance,
-    CapacityOptionType, CapacityProvider, CpuManufacturer, CreateManagedInstancesProviderConfiguration,
-    InfrastructureOptimization, InstanceGeneration, InstanceLaunchTemplate,
-    InstanceLaunchTemplateUpdate, InstanceRequirementsRequest, LocalStorage,
-    ManagedDraining, ManagedInstancesLocalStorageConfiguration, ManagedInstancesMonitoringOptions,
-    ManagedInstancesNetworkConfiguration, ManagedInstancesProvider,
-    ManagedInstancesStorageConfiguration, ManagedScaling, ManagedScalingStatus,
-    ManagedTerminationProtection, MemoryMiBRequest, PropagateMiTags,
+    CapacityOptionType, CapacityProvider, CpuManufacturer,
+    CreateManagedInstancesProviderConfiguration, InfrastructureOptimization, InstanceGeneration,
+    InstanceLaunchTemplate, InstanceLaunchTemplateUpdate, InstanceRequirementsRequest,
+    LocalStorage, ManagedDraining, ManagedInstancesLocalStorageConfiguration,
+    ManagedInstancesMonitoringOptions, ManagedInstancesNetworkConfiguration,
+    ManagedInstancesProvider, ManagedInstancesStorageConfiguration, ManagedScaling,
+    ManagedScalingStatus, ManagedTerminationProtection, MemoryMiBRequest, PropagateMiTags,
     UpdateManagedInstancesProviderConfiguration, VCpuCountRangeRequest,
 };
 use serde::{Deserialize, Serialize};
@@ -161,28 +161,44 @@ fn expand_requirements(r: &Requirements) -> InstanceRequirementsRequest {
     InstanceRequirementsRequest::builder()
         .set_v_cpu_count(r.vcpu_count.as_ref().and_then(|m| {
             range_min_max(m, |min, max| {
-                VCpuCountRangeRequest::builder().min(min).set_max(max).build().ok()
+                VCpuCountRangeRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+                    .ok()
             })
         }))
         .set_memory_mib(r.memory_mib.as_ref().and_then(|m| {
             range_min_max(m, |min, max| {
-                MemoryMiBRequest::builder().min(min).set_max(max).build().ok()
+                MemoryMiBRequest::builder()
+                    .min(min)
+                    .set_max(max)
+                    .build()
+                    .ok()
             })
         }))
         .set_cpu_manufacturers(strings(&r.cpu_manufacturers).map(|_| {
-            list(&r.cpu_manufacturers).iter().map(|s| CpuManufacturer::from(s.as_str())).collect()
+            list(&r.cpu_manufacturers)
+                .iter()
+                .map(|s| CpuManufacturer::from(s.as_str()))
+                .collect()
         }))
         .set_instance_generations(strings(&r.instance_generations).map(|_| {
-            list(&r.instance_generations).iter().map(|s| InstanceGeneration::from(s.as_str())).collect()
+            list(&r.instance_generations)
+                .iter()
+                .map(|s| InstanceGeneration::from(s.as_str()))
+                .collect()
         }))
         .set_allowed_instance_types(strings(&r.allowed_instance_types))
         .set_excluded_instance_types(strings(&r.excluded_instance_types))
         .set_burstable_performance(text(&r.burstable_performance).map(BurstablePerformance::from))
         .set_bare_metal(text(&r.bare_metal).map(BareMetal::from))
         .set_local_storage(text(&r.local_storage).map(LocalStorage::from))
-        .set_spot_max_price_percentage_over_lowest_price(int(&r.spot_max_price_percentage_over_lowest_price))
+        .set_spot_max_price_percentage_over_lowest_price(int(
+            &r.spot_max_price_percentage_over_lowest_price
+        ))
         .set_on_demand_max_price_percentage_over_lowest_price(int(
-            &r.on_demand_max_price_percentage_over_lowest_price,
+            &r.on_demand_max_price_percentage_over_lowest_price
         ))
         .build()
 }
@@ -219,7 +235,11 @@ fn expand_template(t: &LaunchTemplate) -> Result<InstanceLaunchTemplate, String>
         .set_monitoring(text(&t.monitoring).map(ManagedInstancesMonitoringOptions::from))
         .set_network_configuration(t.network_configuration.as_ref().map(expand_network))
         .set_storage_configuration(t.storage_configuration.as_ref().map(expand_storage))
-        .set_local_storage_configuration(t.local_storage_configuration.as_ref().map(expand_local_storage))
+        .set_local_storage_configuration(
+            t.local_storage_configuration
+                .as_ref()
+                .map(expand_local_storage),
+        )
         .set_instance_requirements(t.instance_requirements.as_ref().map(expand_requirements))
         .build()
         .map_err(|e| e.to_string())
@@ -230,9 +250,16 @@ pub fn expand_mi(p: &MiProvider) -> Result<CreateManagedInstancesProviderConfigu
         .infrastructure_role_arn(&p.infrastructure_role_arn)
         .set_propagate_tags(text(&p.propagate_tags).map(PropagateMiTags::from))
         .set_instance_launch_template(
-            p.instance_launch_template.as_ref().map(expand_template).transpose()?,
+            p.instance_launch_template
+                .as_ref()
+                .map(expand_template)
+                .transpose()?,
         )
-        .set_infrastructure_optimization(p.infrastructure_optimization.as_ref().map(expand_optimization))
+        .set_infrastructure_optimization(
+            p.infrastructure_optimization
+                .as_ref()
+                .map(expand_optimization),
+        )
         .build()
         .map_err(|e| e.to_string())
 }
@@ -246,7 +273,11 @@ pub fn expand_mi_update(
             .set_monitoring(text(&t.monitoring).map(ManagedInstancesMonitoringOptions::from))
             .set_network_configuration(t.network_configuration.as_ref().map(expand_network))
             .set_storage_configuration(t.storage_configuration.as_ref().map(expand_storage))
-            .set_local_storage_configuration(t.local_storage_configuration.as_ref().map(expand_local_storage))
+            .set_local_storage_configuration(
+                t.local_storage_configuration
+                    .as_ref()
+                    .map(expand_local_storage),
+            )
             .set_instance_requirements(t.instance_requirements.as_ref().map(expand_requirements))
             .build()
     });
@@ -254,7 +285,11 @@ pub fn expand_mi_update(
         .infrastructure_role_arn(&p.infrastructure_role_arn)
         .set_propagate_tags(text(&p.propagate_tags).map(PropagateMiTags::from))
         .set_instance_launch_template(template)
-        .set_infrastructure_optimization(p.infrastructure_optimization.as_ref().map(expand_optimization))
+        .set_infrastructure_optimization(
+            p.infrastructure_optimization
+                .as_ref()
+                .map(expand_optimization),
+        )
         .build()
         .map_err(|e| e.to_string())
 }
@@ -291,9 +326,9 @@ fn flatten_asg(
     keep_default_scaling: bool,
 ) -> AsgProvider {
     let prior_scaling = prior.and_then(|p| p.managed_scaling.as_ref());
-    let scaling = p.managed_scaling().filter(|s| {
-        keep_default_scaling || prior_scaling.is_some() || !is_default_scaling(s)
-    });
+    let scaling = p
+        .managed_scaling()
+        .filter(|s| keep_default_scaling || prior_scaling.is_some() || !is_default_scaling(s));
     AsgProvider {
         auto_scaling_group_arn: p.auto_scaling_group_arn().to_string(),
         managed_draining: str_attr(p.managed_draining().map(|d| d.as_str())),
@@ -310,7 +345,10 @@ fn flatten_asg(
     }
 }
 
-fn flatten_requirements(r: &InstanceRequirementsRequest, prior: Option<&Requirements>) -> Requirements {
+fn flatten_requirements(
+    r: &InstanceRequirementsRequest,
+    prior: Option<&Requirements>,
+) -> Requirements {
     let names = |v: Vec<&str>| v.into_iter().map(str::to_string).collect::<Vec<_>>();
     let min_max = |min: i32, max: Option<i32>| MinMax {
         min: i64::from(min),
@@ -322,7 +360,12 @@ fn flatten_requirements(r: &InstanceRequirementsRequest, prior: Option<&Requirem
             prior.map(|p| &p.cpu_manufacturers),
         ),
         instance_generations: list_attr(
-            &names(r.instance_generations().iter().map(|g| g.as_str()).collect()),
+            &names(
+                r.instance_generations()
+                    .iter()
+                    .map(|g| g.as_str())
+                    .collect(),
+            ),
             prior.map(|p| &p.instance_generations),
         ),
         allowed_instance_types: list_attr(
@@ -365,9 +408,9 @@ fn flatten_template(t: &InstanceLaunchTemplate, prior: Option<&LaunchTemplate>) 
         local_storage_configuration: t.local_storage_configuration().map(|l| LocalStorageConfig {
             use_local_storage: l.use_local_storage(),
         }),
-        instance_requirements: t.instance_requirements().map(|r| {
-            flatten_requirements(r, prior.and_then(|p| p.instance_requirements.as_ref()))
-        }),
+        instance_requirements: t
+            .instance_requirements()
+            .map(|r| flatten_requirements(r, prior.and_then(|p| p.instance_requirements.as_ref()))),
     }
 }
 
@@ -375,9 +418,9 @@ fn flatten_mi(p: &ManagedInstancesProvider, prior: Option<&MiProvider>) -> MiPro
     MiProvider {
         infrastructure_role_arn: p.infrastructure_role_arn().unwrap_or_default().to_string(),
         propagate_tags: str_attr(p.propagate_tags().map(|t| t.as_str())),
-        instance_launch_template: p.instance_launch_template().map(|t| {
-            flatten_template(t, prior.and_then(|p| p.instance_launch_template.as_ref()))
-        }),
+        instance_launch_template: p
+            .instance_launch_template()
+            .map(|t| flatten_template(t, prior.and_then(|p| p.instance_launch_template.as_ref()))),
         infrastructure_optimization: p.infrastructure_optimization().map(|o| Optimization {
             scale_in_after: int_attr(o.scale_in_after()),
         }),
@@ -431,8 +474,8 @@ fn flatten_with(
                 keep_default_scaling,
             )
         }),
-        managed_instances_provider: p.managed_instances_provider().map(|m| {
-            flatten_mi(m, prior.and_then(|m| m.managed_instances_provider.as_ref()))
-        }),
+        managed_instances_provider: p
+            .managed_instances_provider()
+            .map(|m| flatten_mi(m, prior.and_then(|m| m.managed_instances_provider.as_ref()))),
     }
 }

@@ -22,7 +22,10 @@ pub fn check(config: &Value, diags: &mut Diagnostics) {
     // CreateCapacityProvider `name`: "can't be prefixed with aws, ecs, or fargate".
     if let Some(name) = text(Some(config), "name") {
         let lower = name.to_ascii_lowercase();
-        if let Some(prefix) = ["aws", "ecs", "fargate"].iter().find(|p| lower.starts_with(**p)) {
+        if let Some(prefix) = ["aws", "ecs", "fargate"]
+            .iter()
+            .find(|p| lower.starts_with(**p))
+        {
             diags.error_at(
                 root.clone().attr("name"),
                 "Reserved capacity provider name",
@@ -94,7 +97,13 @@ fn check_termination_protection(asg: Option<&Value>, path: &AttrPath, diags: &mu
     }
 }
 
-fn require(parent: Option<&Value>, name: &str, path: &AttrPath, what: &str, diags: &mut Diagnostics) {
+fn require(
+    parent: Option<&Value>,
+    name: &str,
+    path: &AttrPath,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
     let Some(parent) = parent.filter(|p| p.is_known() && !p.is_null()) else {
         return;
     };
@@ -108,15 +117,43 @@ fn require(parent: Option<&Value>, name: &str, path: &AttrPath, what: &str, diag
 }
 
 fn check_managed_instances(mi: Option<&Value>, path: &AttrPath, diags: &mut Diagnostics) {
-    require(mi, "instance_launch_template", path, "it says how ECS launches the instances", diags);
+    require(
+        mi,
+        "instance_launch_template",
+        path,
+        "it says how ECS launches the instances",
+        diags,
+    );
     let template = mi.and_then(|m| m.get("instance_launch_template"));
     let template_path = path.clone().attr("instance_launch_template");
-    require(template, "network_configuration", &template_path, "it names the instances' subnets", diags);
+    require(
+        template,
+        "network_configuration",
+        &template_path,
+        "it names the instances' subnets",
+        diags,
+    );
     let requirements = template.and_then(|t| t.get("instance_requirements"));
     let requirements_path = template_path.attr("instance_requirements");
-    require(requirements, "vcpu_count", &requirements_path, "ECS needs a vCPU range", diags);
-    require(requirements, "memory_mib", &requirements_path, "ECS needs a memory range", diags);
-    let set = |name: &str| requirements.and_then(|r| r.get(name)).is_some_and(|v| !v.is_null());
+    require(
+        requirements,
+        "vcpu_count",
+        &requirements_path,
+        "ECS needs a vCPU range",
+        diags,
+    );
+    require(
+        requirements,
+        "memory_mib",
+        &requirements_path,
+        "ECS needs a memory range",
+        diags,
+    );
+    let set = |name: &str| {
+        requirements
+            .and_then(|r| r.get(name))
+            .is_some_and(|v| !v.is_null())
+    };
     if set("allowed_instance_types") && set("excluded_instance_types") {
         diags.error_at(
             requirements_path.attr("excluded_instance_types"),
@@ -134,12 +171,18 @@ mod tests {
     fn errors(config: &Value) -> Vec<String> {
         let mut diags = Diagnostics::new();
         check(config, &mut diags);
-        diags.iter().map(|d| format!("{} {}", d.summary, d.detail)).collect()
+        diags
+            .iter()
+            .map(|d| format!("{} {}", d.summary, d.detail))
+            .collect()
     }
 
     fn asg(protection: &str, scaling: Value) -> Value {
         object([
-            ("auto_scaling_group_arn", Value::string("arn:aws:autoscaling:x")),
+            (
+                "auto_scaling_group_arn",
+                Value::string("arn:aws:autoscaling:x"),
+            ),
             ("managed_termination_protection", Value::string(protection)),
             ("managed_scaling", scaling),
         ])
@@ -159,7 +202,12 @@ mod tests {
         let none = errors(&config("web", Value::Null, Value::Null, Value::Null));
         assert!(none[0].contains("neither"), "{none:?}");
         let mi = object([("instance_launch_template", Value::Unknown)]);
-        let both = errors(&config("web", asg("DISABLED", Value::Null), mi, Value::Null));
+        let both = errors(&config(
+            "web",
+            asg("DISABLED", Value::Null),
+            mi,
+            Value::Null,
+        ));
         assert!(both.iter().any(|e| e.contains("both are")), "{both:?}");
         let unknown = errors(&config("web", Value::Unknown, Value::Null, Value::Null));
         assert!(unknown.is_empty(), "{unknown:?}");
@@ -168,42 +216,90 @@ mod tests {
     #[test]
     fn reserved_prefixes_are_refused_in_any_case() {
         for name in ["awsweb", "ECS-x", "Fargate1"] {
-            let e = errors(&config(name, asg("DISABLED", Value::Null), Value::Null, Value::Null));
+            let e = errors(&config(
+                name,
+                asg("DISABLED", Value::Null),
+                Value::Null,
+                Value::Null,
+            ));
             assert!(e[0].contains("reserves"), "{name}: {e:?}");
         }
-        assert!(errors(&config("web", asg("DISABLED", Value::Null), Value::Null, Value::Null)).is_empty());
+        assert!(
+            errors(&config(
+                "web",
+                asg("DISABLED", Value::Null),
+                Value::Null,
+                Value::Null
+            ))
+            .is_empty()
+        );
     }
 
     #[test]
     fn termination_protection_needs_managed_scaling_enabled() {
         let off = object([("status", Value::Null)]);
-        let e = errors(&config("web", asg("ENABLED", off), Value::Null, Value::Null));
+        let e = errors(&config(
+            "web",
+            asg("ENABLED", off),
+            Value::Null,
+            Value::Null,
+        ));
         assert!(e[0].contains("requires managed_scaling"), "{e:?}");
-        let e = errors(&config("web", asg("ENABLED", Value::Null), Value::Null, Value::Null));
+        let e = errors(&config(
+            "web",
+            asg("ENABLED", Value::Null),
+            Value::Null,
+            Value::Null,
+        ));
         assert_eq!(e.len(), 1);
         let on = object([("status", Value::string("ENABLED"))]);
         assert!(errors(&config("web", asg("ENABLED", on), Value::Null, Value::Null)).is_empty());
         let later = object([("status", Value::Unknown)]);
-        assert!(errors(&config("web", asg("ENABLED", later), Value::Null, Value::Null)).is_empty());
+        assert!(
+            errors(&config(
+                "web",
+                asg("ENABLED", later),
+                Value::Null,
+                Value::Null
+            ))
+            .is_empty()
+        );
     }
 
     #[test]
     fn managed_instances_need_a_cluster_and_their_required_blocks() {
         let template = object([
             ("network_configuration", Value::Null),
-            ("instance_requirements", object([
-                ("vcpu_count", Value::Null),
-                ("memory_mib", object([("min", Value::number_i64(1))])),
-                ("allowed_instance_types", Value::Null),
-                ("excluded_instance_types", Value::Null),
-            ])),
+            (
+                "instance_requirements",
+                object([
+                    ("vcpu_count", Value::Null),
+                    ("memory_mib", object([("min", Value::number_i64(1))])),
+                    ("allowed_instance_types", Value::Null),
+                    ("excluded_instance_types", Value::Null),
+                ]),
+            ),
         ]);
         let mi = object([("instance_launch_template", template)]);
         let e = errors(&config("web", Value::Null, mi, Value::Null));
-        assert!(e.iter().any(|m| m.contains("`cluster` is required")), "{e:?}");
-        assert!(e.iter().any(|m| m.contains("network_configuration")), "{e:?}");
+        assert!(
+            e.iter().any(|m| m.contains("`cluster` is required")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter().any(|m| m.contains("network_configuration")),
+            "{e:?}"
+        );
         assert!(e.iter().any(|m| m.contains("vcpu_count")), "{e:?}");
-        let e = errors(&config("web", asg("DISABLED", Value::Null), Value::Null, Value::string("c")));
-        assert!(e[0].contains("only for `managed_instances_provider`"), "{e:?}");
+        let e = errors(&config(
+            "web",
+            asg("DISABLED", Value::Null),
+            Value::Null,
+            Value::string("c"),
+        ));
+        assert!(
+            e[0].contains("only for `managed_instances_provider`"),
+            "{e:?}"
+        );
     }
 }

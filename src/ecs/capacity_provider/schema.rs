@@ -23,20 +23,35 @@ fn int_defaulted(name: &str, min: i64, max: i64, description: &str) -> Attribute
 }
 
 fn min_max(what: &str, min_required: bool) -> Block {
-    let min = Attribute::number("min").validate(IntBetween { min: 1, max: i64::from(i32::MAX) });
+    let min = Attribute::number("min").validate(IntBetween {
+        min: 1,
+        max: i64::from(i32::MAX),
+    });
     Block::new()
         .description(what)
-        .attribute(if min_required { min.required() } else { min.optional() }.description("Lower bound."))
+        .attribute(
+            if min_required {
+                min.required()
+            } else {
+                min.optional()
+            }
+            .description("Lower bound."),
+        )
         .attribute(
             Attribute::number("max")
                 .optional()
-                .validate(IntBetween { min: 1, max: i64::from(i32::MAX) })
+                .validate(IntBetween {
+                    min: 1,
+                    max: i64::from(i32::MAX),
+                })
                 .description("Upper bound; no limit when unset."),
         )
 }
 
 fn string_set(name: &str, description: &str) -> Attribute {
-    Attribute::string_set(name).optional().description(description)
+    Attribute::string_set(name)
+        .optional()
+        .description(description)
 }
 
 fn auto_scaling_group_provider() -> Block {
@@ -107,7 +122,11 @@ fn instance_requirements() -> Block {
 fn managed_instances_provider() -> Block {
     let network = Block::new()
         .description("Where the instances run (required).")
-        .attribute(Attribute::string_set("subnets").required().description("Subnet IDs."))
+        .attribute(
+            Attribute::string_set("subnets")
+                .required()
+                .description("Subnet IDs."),
+        )
         .attribute(string_set("security_groups", "Security group IDs."));
     let storage = Block::new()
         .description("The instances' root volume.")
@@ -119,7 +138,11 @@ fn managed_instances_provider() -> Block {
         );
     let local_storage = Block::new()
         .description("Use the instance store for tasks.")
-        .attribute(Attribute::bool("use_local_storage").required().description("Whether tasks use the instances' local storage."));
+        .attribute(
+            Attribute::bool("use_local_storage")
+                .required()
+                .description("Whether tasks use the instances' local storage."),
+        );
     let launch_template = Block::new()
         .description("How ECS launches the instances (required).")
         .attribute(
@@ -144,7 +167,12 @@ fn managed_instances_provider() -> Block {
         .block(NestedBlock::single("instance_requirements", instance_requirements()));
     let optimization = Block::new()
         .description("How ECS consolidates idle instances.")
-        .attribute(int("scale_in_after", -1, 3600, "Seconds an idle instance waits before ECS removes it; -1 never removes it."));
+        .attribute(int(
+            "scale_in_after",
+            -1,
+            3600,
+            "Seconds an idle instance waits before ECS removes it; -1 never removes it.",
+        ));
     Block::new()
         .description("A managed-instances provider (ECS launches and manages the instances). Exactly one of this and `auto_scaling_group_provider`; requires `cluster`. Adding or removing the block replaces the provider; its members change in place except `capacity_option_type`.")
         .attribute(

@@ -35,7 +35,10 @@ struct Lookup {
 }
 
 fn data_schema() -> Schema {
-    let mut block = schema().block.read_only_except(&["name"]);
+    let mut block = schema()
+        .block
+        .read_only_except(&["name"])
+        .blocks_as_computed_attributes();
     block = block
         .description("Looks up an ECS capacity provider by name (or ARN): its ARN, status and provider block as ECS reports them.")
         .attribute(Attribute::string("status").computed().description("`ACTIVE` (the data source fails for deleted, INACTIVE providers)."));
@@ -67,7 +70,10 @@ impl DataSource for CapacityProviderDataSource {
                 return resp.diags.error_at(
                     AttrPath::root().attr("name"),
                     "Capacity provider not found",
-                    format!("No ACTIVE ECS capacity provider named \"{name}\" exists in {}.", cfg.clients.region),
+                    format!(
+                        "No ACTIVE ECS capacity provider named \"{name}\" exists in {}.",
+                        cfg.clients.region
+                    ),
                 );
             }
             Err(e) => return resp.diags.error("Could not read the capacity provider", e),
@@ -84,7 +90,9 @@ impl DataSource for CapacityProviderDataSource {
             auto_scaling_group_provider: m.auto_scaling_group_provider,
             managed_instances_provider: m.managed_instances_provider,
         };
-        if let Some(state) = encode(&model, &data_schema().implied_type()).or_report(&mut resp.diags) {
+        if let Some(state) =
+            encode(&model, &data_schema().implied_type()).or_report(&mut resp.diags)
+        {
             resp.state = state;
         }
     }

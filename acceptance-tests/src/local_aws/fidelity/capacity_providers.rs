@@ -129,17 +129,23 @@ fn asg_with_defaults(mut asg: Value) -> Result<Value, String> {
     let protection = asg["managedTerminationProtection"].as_str() == Some("ENABLED");
     let scaling_on = asg["managedScaling"]["status"].as_str() == Some("ENABLED");
     if protection && !scaling_on {
-        return Err("The managed termination protection setting for the capacity provider is \
+        return Err(
+            "The managed termination protection setting for the capacity provider is \
                     invalid. To enable managed termination protection, managed scaling must \
                     also be enabled."
-            .into());
+                .into(),
+        );
     }
     Ok(asg)
 }
 
 /// The managed-instances provider as ECS reports it (the capacity option filled in).
 fn mi_with_defaults(mut mi: Value) -> Result<Value, String> {
-    if mi.get("infrastructureRoleArn").and_then(Value::as_str).is_none() {
+    if mi
+        .get("infrastructureRoleArn")
+        .and_then(Value::as_str)
+        .is_none()
+    {
         return Err("managedInstancesProvider.infrastructureRoleArn is required.".into());
     }
     let template = mi
@@ -323,7 +329,12 @@ async fn clusters_holding(call: &Call, up: &Upstream, name: &str) -> Vec<String>
                 .as_array()
                 .is_some_and(|l| l.iter().any(|p| p.as_str() == Some(name)));
             if cluster["status"].as_str() == Some("ACTIVE") && held {
-                holding.push(cluster["clusterName"].as_str().unwrap_or_default().to_string());
+                holding.push(
+                    cluster["clusterName"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
             }
         }
     }

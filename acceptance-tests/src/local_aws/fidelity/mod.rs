@@ -95,7 +95,9 @@ impl Fidelity {
             (Service::Ecs, "CreateCapacityProvider") => {
                 capacity_providers::create(self, call, up).await
             }
-            (Service::Ecs, "UpdateCapacityProvider") => capacity_providers::update(self, call).await,
+            (Service::Ecs, "UpdateCapacityProvider") => {
+                capacity_providers::update(self, call).await
+            }
             (Service::Ecs, "DeleteCapacityProvider") => {
                 capacity_providers::delete(self, call, up).await
             }
