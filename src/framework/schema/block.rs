@@ -99,13 +99,10 @@ impl Block {
     pub fn blocks_as_computed_attributes(&self) -> Block {
         fn attribute(nested: &NestedBlock) -> Attribute {
             let inner = nested.block.blocks_as_computed_attributes();
-            let mut attr = Attribute::nested(
-                nested.type_name.clone(),
-                nested.nesting,
-                inner.attributes,
-            )
-            .computed()
-            .description(nested.block.description.clone());
+            let mut attr =
+                Attribute::nested(nested.type_name.clone(), nested.nesting, inner.attributes)
+                    .computed()
+                    .description(nested.block.description.clone());
             attr.deprecated = nested.block.deprecated.clone();
             attr
         }
@@ -210,7 +207,11 @@ mod tests {
         assert_eq!(outer.description, "Outer.");
         let nested = outer.nested.as_ref().unwrap();
         assert_eq!(nested.nesting, Nesting::Single);
-        let inner = nested.attributes.iter().find(|a| a.name == "inner").unwrap();
+        let inner = nested
+            .attributes
+            .iter()
+            .find(|a| a.name == "inner")
+            .unwrap();
         assert!(inner.computed);
         assert_eq!(inner.nested.as_ref().unwrap().nesting, Nesting::List);
     }
