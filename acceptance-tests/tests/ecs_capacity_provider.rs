@@ -3,7 +3,8 @@
 //! a managed-instances provider in its cluster, held by `ecs_cluster_capacity_providers`
 //! together with an Auto Scaling group provider and FARGATE; plan-time refusals; destroying a
 //! provider a cluster still holds fails at once naming the cluster; `force_destroy` of a
-//! cluster with a registered container instance; the data source.
+//! cluster with a registered container instance and a managed-instances provider; the data
+//! source.
 
 #[path = "support/auto_scaling.rs"]
 mod auto_scaling;
@@ -319,6 +320,10 @@ resource "ecs_capacity_provider" "p" {{
 resource "ecs_cluster" "c" {{
   name          = "{cluster}"
   force_destroy = true
+
+  timeouts {{
+    delete = "1m"
+  }}
 }}
 {provider}"#
     )
@@ -400,30 +405,68 @@ async fn destroying_a_provider_a_cluster_still_holds_fails_at_once_naming_the_cl
         .await;
 }
 
+/// A managed-instances provider of `cluster`, made outside Terraform.
+async fn managed_instances_outside(
+    ctx: &Ctx,
+    cluster: &str,
+    name: &str,
+) -> acceptance_tests::CheckResult {
+    use aws_sdk_ecs::types::{
+        CreateManagedInstancesProviderConfiguration, InstanceLaunchTemplate,
+        ManagedInstancesNetworkConfiguration,
+    };
+    let template = InstanceLaunchTemplate::builder()
+        .ec2_instance_profile_arn("arn:aws:iam::123456789012:instance-profile/ecsInstance")
+        .network_configuration(
+            ManagedInstancesNetworkConfiguration::builder()
+                .subnets("subnet-0a1b2c3d")
+                .build(),
+        )
+        .build()?;
+    let provider = CreateManagedInstancesProviderConfiguration::builder()
+        .infrastructure_role_arn("arn:aws:iam::123456789012:role/ecsInfrastructure")
+        .instance_launch_template(template)
+        .build()?;
+    ctx.ecs()
+        .await
+        .create_capacity_provider()
+        .name(name)
+        .cluster(cluster)
+        .managed_instances_provider(provider)
+        .send()
+        .await?;
+    Ok(())
+}
+
 #[tokio::test]
-async fn force_destroy_deregisters_a_registered_container_instance() {
-    let test = "force_destroy_deregisters_a_registered_container_instance";
+async fn force_destroy_deregisters_container_instances_and_deletes_managed_instances_providers() {
+    let test =
+        "force_destroy_deregisters_container_instances_and_deletes_managed_instances_providers";
     if skip(test) {
         return;
     }
     let cluster = unique_name("acc-ci");
-    let (register, gone) = (cluster.clone(), cluster.clone());
+    let provider = unique_name("acc-ci-mi");
+    let (fill, gone) = (
+        (cluster.clone(), provider.clone()),
+        (cluster.clone(), provider.clone()),
+    );
     TestCase::new(test)
         .step(
             Step::new(cluster_and_provider(&cluster, None)).check(StateCheck::custom(
-                "a container instance registers",
+                "a container instance registers and a managed-instances provider joins",
                 move |ctx| {
-                    let cluster = register.clone();
+                    let (cluster, provider) = fill.clone();
                     async move {
                         let url = ctx.endpoint_url().ok_or("no endpoint")?.to_string();
                         container_instance(&ctx.ecs().await, &url, &cluster).await?;
-                        Ok(())
+                        managed_instances_outside(&ctx, &cluster, &provider).await
                     }
                 },
             )),
         )
         .check_destroy(move |ctx| {
-            let cluster = gone.clone();
+            let (cluster, provider) = gone.clone();
             async move {
                 let left = ctx
                     .ecs()
@@ -437,6 +480,7 @@ async fn force_destroy_deregisters_a_registered_container_instance() {
                 if left > 0 {
                     return Err(format!("{left} container instances are still registered").into());
                 }
+                provider_gone(&ctx, &provider).await?;
                 ctx.cluster_gone(&cluster).await
             }
         })

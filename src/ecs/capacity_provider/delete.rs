@@ -107,11 +107,13 @@ fn delete_failed(p: &CapacityProvider) -> Option<Option<&str>> {
         .then(|| p.update_status_reason())
 }
 
-/// DeleteCapacityProvider, then wait until ECS reports it INACTIVE or gone.
+/// DeleteCapacityProvider, then wait until ECS reports it INACTIVE or gone. A managed-instances
+/// provider is deleted from its `cluster` (ECS API reference, DeleteCapacityProvider `cluster`).
 pub async fn delete(
     clients: &Clients,
     arn: &str,
     name: &str,
+    cluster: Option<&str>,
     timeout: Duration,
     cancel: &CancellationToken,
 ) -> Result<(), String> {
@@ -119,6 +121,7 @@ pub async fn delete(
         .ecs
         .delete_capacity_provider()
         .capacity_provider(arn)
+        .set_cluster(cluster.map(str::to_string))
         .send()
         .await
     {

@@ -29,7 +29,7 @@ use model::{
     CapacityProviderModel, expand_asg, expand_asg_update, expand_mi, expand_mi_update, flatten,
 };
 
-pub use delete::find;
+pub use delete::{delete as delete_provider, find};
 
 pub struct CapacityProviderResource;
 
@@ -382,6 +382,7 @@ impl Resource for CapacityProviderResource {
             &cfg.clients,
             &arn,
             &prior.name,
+            prior.cluster.known().map(String::as_str),
             DELETE_TIMEOUT,
             &req.ctx.cancel,
         )

@@ -356,6 +356,15 @@ pub async fn delete(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         );
     };
     let name = provider["name"].as_str().unwrap_or_default().to_string();
+    let scope = provider["cluster"].as_str();
+    if let Some(given) = call.str("cluster")
+        && scope != Some(last_segment(given))
+    {
+        return client_error(
+            "ClientException",
+            "The specified capacity provider does not exist in the specified cluster.",
+        );
+    }
     if let Some(cluster) = provider["cluster"].as_str().map(str::to_string) {
         // Cluster-scoped: deleting it is how it leaves its cluster.
         let gone = name.clone();
