@@ -172,6 +172,21 @@ resource "ecs_capacity_provider" "p" {{
 }}
 "#
     );
+    let mixed_strategy = format!(
+        r#"{HEADER}
+resource "ecs_cluster_capacity_providers" "c" {{
+  cluster_name       = "web"
+  capacity_providers = ["FARGATE", "web-asg"]
+
+  default_capacity_provider_strategy {{
+    capacity_provider = "FARGATE"
+  }}
+  default_capacity_provider_strategy {{
+    capacity_provider = "web-asg"
+  }}
+}}
+"#
+    );
     TestCase::new(test)
         .step(
             Step::new(asg_provider("ecs-web", arn, ""))
@@ -180,6 +195,10 @@ resource "ecs_capacity_provider" "p" {{
         .step(
             Step::new(protected)
                 .expect_plan_error(r#"requires managed_scaling \{ status = "ENABLED" \}"#),
+        )
+        .step(
+            Step::new(mixed_strategy)
+                .expect_plan_error("Strategy mixes Fargate and other capacity providers"),
         )
         .step(Step::new(neither).expect_plan_error(
             "Exactly one of `auto_scaling_group_provider` and `managed_instances_provider`",

@@ -399,6 +399,29 @@ async fn managed_instances_providers_belong_to_their_cluster() {
         vec!["FARGATE".to_string(), name.clone()],
         "it stays with its cluster"
     );
+    let mixed = ecs
+        .put_cluster_capacity_providers()
+        .cluster(&cluster)
+        .capacity_providers("FARGATE")
+        .default_capacity_provider_strategy(
+            aws_sdk_ecs::types::CapacityProviderStrategyItem::builder()
+                .capacity_provider("FARGATE")
+                .build()
+                .unwrap(),
+        )
+        .default_capacity_provider_strategy(
+            aws_sdk_ecs::types::CapacityProviderStrategyItem::builder()
+                .capacity_provider(&name)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        mixed.into_service_error().is_invalid_parameter_exception(),
+        "a strategy holds Fargate providers or others, not both"
+    );
     let blocked = ecs
         .delete_cluster()
         .cluster(&cluster)

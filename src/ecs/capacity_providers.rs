@@ -369,6 +369,7 @@ impl ValidateConfig for ClusterCapacityProvidersResource {
         let path = AttrPath::root().attr("default_capacity_provider_strategy");
         let strategy = config.get("default_capacity_provider_strategy");
         strategy::check_single_base(strategy, &path, diags);
+        check_one_kind(strategy, &path, diags);
         // Every provider of the strategy must be one the cluster may use.
         let Some(Value::Set(listed)) = config.get("capacity_providers") else {
             return;
@@ -391,6 +392,30 @@ impl ValidateConfig for ClusterCapacityProvidersResource {
                 );
             }
         }
+    }
+}
+
+/// "A capacity provider strategy can only contain Auto Scaling group capacity providers or
+/// Fargate capacity providers" (ECS Developer Guide, Amazon ECS capacity providers): a known
+/// Fargate provider next to a known other one is refused. Names not known yet are skipped.
+fn check_one_kind(strategy: Option<&Value>, path: &AttrPath, diags: &mut Diagnostics) {
+    let names: Vec<&str> = strategy
+        .and_then(Value::elements)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| string(i, "capacity_provider"))
+        .collect();
+    let (fargate, other): (Vec<&str>, Vec<&str>) = names
+        .iter()
+        .partition(|n| matches!(**n, "FARGATE" | "FARGATE_SPOT"));
+    if let (Some(f), Some(o)) = (fargate.first(), other.first()) {
+        diags.error_at(
+            path.clone(),
+            "Strategy mixes Fargate and other capacity providers",
+            format!(
+                "The strategy names \"{f}\" and \"{o}\": a capacity provider strategy holds either Fargate providers (FARGATE, FARGATE_SPOT) or others (Auto Scaling group, managed instances), not both. The cluster itself may hold both kinds in `capacity_providers`."
+            ),
+        );
     }
 }
 
@@ -426,5 +451,20 @@ mod tests {
     #[test]
     fn model_agrees() {
         assert_model_agrees::<ClusterCapacityProvidersModel>(&schema());
+    }
+
+    #[test]
+    fn a_strategy_holds_fargate_or_other_providers_not_both() {
+        let item = |name: &str| Value::object([("capacity_provider", Value::string(name))]);
+        let errors = |items: Vec<Value>| {
+            let mut diags = Diagnostics::new();
+            check_one_kind(Some(&Value::set(items)), &AttrPath::root(), &mut diags);
+            diags.iter().count()
+        };
+        assert_eq!(errors(vec![item("FARGATE"), item("web-asg")]), 1);
+        assert_eq!(errors(vec![item("FARGATE"), item("FARGATE_SPOT")]), 0);
+        assert_eq!(errors(vec![item("web-asg"), item("web-mi")]), 0);
+        let unknown = Value::object([("capacity_provider", Value::Unknown)]);
+        assert_eq!(errors(vec![item("FARGATE"), unknown]), 0);
     }
 }

@@ -18,6 +18,8 @@
 //!   DELETE_FAILED with the reason in `updateStatusReason` (the delete answer carries it
 //!   already: ekristen/aws-nuke#542; the AWS provider waits on it: terraform-provider-aws
 //!   #14393). A deleted provider is described as INACTIVE.
+//! - A capacity provider strategy "can only contain Auto Scaling group capacity providers or
+//!   Fargate capacity providers" (ECS Developer Guide, Amazon ECS capacity providers).
 //! - PutClusterCapacityProviders refuses managed-instances providers ("Cannot associate
 //!   Managed Instances capacity provider to clusters using this API", terraform-provider-aws
 //!   #44783): they are associated with their cluster when created and stay associated until
@@ -492,6 +494,24 @@ pub async fn put_cluster(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Rep
     };
     if listed.iter().any(|n| managed_instances(n)) {
         return client_error("InvalidParameterException", MI_PUT_REFUSAL);
+    }
+    // A strategy holds Fargate providers or others, not both (ECS Developer Guide, Amazon ECS
+    // capacity providers; the message as terraform-aws-modules/terraform-aws-ecs#68 quotes it).
+    let in_strategy: Vec<String> = call
+        .list("defaultCapacityProviderStrategy")
+        .iter()
+        .filter_map(|i| i["capacityProvider"].as_str().map(str::to_string))
+        .collect();
+    let fargate = in_strategy
+        .iter()
+        .filter(|n| BUILT_IN.contains(&n.as_str()))
+        .count();
+    if fargate > 0 && fargate < in_strategy.len() {
+        return client_error(
+            "InvalidParameterException",
+            "A capacity provider strategy cannot contain a mix of capacity providers using Auto \
+             Scaling groups and Fargate providers. Specify one or the other and try again.",
+        );
     }
     let cluster = call.str("cluster").unwrap_or_default();
     let mut all: Vec<Value> = listed.iter().map(|n| json!(n)).collect();
