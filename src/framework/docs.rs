@@ -41,21 +41,24 @@ pub fn render(
     block_sections(&mut out, &schema.block, "");
     let mut nested = Vec::new();
     collect_nested(&schema.block, "", &mut nested);
-    for (path, block, nesting) in nested {
-        let _ = writeln!(
-            out,
-            "<a id=\"nestedblock--{}\"></a>",
-            path.replace('.', "--")
-        );
-        let _ = writeln!(
-            out,
-            "### Nested Schema for `{path}` ({})\n",
-            nesting_label(nesting)
-        );
+    for Nested {
+        path,
+        block,
+        nesting,
+        attribute,
+    } in nested
+    {
+        let (anchor, label) = if attribute {
+            ("nestedatt", attribute_label(nesting))
+        } else {
+            ("nestedblock", nesting_label(nesting))
+        };
+        let _ = writeln!(out, "<a id=\"{anchor}--{}\"></a>", path.replace('.', "--"));
+        let _ = writeln!(out, "### Nested Schema for `{path}` ({label})\n");
         if !block.description.is_empty() {
             let _ = writeln!(out, "{}\n", block.description);
         }
-        block_sections(&mut out, block, &path);
+        block_sections(&mut out, &block, &path);
     }
     if let Some(import) = import {
         let _ = writeln!(out, "## Import\n\n{}\n", import.trim_end());
@@ -72,14 +75,57 @@ fn nesting_label(nesting: Nesting) -> &'static str {
     }
 }
 
-fn collect_nested<'a>(block: &'a Block, prefix: &str, out: &mut Vec<(String, &'a Block, Nesting)>) {
+fn attribute_label(nesting: Nesting) -> &'static str {
+    match nesting {
+        Nesting::Single | Nesting::Group => "object",
+        Nesting::List => "list of objects",
+        Nesting::Set => "set of objects",
+        Nesting::Map => "map of objects",
+    }
+}
+
+/// A nested block, or a nested attribute shown as the block of its attributes.
+struct Nested {
+    path: String,
+    block: Block,
+    nesting: Nesting,
+    attribute: bool,
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+fn collect_nested(block: &Block, prefix: &str, out: &mut Vec<Nested>) {
+    for a in &block.attributes {
+        if let Some(nested) = &a.nested {
+            let inner = Block {
+                attributes: nested.attributes.clone(),
+                description: a.description.clone(),
+                ..Block::default()
+            };
+            let path = join(prefix, &a.name);
+            out.push(Nested {
+                path: path.clone(),
+                block: inner.clone(),
+                nesting: nested.nesting,
+                attribute: true,
+            });
+            collect_nested(&inner, &path, out);
+        }
+    }
     for nested in &block.blocks {
-        let path = if prefix.is_empty() {
-            nested.type_name.clone()
-        } else {
-            format!("{prefix}.{}", nested.type_name)
-        };
-        out.push((path.clone(), &nested.block, nested.nesting));
+        let path = join(prefix, &nested.type_name);
+        out.push(Nested {
+            path: path.clone(),
+            block: nested.block.clone(),
+            nesting: nested.nesting,
+            attribute: false,
+        });
         collect_nested(&nested.block, &path, out);
     }
 }
@@ -110,9 +156,17 @@ fn block_sections(out: &mut String, block: &Block, prefix: &str) {
             if a.write_only {
                 flags.push("Write-only".into());
             }
+            let below = if a.nested.is_some() {
+                format!(
+                    " See [below for nested schema](#nestedatt--{}).",
+                    join(prefix, &a.name).replace('.', "--")
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "- `{}` ({}) {}",
+                "- `{}` ({}) {}{below}",
                 a.name,
                 flags.join(", "),
                 a.description
@@ -148,5 +202,36 @@ fn type_label(ty: &Type) -> String {
         Type::Map(t) => format!("Map of {}", type_label(t)),
         Type::Tuple(_) => "Tuple".into(),
         Type::Object(_) => "Object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_attributes_get_their_own_section() {
+        let block = Block::new().attribute(
+            Attribute::nested(
+                "outer",
+                Nesting::Single,
+                vec![Attribute::string("inner").computed().description("Inner.")],
+            )
+            .computed()
+            .description("Outer."),
+        );
+        let page = render(Kind::DataSource, "x", &Schema::new(block), None, None);
+        assert!(
+            page.contains(
+                "- `outer` (Object) Outer. See [below for nested schema](#nestedatt--outer)."
+            ),
+            "{page}"
+        );
+        assert!(page.contains("<a id=\"nestedatt--outer\"></a>"), "{page}");
+        assert!(
+            page.contains("### Nested Schema for `outer` (object)"),
+            "{page}"
+        );
+        assert!(page.contains("- `inner` (String) Inner."), "{page}");
     }
 }

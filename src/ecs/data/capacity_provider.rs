@@ -39,6 +39,24 @@ fn data_schema() -> Schema {
         .block
         .read_only_except(&["name"])
         .blocks_as_computed_attributes();
+    // The resource's words about changing a value do not fit a lookup.
+    for a in &mut block.attributes {
+        let text = match a.name.as_str() {
+            "name" => "Name or ARN of the capacity provider.",
+            "cluster" => {
+                "Cluster a managed-instances provider belongs to; null for Auto Scaling group providers."
+            }
+            "tags" | "tags_all" => "Tags of the capacity provider.",
+            "auto_scaling_group_provider" => {
+                "The Auto Scaling group provider, with the settings ECS filled in; null for managed-instances providers."
+            }
+            "managed_instances_provider" => {
+                "The managed-instances provider; null for Auto Scaling group providers."
+            }
+            _ => continue,
+        };
+        a.description = text.to_string();
+    }
     block = block
         .description("Looks up an ECS capacity provider by name (or ARN): its ARN, status and provider block as ECS reports them.")
         .attribute(Attribute::string("status").computed().description("`ACTIVE` (the data source fails for deleted, INACTIVE providers)."));
