@@ -35,11 +35,15 @@ async fn group(name: &str) -> String {
 }
 
 fn asg_provider(name: &str, group: &str, scaling: &str) -> String {
+    asg_provider_tagged(name, group, scaling, "web")
+}
+
+fn asg_provider_tagged(name: &str, group: &str, scaling: &str, team: &str) -> String {
     format!(
         r#"{HEADER}
 resource "ecs_capacity_provider" "p" {{
   name = "{name}"
-  tags = {{ team = "web" }}
+  tags = {{ team = "{team}" }}
 
   auto_scaling_group_provider {{
     auto_scaling_group_arn         = "{group}"
@@ -113,13 +117,36 @@ async fn auto_scaling_group_provider_changes_in_place_and_replaces_with_its_grou
                 )),
         )
         .step(
-            Step::new(asg_provider(&name, &first, &scaling(70)))
+            Step::new(asg_provider_tagged(&name, &first, &scaling(70), "api"))
                 .expect(addr, Action::Update)
                 .check(StateCheck::attr_eq(
                     addr,
                     "auto_scaling_group_provider.managed_scaling.target_capacity",
                     json!(70),
-                )),
+                ))
+                .check(StateCheck::custom("ECS has the new tag", move |ctx| {
+                    let arn = ctx.attr_string("ecs_capacity_provider.p", "arn");
+                    async move {
+                        let arn = arn?;
+                        let out = ctx
+                            .ecs()
+                            .await
+                            .list_tags_for_resource()
+                            .resource_arn(&arn)
+                            .send()
+                            .await?;
+                        let team = out
+                            .tags()
+                            .iter()
+                            .find(|t| t.key() == Some("team"))
+                            .and_then(|t| t.value());
+                        if team == Some("api") {
+                            Ok(())
+                        } else {
+                            Err(format!("team tag is {team:?}").into())
+                        }
+                    }
+                })),
         )
         .step(Step::import(ImportStep::command(
             addr,
@@ -130,7 +157,7 @@ async fn auto_scaling_group_provider_changes_in_place_and_replaces_with_its_grou
             ImportId::Fixed(name.clone()),
         )))
         .step(
-            Step::new(asg_provider(&name, &second, &scaling(70)))
+            Step::new(asg_provider_tagged(&name, &second, &scaling(70), "api"))
                 .expect(addr, Action::Replace)
                 .check(StateCheck::attr_eq(
                     addr,

@@ -136,6 +136,58 @@ async fn auto_scaling_group_providers_are_described_with_the_defaults_ecs_fills_
 }
 
 #[tokio::test]
+async fn capacity_providers_are_tagged_and_untagged_by_arn() {
+    let Some(endpoint) = local_endpoint("capacity_providers_are_tagged_and_untagged_by_arn") else {
+        return;
+    };
+    let ecs = endpoint.ecs_client().await;
+    let name = unique_name("fid-tags");
+    let group = format!(
+        "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:1:autoScalingGroupName/{name}"
+    );
+    let created = ecs
+        .create_capacity_provider()
+        .name(&name)
+        .auto_scaling_group_provider(asg(&group))
+        .tags(Tag::builder().key("team").value("web").build())
+        .send()
+        .await
+        .unwrap();
+    let arn = created
+        .capacity_provider()
+        .and_then(|p| p.capacity_provider_arn())
+        .unwrap()
+        .to_string();
+    ecs.tag_resource()
+        .resource_arn(&arn)
+        .tags(Tag::builder().key("team").value("api").build())
+        .tags(Tag::builder().key("env").value("dev").build())
+        .send()
+        .await
+        .unwrap();
+    ecs.untag_resource()
+        .resource_arn(&arn)
+        .tag_keys("env")
+        .send()
+        .await
+        .unwrap();
+    let listed = ecs
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .unwrap();
+    let tags: Vec<(Option<&str>, Option<&str>)> =
+        listed.tags().iter().map(|t| (t.key(), t.value())).collect();
+    assert_eq!(tags, vec![(Some("team"), Some("api"))]);
+    ecs.delete_capacity_provider()
+        .capacity_provider(&name)
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn reserved_names_and_termination_protection_without_managed_scaling_are_refused() {
     let Some(endpoint) = local_endpoint(
         "reserved_names_and_termination_protection_without_managed_scaling_are_refused",

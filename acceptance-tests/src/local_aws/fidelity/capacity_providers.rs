@@ -524,3 +524,37 @@ pub async fn put_cluster(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Rep
     request["capacityProviders"] = json!(all);
     reply_of(&up.ask(&call.with_json(request)).await)
 }
+
+/// Whether `call` is a tagging call for a capacity provider (kept here, unknown to moto).
+pub fn is_tagging(call: &Call) -> bool {
+    call.str("resourceArn")
+        .is_some_and(|arn| arn.contains(":capacity-provider/"))
+}
+
+/// TagResource, UntagResource and ListTagsForResource on a capacity provider's ARN.
+pub fn tagging(fidelity: &Fidelity, call: &Call) -> Reply {
+    let arn = call.str("resourceArn").unwrap_or_default();
+    let Some(mut provider) = find(fidelity, call, arn).filter(is_active) else {
+        return client_error(
+            "ClientException",
+            "The specified capacity provider does not exist. Specify a valid name or ARN and try again.",
+        );
+    };
+    let mut tags = provider["tags"].as_array().cloned().unwrap_or_default();
+    match call.action.as_str() {
+        "ListTagsForResource" => return ok(json!({ "tags": tags })),
+        "TagResource" => {
+            for new in call.list("tags") {
+                tags.retain(|t| t["key"] != new["key"]);
+                tags.push(new);
+            }
+        }
+        _ => {
+            let keys = call.list("tagKeys");
+            tags.retain(|t| !keys.contains(&t["key"]));
+        }
+    }
+    provider["tags"] = json!(tags);
+    store(fidelity, call, &provider);
+    ok(json!({}))
+}

@@ -101,6 +101,11 @@ impl Fidelity {
             (Service::Ecs, "DeleteCapacityProvider") => {
                 capacity_providers::delete(self, call, up).await
             }
+            (Service::Ecs, "TagResource" | "UntagResource" | "ListTagsForResource")
+                if capacity_providers::is_tagging(call) =>
+            {
+                capacity_providers::tagging(self, call)
+            }
             (Service::Ecs, "PutClusterCapacityProviders") => {
                 capacity_providers::put_cluster(self, call, up).await
             }
