@@ -90,6 +90,14 @@ async fn auto_scaling_group_provider_changes_in_place_and_replaces_with_its_grou
     }}"#
         )
     };
+    // Step 2 turns on termination protection (managed scaling is on) and off draining.
+    let protected = |group: &str| {
+        asg_provider_tagged(&name, group, &scaling(70), "api").replace(
+            r#"managed_termination_protection = "DISABLED""#,
+            r#"managed_termination_protection = "ENABLED"
+    managed_draining               = "DISABLED""#,
+        )
+    };
     let addr = "ecs_capacity_provider.p";
     TestCase::new(test)
         .step(
@@ -117,8 +125,18 @@ async fn auto_scaling_group_provider_changes_in_place_and_replaces_with_its_grou
                 )),
         )
         .step(
-            Step::new(asg_provider_tagged(&name, &first, &scaling(70), "api"))
+            Step::new(protected(&first))
                 .expect(addr, Action::Update)
+                .check(StateCheck::attr_eq(
+                    addr,
+                    "auto_scaling_group_provider.managed_termination_protection",
+                    json!("ENABLED"),
+                ))
+                .check(StateCheck::attr_eq(
+                    addr,
+                    "auto_scaling_group_provider.managed_draining",
+                    json!("DISABLED"),
+                ))
                 .check(StateCheck::attr_eq(
                     addr,
                     "auto_scaling_group_provider.managed_scaling.target_capacity",
@@ -157,7 +175,7 @@ async fn auto_scaling_group_provider_changes_in_place_and_replaces_with_its_grou
             ImportId::Fixed(name.clone()),
         )))
         .step(
-            Step::new(asg_provider_tagged(&name, &second, &scaling(70), "api"))
+            Step::new(protected(&second))
                 .expect(addr, Action::Replace)
                 .check(StateCheck::attr_eq(
                     addr,
