@@ -603,3 +603,67 @@ data "ecs_capacity_provider" "d" {{
         .run()
         .await;
 }
+
+fn either_kind(cluster: &str, name: &str, group: Option<&str>) -> String {
+    let provider = match group {
+        Some(group) => format!(
+            r#"auto_scaling_group_provider {{
+    auto_scaling_group_arn = "{group}"
+  }}"#
+        ),
+        None => r#"cluster = ecs_cluster.c.name
+
+  managed_instances_provider {
+    infrastructure_role_arn = "arn:aws:iam::123456789012:role/ecsInfrastructure"
+    instance_launch_template {
+      ec2_instance_profile_arn = "arn:aws:iam::123456789012:instance-profile/ecsInstance"
+      network_configuration {
+        subnets = ["subnet-0a1b2c3d"]
+      }
+    }
+  }"#
+        .to_string(),
+    };
+    format!(
+        r#"{HEADER}
+resource "ecs_cluster" "c" {{
+  name = "{cluster}"
+}}
+
+resource "ecs_capacity_provider" "p" {{
+  name = "{name}"
+  {provider}
+}}
+"#
+    )
+}
+
+#[tokio::test]
+async fn switching_the_provider_kind_replaces_the_provider() {
+    let test = "switching_the_provider_kind_replaces_the_provider";
+    if skip(test) {
+        return;
+    }
+    let cluster = unique_name("acc-kind");
+    let name = unique_name("acc-kind-cp");
+    let arn = group(&name).await;
+    let (gone_cluster, gone_name) = (cluster.clone(), name.clone());
+    let addr = "ecs_capacity_provider.p";
+    TestCase::new(test)
+        .step(Step::new(either_kind(&cluster, &name, Some(&arn))).expect(addr, Action::Create))
+        .step(
+            Step::new(either_kind(&cluster, &name, None))
+                .expect(addr, Action::Replace)
+                .check(StateCheck::attr_eq(addr, "cluster", json!(cluster)))
+                .check(StateCheck::attr_null(addr, "auto_scaling_group_provider")),
+        )
+        .check_destroy(move |ctx| {
+            let (cluster, name) = (gone_cluster.clone(), gone_name.clone());
+            async move {
+                provider_gone(&ctx, &name).await?;
+                ctx.cluster_gone(&cluster).await
+            }
+        })
+        .run()
+        .await;
+}
