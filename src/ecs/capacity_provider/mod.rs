@@ -463,6 +463,54 @@ mod tests {
         assert_model_agrees::<CapacityProviderModel>(&schema::schema());
     }
 
+    fn plan_paths(prior: &Value, planned: &Value) -> Vec<String> {
+        let ctx = Ctx {
+            cancel: tokio_util::sync::CancellationToken::new(),
+            provider_data: None,
+            read_burst: false,
+        };
+        let mut resp = ModifyPlanResponse {
+            planned: planned.clone(),
+            requires_replace: Vec::new(),
+            diags: Diagnostics::new(),
+        };
+        let req = ModifyPlanRequest {
+            ctx: &ctx,
+            config: planned,
+            prior,
+        };
+        CapacityProviderResource.modify_plan(req, &mut resp);
+        resp.requires_replace
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn changing_the_provider_kind_replaces_and_changing_members_does_not() {
+        let asg = |target: i64| {
+            Value::object([
+                (
+                    "auto_scaling_group_provider",
+                    Value::object([("target", Value::number_i64(target))]),
+                ),
+                ("managed_instances_provider", Value::Null),
+                ("tags", Value::Null),
+            ])
+        };
+        let mi = Value::object([
+            ("auto_scaling_group_provider", Value::Null),
+            (
+                "managed_instances_provider",
+                Value::object([("x", Value::string("y"))]),
+            ),
+            ("tags", Value::Null),
+        ]);
+        let swapped = plan_paths(&asg(1), &mi);
+        assert_eq!(swapped.len(), 2, "{swapped:?}");
+        assert!(plan_paths(&asg(1), &asg(2)).is_empty());
+    }
+
     #[test]
     fn applied_state_keeps_known_planned_values_and_fills_unknowns() {
         let planned = Value::object([
