@@ -65,6 +65,16 @@ async fn example_ecs_cluster_capacity_providers() {
 }
 
 #[tokio::test]
+async fn example_ecs_capacity_provider() {
+    apply_example("ecs_capacity_provider").await;
+}
+
+#[tokio::test]
+async fn example_data_ecs_capacity_provider() {
+    apply_example("data-ecs_capacity_provider").await;
+}
+
+#[tokio::test]
 async fn example_data_ecs_cluster() {
     apply_example("data-ecs_cluster").await;
 }

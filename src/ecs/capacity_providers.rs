@@ -1,5 +1,12 @@
 //! `ecs_cluster_capacity_providers`: which capacity providers a cluster may use and its default
 //! strategy. Create and update put both lists; delete puts empty ones.
+//!
+//! Managed-instances providers belong to the cluster they were created in, and
+//! PutClusterCapacityProviders refuses them ("Cannot associate Managed Instances capacity
+//! provider to clusters using this API"), yet the cluster lists them. They may be named in
+//! `capacity_providers` (so a strategy can use them next to Auto Scaling group and Fargate
+//! providers) but are never sent; one the configuration does not name is left out of the
+//! state, so it never shows as a diff.
 
 use std::time::Duration;
 
@@ -26,6 +33,9 @@ use crate::framework::{Ctx, Diagnostics, Value};
 
 pub struct ClusterCapacityProvidersResource;
 
+/// The private state an import leaves for the first read.
+const IMPORTED: &[u8] = b"imported";
+
 /// How long a put may wait for an update already in progress on the cluster.
 const PUT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 
@@ -43,7 +53,7 @@ fn schema() -> Schema {
             .attribute(
                 Attribute::string_set("capacity_providers")
                     .optional()
-                    .description("Capacity providers the cluster may use: `FARGATE`, `FARGATE_SPOT` and custom (Auto Scaling group) providers."),
+                    .description("Capacity providers the cluster may use: `FARGATE`, `FARGATE_SPOT`, Auto Scaling group providers and, together with them, the cluster's managed-instances providers. Managed-instances providers belong to their cluster from creation (ECS refuses to associate them here): naming one only lets the default strategy use it; one not named here is left out of the state."),
             )
             .attribute(Attribute::string("id").computed().use_state_for_unknown().description("The cluster name."))
             .block(NestedBlock::set(
@@ -69,6 +79,68 @@ fn configured(ctx: &Ctx, diags: &mut Diagnostics) -> Option<std::sync::Arc<Confi
 /// The model as a state value; `None` (reported) if it does not fit the schema.
 fn write(model: &ClusterCapacityProvidersModel, diags: &mut Diagnostics) -> Option<Value> {
     encode(model, &schema().implied_type()).or_report(diags)
+}
+
+/// Which of `names` are managed-instances providers (one DescribeCapacityProviders call; the
+/// Fargate providers are never asked about).
+async fn managed_instances(clients: &Clients, names: &[String]) -> Result<Vec<String>, String> {
+    let custom: Vec<String> = names
+        .iter()
+        .filter(|n| !matches!(n.as_str(), "FARGATE" | "FARGATE_SPOT"))
+        .cloned()
+        .collect();
+    if custom.is_empty() {
+        return Ok(Vec::new());
+    }
+    let out = clients
+        .ecs
+        .describe_capacity_providers()
+        .set_capacity_providers(Some(custom))
+        .send()
+        .await
+        .map_err(|e| format!("DescribeCapacityProviders failed: {}", describe(&e)))?;
+    Ok(out
+        .capacity_providers()
+        .iter()
+        .filter(|p| p.managed_instances_provider().is_some() || p.cluster().is_some())
+        .filter_map(|p| p.name().map(str::to_string))
+        .collect())
+}
+
+/// The reported providers without the managed-instances ones the prior state did not name.
+async fn without_unnamed_managed_instances(
+    clients: &Clients,
+    reported: &mut ClusterCapacityProvidersModel,
+    prior: &ClusterCapacityProvidersModel,
+) -> Result<(), String> {
+    let Attr::Known(names) = &reported.capacity_providers else {
+        return Ok(());
+    };
+    let named = prior
+        .capacity_providers
+        .known()
+        .cloned()
+        .unwrap_or_default();
+    let extra: Vec<String> = names
+        .iter()
+        .filter(|n| !named.contains(n))
+        .cloned()
+        .collect();
+    let dropped = managed_instances(clients, &extra).await?;
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    let kept: Vec<String> = names
+        .iter()
+        .filter(|n| !dropped.contains(n))
+        .cloned()
+        .collect();
+    reported.capacity_providers = if kept.is_empty() && prior.capacity_providers.is_null() {
+        Attr::Null
+    } else {
+        Attr::Known(kept)
+    };
+    Ok(())
 }
 
 /// PutClusterCapacityProviders, retried while another update of the cluster is in progress.
@@ -176,7 +248,15 @@ async fn apply(cfg: &Configured, ctx: &Ctx, planned: &Value, resp: &mut StateRes
         return;
     };
     let cluster = &plan.cluster_name;
-    let providers = plan.capacity_providers.known().cloned().unwrap_or_default();
+    let mut providers = plan.capacity_providers.known().cloned().unwrap_or_default();
+    match managed_instances(&cfg.clients, &providers).await {
+        Ok(scoped) => providers.retain(|p| !scoped.contains(p)),
+        Err(e) => {
+            resp.diags
+                .error("Could not look up the capacity providers", e);
+            return;
+        }
+    }
     let items = strategy::expand(&plan.default_capacity_provider_strategy);
     if let Err(e) = put(&cfg.clients, ctx, cluster, providers, items).await {
         resp.diags
@@ -221,7 +301,19 @@ impl Resource for ClusterCapacityProvidersResource {
         let others = req.ctx.in_read_burst();
         match cfg.clients.batch.clusters.get("", cluster, others).await {
             Ok(Some(c)) => {
-                if let Some(state) = write(&flatten(&c, &prior), &mut resp.diags) {
+                let mut state = flatten(&c, &prior);
+                // Just imported, nothing is known of the configuration yet: report all.
+                let imported = req.private == IMPORTED;
+                resp.private = Vec::new();
+                if !imported
+                    && let Err(e) =
+                        without_unnamed_managed_instances(&cfg.clients, &mut state, &prior).await
+                {
+                    resp.diags
+                        .error("Could not read the cluster's capacity providers", e);
+                    return;
+                }
+                if let Some(state) = write(&state, &mut resp.diags) {
                     resp.state = state;
                 }
             }
@@ -277,6 +369,7 @@ impl ValidateConfig for ClusterCapacityProvidersResource {
         let path = AttrPath::root().attr("default_capacity_provider_strategy");
         let strategy = config.get("default_capacity_provider_strategy");
         strategy::check_single_base(strategy, &path, diags);
+        check_one_kind(strategy, &path, diags);
         // Every provider of the strategy must be one the cluster may use.
         let Some(Value::Set(listed)) = config.get("capacity_providers") else {
             return;
@@ -302,6 +395,30 @@ impl ValidateConfig for ClusterCapacityProvidersResource {
     }
 }
 
+/// "A capacity provider strategy can only contain Auto Scaling group capacity providers or
+/// Fargate capacity providers" (ECS Developer Guide, Amazon ECS capacity providers): a known
+/// Fargate provider next to a known other one is refused. Names not known yet are skipped.
+fn check_one_kind(strategy: Option<&Value>, path: &AttrPath, diags: &mut Diagnostics) {
+    let names: Vec<&str> = strategy
+        .and_then(Value::elements)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| string(i, "capacity_provider"))
+        .collect();
+    let (fargate, other): (Vec<&str>, Vec<&str>) = names
+        .iter()
+        .partition(|n| matches!(**n, "FARGATE" | "FARGATE_SPOT"));
+    if let (Some(f), Some(o)) = (fargate.first(), other.first()) {
+        diags.error_at(
+            path.clone(),
+            "Strategy mixes Fargate and other capacity providers",
+            format!(
+                "The strategy names \"{f}\" and \"{o}\": a capacity provider strategy holds either Fargate providers (FARGATE, FARGATE_SPOT) or others (Auto Scaling group, managed instances), not both. The cluster itself may hold both kinds in `capacity_providers`."
+            ),
+        );
+    }
+}
+
 #[async_trait]
 impl ImportState for ClusterCapacityProvidersResource {
     async fn import_state(&self, req: ImportRequest, resp: &mut ImportResponse) {
@@ -321,6 +438,7 @@ impl ImportState for ClusterCapacityProvidersResource {
         };
         if let Some(state) = write(&imported, &mut resp.diags) {
             resp.state = state;
+            resp.private = IMPORTED.to_vec();
         }
     }
 }
@@ -333,5 +451,20 @@ mod tests {
     #[test]
     fn model_agrees() {
         assert_model_agrees::<ClusterCapacityProvidersModel>(&schema());
+    }
+
+    #[test]
+    fn a_strategy_holds_fargate_or_other_providers_not_both() {
+        let item = |name: &str| Value::object([("capacity_provider", Value::string(name))]);
+        let errors = |items: Vec<Value>| {
+            let mut diags = Diagnostics::new();
+            check_one_kind(Some(&Value::set(items)), &AttrPath::root(), &mut diags);
+            diags.iter().count()
+        };
+        assert_eq!(errors(vec![item("FARGATE"), item("web-asg")]), 1);
+        assert_eq!(errors(vec![item("FARGATE"), item("FARGATE_SPOT")]), 0);
+        assert_eq!(errors(vec![item("web-asg"), item("web-mi")]), 0);
+        let unknown = Value::object([("capacity_provider", Value::Unknown)]);
+        assert_eq!(errors(vec![item("FARGATE"), unknown]), 0);
     }
 }

@@ -103,7 +103,7 @@ fn schema() -> Schema {
                 Attribute::bool("force_destroy")
                     .optional()
                     .default(Value::Bool(false))
-                    .description("On destroy, first empty the cluster in the order ECS demands: scale every service to 0, delete the services and wait until they are INACTIVE, stop remaining tasks, deregister container instances, detach capacity providers; then delete it. Without it, the destroy waits (up to the delete timeout) for other resources to leave the cluster and then fails, naming what is still there."),
+                    .description("On destroy, first empty the cluster in the order ECS demands: scale every service to 0, delete the services and wait until they are INACTIVE, stop remaining tasks, deregister container instances, detach capacity providers, delete the cluster's managed-instances capacity providers; then delete it. Without it, the destroy waits (up to the delete timeout) for other resources to leave the cluster and then fails, naming what is still there."),
             )
             .attribute(tags::tags_attribute())
             .attribute(tags::tags_all_attribute())

@@ -1,6 +1,8 @@
 //! `force_destroy` of a cluster: empty it in the order ECS demands before deleting it.
 //! Services are scaled to zero, deleted and waited for until INACTIVE; remaining tasks are
-//! stopped; container instances deregistered; capacity providers detached.
+//! stopped; container instances deregistered; capacity providers detached; the cluster's own
+//! managed-instances providers deleted (ECS refuses to delete a cluster while one exists:
+//! ClusterContainsCapacityProviderException).
 
 use std::time::Duration;
 
@@ -158,7 +160,54 @@ pub async fn empty_cluster(
         .send()
         .await
         .map_err(|e| format!("PutClusterCapacityProviders failed: {}", describe(&e)))?;
+    for provider in cluster_scoped_providers(clients, cluster).await? {
+        tracing::info!(cluster = %cluster, capacity_provider = %provider, "force_destroy: deleting the managed-instances capacity provider");
+        let left = deadline.saturating_duration_since(Instant::now());
+        super::capacity_provider::delete_provider(
+            clients,
+            &provider,
+            &provider,
+            Some(cluster),
+            left,
+            cancel,
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// The managed-instances providers of `cluster`: those it still lists after the detach (which
+/// leaves them), as DescribeCapacityProviders reports them with their cluster.
+async fn cluster_scoped_providers(clients: &Clients, cluster: &str) -> Result<Vec<String>, String> {
+    let described = clients
+        .ecs
+        .describe_clusters()
+        .clusters(cluster)
+        .send()
+        .await
+        .map_err(|e| format!("DescribeClusters failed: {}", describe(&e)))?;
+    let names: Vec<String> = described
+        .clusters()
+        .iter()
+        .flat_map(|c| c.capacity_providers().iter().cloned())
+        .filter(|n| !matches!(n.as_str(), "FARGATE" | "FARGATE_SPOT"))
+        .collect();
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let out = clients
+        .ecs
+        .describe_capacity_providers()
+        .set_capacity_providers(Some(names))
+        .send()
+        .await
+        .map_err(|e| format!("DescribeCapacityProviders failed: {}", describe(&e)))?;
+    Ok(out
+        .capacity_providers()
+        .iter()
+        .filter(|p| p.cluster().is_some() || p.managed_instances_provider().is_some())
+        .filter_map(|p| p.name().map(str::to_string))
+        .collect())
 }
 
 /// How long a cleanup may take at most, given the delete timeout.

@@ -1,6 +1,7 @@
 //! The ECS provider: resources, data sources and the rules of ECS and Fargate.
 
 pub mod arn;
+pub mod capacity_provider;
 pub mod capacity_providers;
 pub mod cluster;
 pub mod cluster_cleanup;

@@ -189,6 +189,7 @@ impl Provider for EcsProvider {
         vec![
             Arc::new(ClusterResource),
             Arc::new(ClusterCapacityProvidersResource),
+            Arc::new(super::capacity_provider::CapacityProviderResource),
             Arc::new(SecretResource),
             Arc::new(super::task_definition::TaskDefinitionResource),
             Arc::new(super::service::ServiceResource),
@@ -197,6 +198,7 @@ impl Provider for EcsProvider {
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         vec![
+            Arc::new(super::data::capacity_provider::CapacityProviderDataSource),
             Arc::new(super::data::cluster::ClusterDataSource),
             Arc::new(super::data::container_definition::ContainerDefinitionDataSource),
             Arc::new(super::data::secret::SecretDataSource),

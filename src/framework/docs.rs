@@ -41,22 +41,25 @@ pub fn render(
     block_sections(&mut out, &schema.block, "");
     let mut nested = Vec::new();
     collect_nested(&schema.block, "", &mut nested);
-    for (path, nested) in nested {
-        let block = &nested.block;
-        let _ = writeln!(
-            out,
-            "<a id=\"nestedblock--{}\"></a>",
-            path.replace('.', "--")
-        );
-        let _ = writeln!(
-            out,
-            "### Nested Schema for `{path}` ({})\n",
-            nesting_label(nested)
-        );
+    for Nested {
+        path,
+        block,
+        nesting,
+        limits,
+        attribute,
+    } in nested
+    {
+        let (anchor, label) = if attribute {
+            ("nestedatt", attribute_label(nesting).to_string())
+        } else {
+            ("nestedblock", nesting_label(nesting, limits))
+        };
+        let _ = writeln!(out, "<a id=\"{anchor}--{}\"></a>", path.replace('.', "--"));
+        let _ = writeln!(out, "### Nested Schema for `{path}` ({label})\n");
         if !block.description.is_empty() {
             let _ = writeln!(out, "{}\n", block.description);
         }
-        block_sections(&mut out, block, &path);
+        block_sections(&mut out, &block, &path);
     }
     if let Some(import) = import {
         let _ = writeln!(out, "## Import\n\n{}\n", import.trim_end());
@@ -64,10 +67,10 @@ pub fn render(
     out.trim_end().to_string() + "\n"
 }
 
-/// How often the block may appear: its nesting and the item limits Terraform enforces.
-fn nesting_label(nested: &NestedBlock) -> String {
-    let (min, max) = (nested.min_items, nested.max_items);
-    match nested.nesting {
+/// How often a block may appear: its nesting and the item limits (`min`, `max`; 0 is none)
+/// Terraform enforces.
+fn nesting_label(nesting: Nesting, (min, max): (i64, i64)) -> String {
+    match nesting {
         Nesting::Single | Nesting::Group if min >= 1 => "block, exactly one".into(),
         Nesting::Single | Nesting::Group => "block, at most one".into(),
         nesting => {
@@ -86,14 +89,61 @@ fn nesting_label(nested: &NestedBlock) -> String {
     }
 }
 
-fn collect_nested<'a>(block: &'a Block, prefix: &str, out: &mut Vec<(String, &'a NestedBlock)>) {
+fn attribute_label(nesting: Nesting) -> &'static str {
+    match nesting {
+        Nesting::Single | Nesting::Group => "object",
+        Nesting::List => "list of objects",
+        Nesting::Set => "set of objects",
+        Nesting::Map => "map of objects",
+    }
+}
+
+/// A nested block, or a nested attribute shown as the block of its attributes.
+struct Nested {
+    path: String,
+    block: Block,
+    nesting: Nesting,
+    /// `min_items` and `max_items` of a block (0 for attributes).
+    limits: (i64, i64),
+    attribute: bool,
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+fn collect_nested(block: &Block, prefix: &str, out: &mut Vec<Nested>) {
+    for a in &block.attributes {
+        if let Some(nested) = &a.nested {
+            let inner = Block {
+                attributes: nested.attributes.clone(),
+                description: a.description.clone(),
+                ..Block::default()
+            };
+            let path = join(prefix, &a.name);
+            out.push(Nested {
+                path: path.clone(),
+                block: inner.clone(),
+                nesting: nested.nesting,
+                limits: (0, 0),
+                attribute: true,
+            });
+            collect_nested(&inner, &path, out);
+        }
+    }
     for nested in &block.blocks {
-        let path = if prefix.is_empty() {
-            nested.type_name.clone()
-        } else {
-            format!("{prefix}.{}", nested.type_name)
-        };
-        out.push((path.clone(), nested));
+        let path = join(prefix, &nested.type_name);
+        out.push(Nested {
+            path: path.clone(),
+            block: nested.block.clone(),
+            nesting: nested.nesting,
+            limits: (nested.min_items, nested.max_items),
+            attribute: false,
+        });
         collect_nested(&nested.block, &path, out);
     }
 }
@@ -125,9 +175,17 @@ fn block_sections(out: &mut String, block: &Block, prefix: &str) {
             if a.write_only {
                 flags.push("Write-only".into());
             }
+            let below = if a.nested.is_some() {
+                format!(
+                    " See [below for nested schema](#nestedatt--{}).",
+                    join(prefix, &a.name).replace('.', "--")
+                )
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 out,
-                "- `{}` ({}) {}",
+                "- `{}` ({}) {}{below}",
                 a.name,
                 flags.join(", "),
                 a.description
@@ -143,7 +201,7 @@ fn block_sections(out: &mut String, block: &Block, prefix: &str) {
                 out,
                 "- `{}` (Block, {}) {} See [below for nested schema](#nestedblock--{}).",
                 b.type_name,
-                nesting_label(b),
+                nesting_label(b.nesting, (b.min_items, b.max_items)),
                 b.block.description,
                 path.replace('.', "--")
             );
@@ -169,6 +227,32 @@ fn type_label(ty: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_attributes_get_their_own_section() {
+        let block = Block::new().attribute(
+            Attribute::nested(
+                "outer",
+                Nesting::Single,
+                vec![Attribute::string("inner").computed().description("Inner.")],
+            )
+            .computed()
+            .description("Outer."),
+        );
+        let page = render(Kind::DataSource, "x", &Schema::new(block), None, None);
+        assert!(
+            page.contains(
+                "- `outer` (Object) Outer. See [below for nested schema](#nestedatt--outer)."
+            ),
+            "{page}"
+        );
+        assert!(page.contains("<a id=\"nestedatt--outer\"></a>"), "{page}");
+        assert!(
+            page.contains("### Nested Schema for `outer` (object)"),
+            "{page}"
+        );
+        assert!(page.contains("- `inner` (String) Inner."), "{page}");
+    }
 
     #[test]
     fn item_limits_show_and_required_blocks_are_listed_as_required() {

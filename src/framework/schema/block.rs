@@ -93,6 +93,29 @@ impl Block {
         self
     }
 
+    /// The same block with every nested block turned into a computed nested attribute of the
+    /// same nesting (recursively): a data source's read-only view, whose blocks would otherwise
+    /// be empty while its read is deferred (blocks cannot be unknown; attributes can).
+    pub fn blocks_as_computed_attributes(&self) -> Block {
+        fn attribute(nested: &NestedBlock) -> Attribute {
+            let inner = nested.block.blocks_as_computed_attributes();
+            let mut attr =
+                Attribute::nested(nested.type_name.clone(), nested.nesting, inner.attributes)
+                    .computed()
+                    .description(nested.block.description.clone());
+            attr.deprecated = nested.block.deprecated.clone();
+            attr
+        }
+        let mut attributes = self.attributes.clone();
+        attributes.extend(self.blocks.iter().map(attribute));
+        Block {
+            attributes,
+            blocks: Vec::new(),
+            description: self.description.clone(),
+            deprecated: self.deprecated.clone(),
+        }
+    }
+
     pub fn attribute_named(&self, name: &str) -> Option<&Attribute> {
         self.attributes.iter().find(|a| a.name == name)
     }
@@ -157,5 +180,39 @@ impl NestedBlock {
             Nesting::Set => Type::set(object),
             Nesting::Map => Type::map(object),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_become_computed_nested_attributes_of_the_same_type() {
+        let inner = Block::new().attribute(Attribute::number("n").computed());
+        let block = Block::new()
+            .attribute(Attribute::string("name").required())
+            .block(NestedBlock::single(
+                "outer",
+                Block::new()
+                    .description("Outer.")
+                    .attribute(Attribute::string("s").computed())
+                    .block(NestedBlock::list("inner", inner)),
+            ));
+        let converted = block.blocks_as_computed_attributes();
+        assert!(converted.blocks.is_empty());
+        assert_eq!(converted.implied_type(), block.implied_type());
+        let outer = converted.attribute_named("outer").unwrap();
+        assert!(outer.computed && !outer.optional && !outer.required);
+        assert_eq!(outer.description, "Outer.");
+        let nested = outer.nested.as_ref().unwrap();
+        assert_eq!(nested.nesting, Nesting::Single);
+        let inner = nested
+            .attributes
+            .iter()
+            .find(|a| a.name == "inner")
+            .unwrap();
+        assert!(inner.computed);
+        assert_eq!(inner.nested.as_ref().unwrap().nesting, Nesting::List);
     }
 }

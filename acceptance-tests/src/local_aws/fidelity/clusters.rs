@@ -1,12 +1,12 @@
 //! Clusters: deletion is refused while the cluster still holds services, tasks, container
 //! instances or capacity providers (moto deletes anyway), and the calls moto cannot answer
-//! (UpdateClusterSettings, DescribeCapacityProviders without names, the Fargate providers).
+//! (UpdateClusterSettings, ListClusters).
 
 use serde_json::{Value, json};
 
 use super::{Fidelity, reply_of, services};
 use crate::local_aws::moto::Upstream;
-use crate::local_aws::wire::{Call, Reply, client_error, json_reply};
+use crate::local_aws::wire::{Call, Reply, client_error};
 
 /// The capacity providers every account has.
 const BUILT_IN_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
@@ -118,91 +118,6 @@ pub async fn update_cluster_settings(call: &Call, up: &Upstream) -> Reply {
         ))
         .await;
     reply_of(&updated)
-}
-
-/// Remember capacity providers made through the endpoint (moto cannot list them).
-pub async fn track_capacity_provider(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
-    let answer = up.ask(call).await;
-    if answer.ok()
-        && let Some(name) = answer
-            .json
-            .pointer("/capacityProvider/name")
-            .and_then(Value::as_str)
-    {
-        let mut state = fidelity.state();
-        let known = state.capacity_providers.entry(call.region()).or_default();
-        if call.action == "CreateCapacityProvider" {
-            known.insert(name.to_string());
-        } else {
-            known.remove(name);
-        }
-    }
-    reply_of(&answer)
-}
-
-/// Describe capacity providers as AWS does: all of them without names (moto fails), and the
-/// Fargate providers present (moto reports them MISSING).
-pub async fn describe_capacity_providers(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
-    let requested: Vec<String> = match call.json.get("capacityProviders") {
-        Some(Value::Array(names)) if !names.is_empty() => names
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => {
-            let mut all: Vec<String> = BUILT_IN_PROVIDERS.iter().map(|s| s.to_string()).collect();
-            if let Some(known) = fidelity.state().capacity_providers.get(&call.region()) {
-                all.extend(known.iter().cloned());
-            }
-            all
-        }
-    };
-    let (built_in, custom): (Vec<String>, Vec<String>) = requested
-        .into_iter()
-        .partition(|n| BUILT_IN_PROVIDERS.contains(&super::last_segment(n)));
-    let mut providers = Vec::new();
-    let mut failures = Vec::new();
-    if !custom.is_empty() {
-        let mut request = call.json.clone();
-        request["capacityProviders"] = json!(custom);
-        let answer = up.ask(&call.with_json(request)).await;
-        if !answer.ok() {
-            return reply_of(&answer);
-        }
-        for (member, into) in [
-            ("capacityProviders", &mut providers),
-            ("failures", &mut failures),
-        ] {
-            if let Some(items) = answer.json.get(member).and_then(Value::as_array) {
-                into.extend(items.iter().cloned());
-            }
-        }
-    }
-    let region = call.region();
-    let account = super::account_of(
-        providers
-            .first()
-            .and_then(|p| p.get("capacityProviderArn"))
-            .and_then(Value::as_str)
-            .unwrap_or(""),
-    )
-    .to_string();
-    for (i, name) in built_in.iter().enumerate() {
-        let name = super::last_segment(name).to_string();
-        providers.insert(
-            i,
-            json!({
-                "capacityProviderArn": format!("arn:aws:ecs:{region}:{account}:capacity-provider/{name}"),
-                "name": name,
-                "status": "ACTIVE",
-                "tags": [],
-            }),
-        );
-    }
-    json_reply(
-        hyper::StatusCode::OK,
-        &json!({ "capacityProviders": providers, "failures": failures }),
-    )
 }
 
 /// ListClusters names ACTIVE clusters only (moto lists deleted ones too).

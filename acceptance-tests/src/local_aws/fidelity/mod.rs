@@ -1,6 +1,7 @@
 //! The fidelity layer: what real ECS and SSM do that moto does not, added around moto's answers.
 //!
-//! Each submodule owns one area: [`clusters`] (deletion refusals, calls moto cannot answer),
+//! Each submodule owns one area: [`capacity_providers`] (kept by the layer in place of moto),
+//! [`clusters`] (deletion refusals, calls moto cannot answer),
 //! [`services`] (names, kept settings, deployments, draining, the read-back shape),
 //! [`service_connect`] (Service Connect, volume and VPC Lattice settings on deployments),
 //! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
@@ -11,6 +12,7 @@
 //! refusals, DAEMON counts, the role ARN). The list
 //! of behaviours is in the harness README.
 
+pub mod capacity_providers;
 pub mod cluster_configuration;
 pub mod clusters;
 pub mod forgotten_clusters;
@@ -38,8 +40,8 @@ use super::wire::{Call, Reply, Service, client_error, json_reply};
 pub struct State {
     pub services: HashMap<String, services::ServiceRecord>,
     pub task_definitions: HashMap<String, task_definitions::Registration>,
-    /// Capacity providers created through the endpoint, by region (moto cannot list them).
-    pub capacity_providers: HashMap<String, BTreeSet<String>>,
+    /// Custom capacity providers, which the layer keeps in place of moto.
+    pub capacity_providers: capacity_providers::Registry,
     /// Deleted clusters ECS no longer knows, by region and name (`--forget-deleted-clusters`).
     pub forgotten_clusters: BTreeSet<(String, String)>,
 }
@@ -96,10 +98,24 @@ impl Fidelity {
                 clusters::update_cluster_settings(call, up).await
             }
             (Service::Ecs, "DescribeCapacityProviders") => {
-                clusters::describe_capacity_providers(self, call, up).await
+                capacity_providers::describe(self, call).await
             }
-            (Service::Ecs, "CreateCapacityProvider" | "DeleteCapacityProvider") => {
-                clusters::track_capacity_provider(self, call, up).await
+            (Service::Ecs, "CreateCapacityProvider") => {
+                capacity_providers::create(self, call, up).await
+            }
+            (Service::Ecs, "UpdateCapacityProvider") => {
+                capacity_providers::update(self, call).await
+            }
+            (Service::Ecs, "DeleteCapacityProvider") => {
+                capacity_providers::delete(self, call, up).await
+            }
+            (Service::Ecs, "TagResource" | "UntagResource" | "ListTagsForResource")
+                if capacity_providers::is_tagging(call) =>
+            {
+                capacity_providers::tagging(self, call)
+            }
+            (Service::Ecs, "PutClusterCapacityProviders") => {
+                capacity_providers::put_cluster(self, call, up).await
             }
             (Service::Ecs, "DescribeClusters") => {
                 forgotten_clusters::describe_clusters(self, call, up).await
