@@ -6,6 +6,7 @@ use aws_sdk_ecs::types::Service;
 use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
+use crate::ecs::service::deployment::{AlarmsModel, ConfigurationModel};
 use crate::ecs::service::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
 };
@@ -26,6 +27,9 @@ const PROVIDER_ONLY: &[&str] = &[
     "force_new_deployment",
     "triggers",
     "tags_all",
+    "sigint_rollback",
+    "force_delete",
+    "pending_deployment_arn",
 ];
 
 #[async_trait]
@@ -124,6 +128,8 @@ pub struct ServiceDataModel {
     pub load_balancer: Set<LoadBalancerModel>,
     pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
     pub deployment_controller: Option<ControllerModel>,
+    pub deployment_configuration: Option<ConfigurationModel>,
+    pub alarms: Option<AlarmsModel>,
     pub running_count: i64,
     pub pending_count: i64,
     pub status: Option<String>,
@@ -152,6 +158,8 @@ impl ServiceDataModel {
             load_balancer: m.load_balancer,
             deployment_circuit_breaker: m.deployment_circuit_breaker,
             deployment_controller: m.deployment_controller,
+            deployment_configuration: m.deployment_configuration,
+            alarms: m.alarms,
             running_count: i64::from(service.running_count()),
             pending_count: i64::from(service.pending_count()),
             status: service.status().map(str::to_string),

@@ -13,6 +13,8 @@ use crate::framework::schema::validators::{Chars, IntBetween, Length, OneOf};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::framework::{Value, timeouts};
 
+use super::deployment::{self, AdvancedModel, AlarmsModel, ConfigurationModel};
+
 pub fn schema() -> Schema {
     let network = Block::new()
         .description("The VPC settings of `awsvpc` tasks (always needed on Fargate).")
@@ -56,7 +58,8 @@ pub fn schema() -> Schema {
                 .required()
                 .validate(IntBetween { min: 1, max: 65535 })
                 .description("Port of that container."),
-        );
+        )
+        .block(deployment::advanced_configuration_block());
     let circuit_breaker = Block::new()
         .description("Stop a deployment whose tasks keep failing, and optionally roll back.")
         .attribute(
@@ -76,7 +79,7 @@ pub fn schema() -> Schema {
             .validate(OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"]))
             .description("`ECS` (rolling updates, the default), `CODE_DEPLOY` or `EXTERNAL`."),
     );
-    Schema::new(
+    Schema::new(deployment::extend(
         Block::new()
             .description("An ECS service: keeps `desired_count` tasks of a task definition running. Create and update wait until the deployment is steady (unless `wait_for_steady_state = false`) and fail at once when a deployment circuit breaker trips; destroy scales to zero, deletes and waits until the service is gone.")
             .attribute(
@@ -149,7 +152,7 @@ pub fn schema() -> Schema {
             .block(NestedBlock::single("deployment_circuit_breaker", circuit_breaker))
             .block(NestedBlock::single("deployment_controller", controller))
             .block(timeouts::block(&["create", "update", "delete"])),
-    )
+    ))
 }
 
 /// `ecs_service` as CRUD reads and writes it. Optional arguments are `Option` (known at apply
@@ -182,6 +185,11 @@ pub struct ServiceModel {
     pub deployment_circuit_breaker: Option<CircuitBreakerModel>,
     pub deployment_controller: Option<ControllerModel>,
     pub timeouts: Value,
+    pub sigint_rollback: Option<bool>,
+    pub force_delete: Option<bool>,
+    pub pending_deployment_arn: Attr<String>,
+    pub deployment_configuration: Option<ConfigurationModel>,
+    pub alarms: Option<AlarmsModel>,
 }
 
 impl ServiceModel {
@@ -213,6 +221,11 @@ impl ServiceModel {
             deployment_circuit_breaker: None,
             deployment_controller: None,
             timeouts: Value::Null,
+            sigint_rollback: None,
+            force_delete: None,
+            pending_deployment_arn: Attr::Null,
+            deployment_configuration: None,
+            alarms: None,
         }
     }
 }
@@ -230,6 +243,7 @@ pub struct LoadBalancerModel {
     pub elb_name: Option<String>,
     pub container_name: String,
     pub container_port: i64,
+    pub advanced_configuration: Option<AdvancedModel>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -273,6 +287,11 @@ pub struct ServicePlan {
     pub deployment_circuit_breaker: Value,
     pub deployment_controller: Value,
     pub timeouts: Value,
+    pub sigint_rollback: Value,
+    pub force_delete: Value,
+    pub pending_deployment_arn: Attr<String>,
+    pub deployment_configuration: Value,
+    pub alarms: Value,
 }
 
 /// One strategy item of a plan: only whether it names a provider, and which.
