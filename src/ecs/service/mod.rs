@@ -253,9 +253,9 @@ fn steady_error(diags: &mut Diagnostics, name: &str, what: &str, err: SteadyErro
             format!("Waiting for service \"{name}\" interrupted"),
             "Terraform asked the provider to stop; the service is kept in state.",
         ),
-        SteadyError::RollbackRequested(what) => diags.error(
+        SteadyError::RollbackRequested(outcome) => diags.error(
             format!("Waiting for service \"{name}\" interrupted; deployment rolled back"),
-            format!("Terraform asked the provider to stop while {what}; with `sigint_rollback` the deployment was stopped: {what}. The service is kept in state."),
+            format!("Terraform asked the provider to stop after {what}; with `sigint_rollback` the provider asked ECS to roll the deployment back (StopServiceDeployment): {outcome}. The service is kept in state."),
         ),
         SteadyError::Gone => diags.error(
             format!("Service \"{name}\" disappeared"),
