@@ -11,10 +11,32 @@ use aws_sdk_ecs::types::{
 use aws_smithy_types::{Document, Number as DocNumber};
 use serde::{Deserialize, Serialize};
 
-use crate::framework::Value;
 use crate::framework::model::{Attr, Set};
+use crate::framework::schema::Validator;
 use crate::framework::schema::validators::{Each, FloatBetween, IntBetween, OneOf, Prefix};
 use crate::framework::schema::{Attribute, Block, NestedBlock};
+use crate::framework::value::AttrPath;
+use crate::framework::{Diagnostics, Value};
+
+/// The string must be a JSON document (ECS takes `hookDetails` as one).
+struct Json;
+
+impl Validator for Json {
+    fn description(&self) -> String {
+        "A JSON document.".into()
+    }
+
+    fn validate(&self, path: &AttrPath, value: &Value, diags: &mut Diagnostics) {
+        let Some(text) = value.as_str() else { return };
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+            diags.error_at(
+                path.clone(),
+                "Invalid JSON",
+                format!("{path} must be a JSON document (e.g. written with jsonencode): {e}."),
+            );
+        }
+    }
+}
 
 pub const STRATEGIES: &[&str] = &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"];
 
@@ -55,7 +77,12 @@ pub fn configuration_block() -> NestedBlock {
                 .validate(Each(OneOf(HOOK_STAGES)))
                 .description("Stages at which the hook runs: `RECONCILE_SERVICE`, `PRE_SCALE_UP`, `POST_SCALE_UP`, `TEST_TRAFFIC_SHIFT`, `POST_TEST_TRAFFIC_SHIFT`, `PRE_PRODUCTION_TRAFFIC_SHIFT`, `PRODUCTION_TRAFFIC_SHIFT`, `POST_PRODUCTION_TRAFFIC_SHIFT`."),
         )
-        .attribute(Attribute::string("hook_details").optional().description("JSON passed to the hook; compared as JSON, so spacing and key order are no change."));
+        .attribute(
+            Attribute::string("hook_details")
+                .optional()
+                .validate(Json)
+                .description("JSON passed to the hook; compared as JSON, so spacing and key order are no change."),
+        );
     let linear = Block::new()
         .description("Traffic steps of a `LINEAR` deployment.")
         .attribute(
@@ -434,6 +461,17 @@ mod tests {
         assert_model_agrees::<ConfigurationModel>(&configuration_block());
         assert_model_agrees::<AlarmsModel>(&alarms_block());
         assert_model_agrees::<AdvancedModel>(&advanced_configuration_block());
+    }
+
+    #[test]
+    fn hook_details_must_be_json() {
+        let path = AttrPath::root().attr("hook_details");
+        let mut bad = Diagnostics::new();
+        Json.validate(&path, &Value::string("{not json"), &mut bad);
+        assert!(bad.has_errors());
+        let mut good = Diagnostics::new();
+        Json.validate(&path, &Value::string(r#"{"a": [1]}"#), &mut good);
+        assert!(!good.has_errors());
     }
 
     #[test]

@@ -266,9 +266,24 @@ fn steady_error(diags: &mut Diagnostics, name: &str, what: &str, err: SteadyErro
 
 /// After a wait cut short (timeout or Ctrl-C), `state` records the deployment still running, so
 /// the next apply waits for it instead of starting another.
-fn keep_pending(state: &mut Value, err: &SteadyError, deployment: Option<String>) {
+fn keep_pending(
+    state: &mut Value,
+    err: &SteadyError,
+    deployment: Option<String>,
+) -> Option<String> {
     if let (SteadyError::TimedOut(_) | SteadyError::Cancelled, Some(arn)) = (err, deployment) {
-        crate::ecs::model::set(state, "pending_deployment_arn", Value::string(arn));
+        crate::ecs::model::set(state, "pending_deployment_arn", Value::string(arn.clone()));
+        return Some(arn);
+    }
+    None
+}
+
+fn report_pending(diags: &mut Diagnostics, pending: Option<String>) {
+    if let Some(arn) = pending {
+        diags.warning(
+            "The deployment continues",
+            format!("ECS is still running service deployment {arn}; it is recorded in `pending_deployment_arn`, and the next apply waits for it instead of starting another."),
+        );
     }
 }
 
@@ -388,8 +403,9 @@ impl Resource for ServiceResource {
             )
             .await;
             if let Err(e) = waited.result {
-                keep_pending(&mut resp.state, &e, waited.deployment);
+                let pending = keep_pending(&mut resp.state, &e, waited.deployment);
                 steady_error(&mut resp.diags, name, "creating it", e);
+                report_pending(&mut resp.diags, pending);
                 return;
             }
         }
@@ -508,8 +524,9 @@ impl Resource for ServiceResource {
             .await;
             if let Err(e) = waited.result {
                 resp.state = req.prior.clone();
-                keep_pending(&mut resp.state, &e, waited.deployment);
+                let pending = keep_pending(&mut resp.state, &e, waited.deployment);
                 steady_error(&mut resp.diags, name, "an earlier apply", e);
+                report_pending(&mut resp.diags, pending);
                 return;
             }
         }
@@ -615,8 +632,9 @@ impl Resource for ServiceResource {
             )
             .await;
             if let Err(e) = waited.result {
-                keep_pending(&mut resp.state, &e, waited.deployment);
+                let pending = keep_pending(&mut resp.state, &e, waited.deployment);
                 steady_error(&mut resp.diags, name, "updating it", e);
+                report_pending(&mut resp.diags, pending);
                 return;
             }
         }
