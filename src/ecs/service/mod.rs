@@ -278,6 +278,35 @@ fn keep_pending(
     None
 }
 
+/// Wait as `start` says within the `operation` timeout; on failure, report it (as done `what`)
+/// and record a deployment still running in `resp.state`. False when the apply must stop.
+async fn wait_for(
+    cfg: &Configured,
+    ctx: &Ctx,
+    model: &ServiceModel,
+    start: deployment_wait::Start<'_>,
+    (operation, what): (&str, &str),
+    resp: &mut StateResponse,
+) -> bool {
+    let waited = deployment_wait::wait(
+        &cfg.clients,
+        &model.cluster,
+        &model.name,
+        start,
+        timeout(model, operation),
+        &ctx.cancel,
+        model.sigint_rollback.unwrap_or(false),
+    )
+    .await;
+    let Err(e) = waited.result else {
+        return true;
+    };
+    let pending = keep_pending(&mut resp.state, &e, waited.deployment);
+    steady_error(&mut resp.diags, &model.name, what, e);
+    report_pending(&mut resp.diags, pending);
+    false
+}
+
 fn report_pending(diags: &mut Diagnostics, pending: Option<String>) {
     if let Some(arn) = pending {
         diags.warning(
@@ -392,20 +421,16 @@ impl Resource for ServiceResource {
                 started,
                 resume: None,
             };
-            let waited = deployment_wait::wait(
-                &cfg.clients,
-                cluster,
-                name,
+            if !wait_for(
+                &cfg,
+                &req.ctx,
+                &plan,
                 start,
-                timeout(&plan, "create"),
-                &req.ctx.cancel,
-                plan.sigint_rollback.unwrap_or(false),
+                ("create", "creating it"),
+                resp,
             )
-            .await;
-            if let Err(e) = waited.result {
-                let pending = keep_pending(&mut resp.state, &e, waited.deployment);
-                steady_error(&mut resp.diags, name, "creating it", e);
-                report_pending(&mut resp.diags, pending);
+            .await
+            {
                 return;
             }
         }
@@ -502,7 +527,6 @@ impl Resource for ServiceResource {
         ]
         .contains(&true);
         let mut updated = None;
-        let sigint = plan.sigint_rollback.unwrap_or(false);
         let wait = plan.wait_for_steady_state.unwrap_or(true);
         // An earlier apply's wait was cut short: wait for that deployment first.
         if let Some(pending) = deployment::pending(&prior.pending_deployment_arn).filter(|_| wait) {
@@ -512,21 +536,17 @@ impl Resource for ServiceResource {
                 resume: Some(pending.to_string()),
             };
             tracing::info!(service = %name, deployment = %pending, "resuming the wait for a deployment an earlier apply started");
-            let waited = deployment_wait::wait(
-                &cfg.clients,
-                cluster,
-                name,
+            resp.state = req.prior.clone();
+            if !wait_for(
+                &cfg,
+                &req.ctx,
+                &plan,
                 start,
-                timeout(&plan, "update"),
-                &req.ctx.cancel,
-                sigint,
+                ("update", "an earlier apply"),
+                resp,
             )
-            .await;
-            if let Err(e) = waited.result {
-                resp.state = req.prior.clone();
-                let pending = keep_pending(&mut resp.state, &e, waited.deployment);
-                steady_error(&mut resp.diags, name, "an earlier apply", e);
-                report_pending(&mut resp.diags, pending);
+            .await
+            {
                 return;
             }
         }
@@ -621,20 +641,16 @@ impl Resource for ServiceResource {
                 started,
                 resume: None,
             };
-            let waited = deployment_wait::wait(
-                &cfg.clients,
-                cluster,
-                name,
+            if !wait_for(
+                &cfg,
+                &req.ctx,
+                &plan,
                 start,
-                timeout(&plan, "update"),
-                &req.ctx.cancel,
-                sigint,
+                ("update", "updating it"),
+                resp,
             )
-            .await;
-            if let Err(e) = waited.result {
-                let pending = keep_pending(&mut resp.state, &e, waited.deployment);
-                steady_error(&mut resp.diags, name, "updating it", e);
-                report_pending(&mut resp.diags, pending);
+            .await
+            {
                 return;
             }
         }
