@@ -649,3 +649,112 @@ async fn sigint_rollback_rolls_an_interrupted_deployment_back() {
         .await
         .unwrap_or_else(|out| panic!("destroy failed:\n{}", out.combined()));
 }
+
+/// A service of each strategy watching the same alarm: the image change deploys all four, the
+/// alarm goes off in each deployment, and the apply fails for each naming the alarm while ECS
+/// rolls each back to the revision before.
+#[tokio::test]
+async fn every_strategy_fails_naming_the_firing_alarm_and_rolls_back() {
+    let test = "every_strategy_fails_naming_the_firing_alarm_and_rolls_back";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let (endpoint, cluster, family, subnet) = setup(
+        &["--steady-seconds", "0.4", "--fire-alarm", "errors-high"],
+        "acc-alarm",
+    )
+    .await;
+    let services = |image: &str| {
+        let mut text = config(&cluster, &family, &subnet, image, "")
+            .split("resource \"ecs_service\"")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        for (name, strategy, steps) in [
+            ("rolling", "ROLLING", ""),
+            ("bluegreen", "BLUE_GREEN", ""),
+            (
+                "linear",
+                "LINEAR",
+                "linear_configuration {\n      step_percent = 25\n    }",
+            ),
+            (
+                "canary",
+                "CANARY",
+                "canary_configuration {\n      canary_percent = 5\n    }",
+            ),
+        ] {
+            let shifting = if strategy == "ROLLING" {
+                "deployment_configuration {\n    strategy = \"ROLLING\"\n  }".to_string()
+            } else {
+                traffic_shifting(strategy, steps, "")
+            };
+            text.push_str(&format!(
+                r#"
+resource "ecs_service" "{name}" {{
+  name            = "{name}"
+  cluster         = ecs_cluster.c.name
+  task_definition = ecs_task_definition.t.arn
+  launch_type     = "FARGATE"
+  network_configuration {{
+    subnets = ["{subnet}"]
+  }}
+  {shifting}
+  alarms {{
+    alarm_names = ["errors-high"]
+    enable      = true
+    rollback    = true
+  }}
+}}
+"#
+            ));
+        }
+        text
+    };
+    let (first, second) = (services("nginx:1.25"), services("nginx:1.27"));
+    // Four failures, in whatever order Terraform reports them.
+    let step = Step::new(second.clone()).expect_error(
+        r#"(The deployment of service "(rolling|bluegreen|linear|canary)" failed[\s\S]*?errors-high[\s\S]*?ROLLBACK_SUCCESSFUL[\s\S]*?){4}"#,
+    );
+    let (checked, gone) = (cluster.clone(), cluster.clone());
+    TestCase::new(test)
+        .endpoint(endpoint)
+        .step(Step::new(first))
+        .step(step)
+        .step(
+            // ECS rolled every service back to revision 1, which the state now reports; the
+            // configuration still asks for revision 2.
+            Step::new(second)
+                .plan_only()
+                .expect_non_empty_plan()
+                .pre_step(move |ctx| {
+                    let cluster = checked.clone();
+                    async move {
+                        let out = ctx
+                            .ecs()
+                            .await
+                            .describe_services()
+                            .cluster(&cluster)
+                            .services("rolling")
+                            .services("bluegreen")
+                            .services("linear")
+                            .services("canary")
+                            .send()
+                            .await?;
+                        for s in out.services() {
+                            let td = s.task_definition().unwrap_or_default();
+                            if !td.ends_with(":1") {
+                                return Err(format!("{:?} runs {td}", s.service_name()).into());
+                            }
+                        }
+                        Ok(())
+                    }
+                }),
+        )
+        .check_destroy(move |ctx| {
+            let cluster = gone.clone();
+            async move { ctx.cluster_gone(&cluster).await }
+        })
+        .run()
+        .await;
+}
