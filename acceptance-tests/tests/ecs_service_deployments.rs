@@ -758,3 +758,45 @@ resource "ecs_service" "{name}" {{
         .run()
         .await;
 }
+
+/// A create whose wait the create timeout cuts short keeps the service in state (with the
+/// deployment pending and a warning saying so), but Terraform taints a resource whose create
+/// failed: the next apply replaces it rather than resuming the wait (Terraform's rule, not the
+/// provider's). Updates resume: `a_wait_cut_short_resumes_on_the_same_deployment`.
+#[tokio::test]
+async fn a_create_cut_short_is_kept_in_state_and_replaced_as_tainted() {
+    let test = "a_create_cut_short_is_kept_in_state_and_replaced_as_tainted";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let (endpoint, cluster, family, subnet) = setup(
+        &["--steady-seconds", "0.5", "--bake-seconds-per-minute", "1"],
+        "acc-cresume",
+    )
+    .await;
+    let short = blue_green(12, "timeouts {\n    create = \"3s\"\n  }");
+    let long = blue_green(12, "timeouts {\n    create = \"2m\"\n  }");
+    let c = |body: &str| config(&cluster, &family, &subnet, "nginx:1.25", body);
+    let gone = cluster.clone();
+    TestCase::new(test)
+        .endpoint(endpoint)
+        .step(
+            Step::new(c(&short))
+                .expect_error(r#"next apply waits for it[\s\S]*did not reach a steady state|did not reach a steady state[\s\S]*next apply waits for it"#),
+        )
+        .step(
+            Step::new(c(&long))
+                .expect("ecs_service.s", Action::Replace)
+                .check(count_is(&cluster, 1, &["SUCCESSFUL"]))
+                .check(StateCheck::attr_null(
+                    "ecs_service.s",
+                    "pending_deployment_arn",
+                )),
+        )
+        .check_destroy(move |ctx| {
+            let cluster = gone.clone();
+            async move { ctx.cluster_gone(&cluster).await }
+        })
+        .run()
+        .await;
+}
