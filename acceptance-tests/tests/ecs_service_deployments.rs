@@ -251,13 +251,20 @@ async fn a_wait_cut_short_resumes_on_the_same_deployment() {
                     "pending_deployment_arn",
                 )),
         )
+        .step(
+            // Back to a plain rolling service: the removed blocks return to ECS's defaults and
+            // the next plan is empty.
+            Step::new(c("nginx:1.27", ""))
+                .expect("ecs_service.s", Action::Update)
+                .check(StateCheck::attr_null("ecs_service.s", "deployment_configuration"))
+                .check(count_is(&c2, 3, &["SUCCESSFUL"])),
+        )
         .check_destroy(move |ctx| {
             let cluster = gone.clone();
             async move { ctx.cluster_gone(&cluster).await }
         })
         .run()
         .await;
-    let _ = c2;
 }
 
 #[tokio::test]

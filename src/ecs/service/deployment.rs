@@ -319,6 +319,26 @@ pub fn configure(
         }))
 }
 
+/// A `deployment_configuration` or `alarms` block the plan removes: the rolling strategy and
+/// switched-off alarms, which ECS reports for services that never set them.
+pub fn reset_removed(
+    config: &mut DeploymentConfiguration,
+    strategy: (&Option<ConfigurationModel>, &Option<ConfigurationModel>),
+    alarms: (&Option<AlarmsModel>, &Option<AlarmsModel>),
+) {
+    if strategy.0.is_some() && strategy.1.is_none() {
+        config.strategy = Some(DeploymentStrategy::Rolling);
+    }
+    if alarms.0.is_some() && alarms.1.is_none() {
+        config.alarms = DeploymentAlarms::builder()
+            .set_alarm_names(Some(Vec::new()))
+            .enable(false)
+            .rollback(false)
+            .build()
+            .ok();
+    }
+}
+
 pub fn expand_advanced(model: Option<&AdvancedModel>) -> Option<AdvancedConfiguration> {
     let a = model?;
     Some(

@@ -590,7 +590,17 @@ impl Resource for ServiceResource {
                 update = update.set_load_balancers(Some(load_balancers(&plan)));
             }
             if deployment {
-                update = update.deployment_configuration(deployment_configuration(&plan));
+                let mut config = deployment_configuration(&plan);
+                // Removed blocks go back to ECS's defaults (UpdateService keeps what is not sent).
+                deployment::reset_removed(
+                    &mut config,
+                    (
+                        &prior.deployment_configuration,
+                        &plan.deployment_configuration,
+                    ),
+                    (&prior.alarms, &plan.alarms),
+                );
+                update = update.deployment_configuration(config);
             }
             if controller_changed {
                 update = update.set_deployment_controller(
