@@ -122,6 +122,55 @@ async fn example_fargate_web() {
         .await;
 }
 
+/// The blue/green example: applies (the apply ends when ECS reports the deployment
+/// SUCCESSFUL), re-plans empty, deploys a new image blue/green in place, destroys cleanly. The
+/// load balancer pieces are variables; against the local endpoint any ARNs do.
+#[tokio::test]
+async fn example_blue_green() {
+    if skip_without_acc("example_blue_green") || acceptance_tests::real_aws() {
+        return;
+    }
+    let subnet = acceptance_tests::fixtures::default_subnet(&acceptance_tests::endpoint_url())
+        .await
+        .expect("a default subnet");
+    let elb = "arn:aws:elasticloadbalancing:us-east-1:123456789012";
+    let config = example("blue-green");
+    TestCase::new("example_blue_green")
+        .env("TF_VAR_subnet_ids", format!("[\"{subnet}\"]"))
+        .env(
+            "TF_VAR_blue_target_group_arn",
+            format!("{elb}:targetgroup/blue/1"),
+        )
+        .env(
+            "TF_VAR_green_target_group_arn",
+            format!("{elb}:targetgroup/green/2"),
+        )
+        .env(
+            "TF_VAR_production_listener_rule_arn",
+            format!("{elb}:listener-rule/app/web/1/2/3"),
+        )
+        .env(
+            "TF_VAR_test_listener_rule_arn",
+            format!("{elb}:listener-rule/app/web/1/2/4"),
+        )
+        .env(
+            "TF_VAR_deployment_role_arn",
+            "arn:aws:iam::123456789012:role/ecs-blue-green",
+        )
+        .step(Step::new(config.clone()).expect("ecs_service.web", Action::Create))
+        .step(
+            Step::new(config.replace(
+                "public.ecr.aws/nginx/nginx:1.27",
+                "public.ecr.aws/nginx/nginx:1.28",
+            ))
+            .expect("ecs_task_definition.web", Action::Update)
+            .expect("ecs_service.web", Action::Update),
+        )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
+        .run()
+        .await;
+}
+
 #[tokio::test]
 async fn example_ecs_service_and_its_data_sources() {
     if skip_without_acc("example_ecs_service_and_its_data_sources") || acceptance_tests::real_aws()

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
+use super::schema::{Attribute, Block, Nesting, Schema};
 use super::value::Type;
 
 /// What a page documents.
@@ -227,6 +227,7 @@ fn type_label(ty: &Type) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::schema::NestedBlock;
 
     #[test]
     fn nested_attributes_get_their_own_section() {

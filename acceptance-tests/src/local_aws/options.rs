@@ -34,6 +34,14 @@ pub struct Options {
     /// A deleted cluster is forgotten at once instead of staying INACTIVE (as ECS does after a
     /// while): calls naming it answer `ClusterNotFoundException`.
     pub forget_deleted_clusters: bool,
+    /// How long one minute of a deployment's bake time lasts (`bakeTimeInMinutes` and the
+    /// linear and canary step bake times); zero by default, so bakes pass at once.
+    pub bake_per_minute: Duration,
+    /// CloudWatch alarms that are in ALARM while a deployment replaces a running revision.
+    pub fire_alarms: Vec<String>,
+    /// Lifecycle hook targets that answer FAILED when a deployment replacing a running revision
+    /// invokes them.
+    pub fail_hooks: Vec<String>,
 }
 
 impl Options {
@@ -52,6 +60,9 @@ impl Options {
             fail_image: None,
             strict_shapes: false,
             forget_deleted_clusters: false,
+            bake_per_minute: Duration::ZERO,
+            fire_alarms: Vec::new(),
+            fail_hooks: Vec::new(),
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
@@ -83,6 +94,11 @@ impl Options {
                 }
                 "--drain-seconds" => options.drain = seconds(flag, &value("seconds")?)?,
                 "--steady-seconds" => options.steady = seconds(flag, &value("seconds")?)?,
+                "--bake-seconds-per-minute" => {
+                    options.bake_per_minute = seconds(flag, &value("seconds")?)?
+                }
+                "--fire-alarm" => options.fire_alarms.push(value("an alarm name")?),
+                "--fail-hook" => options.fail_hooks.push(value("a hook target ARN")?),
                 "--fault-rate" => {
                     let text = value("a fraction between 0 and 1")?;
                     options.fault_rate = text
@@ -119,7 +135,8 @@ fn seconds(flag: &str, text: &str) -> Result<Duration, String> {
 pub const USAGE: &str = "\
 usage: local-aws [--moto PATH] [--no-fidelity] [--latency-ms N] [--throttle] [--throttle-burst N]
                  [--fault-rate P] [--drain-seconds N] [--steady-seconds N] [--fail-deployments]
-                 [--fail-image TEXT] [--strict-shapes] [--forget-deleted-clusters]";
+                 [--fail-image TEXT] [--strict-shapes] [--forget-deleted-clusters]
+                 [--bake-seconds-per-minute N] [--fire-alarm NAME]... [--fail-hook ARN]...";
 
 #[cfg(test)]
 mod tests {
@@ -141,6 +158,26 @@ mod tests {
         assert_eq!(o.fault_rate, 0.0);
         assert_eq!(o.drain, Duration::from_secs(2));
         assert_eq!(o.steady, Duration::from_secs(1));
+        assert_eq!(o.bake_per_minute, Duration::ZERO);
+        assert!(o.fire_alarms.is_empty() && o.fail_hooks.is_empty());
+    }
+
+    #[test]
+    fn deployment_flags_are_read_and_repeat() {
+        let o = parse(&[
+            "--bake-seconds-per-minute",
+            "0.5",
+            "--fire-alarm",
+            "a",
+            "--fire-alarm",
+            "b",
+            "--fail-hook",
+            "arn:aws:lambda:us-east-1:123456789012:function:h",
+        ])
+        .unwrap();
+        assert_eq!(o.bake_per_minute, Duration::from_millis(500));
+        assert_eq!(o.fire_alarms, ["a", "b"]);
+        assert_eq!(o.fail_hooks.len(), 1);
     }
 
     #[test]

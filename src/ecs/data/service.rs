@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ecs::configured::Configured;
 use crate::ecs::service::connect::{LatticeModel, ServiceConnectModel};
+use crate::ecs::service::deployment::{AlarmsModel, ConfigurationModel};
 use crate::ecs::service::placement::{ConstraintModel, RegistryModel, StrategyModel};
 use crate::ecs::service::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel, schema,
@@ -18,7 +19,7 @@ use crate::ecs::tags::Tags;
 use crate::framework::Diagnostics;
 use crate::framework::data_source::{DataSource, ReadDataRequest, ReadDataResponse};
 use crate::framework::model::{Attr, OrReport, decode, encode};
-use crate::framework::schema::{Attribute, Schema};
+use crate::framework::schema::{Attribute, Nesting, Schema};
 use crate::framework::value::AttrPath;
 
 pub struct ServiceDataSource;
@@ -29,6 +30,9 @@ const PROVIDER_ONLY: &[&str] = &[
     "force_new_deployment",
     "triggers",
     "tags_all",
+    "sigint_rollback",
+    "force_delete",
+    "pending_deployment_arn",
 ];
 
 #[async_trait]
@@ -56,6 +60,7 @@ impl DataSource for ServiceDataSource {
                 .computed()
                 .description("`ACTIVE`, `DRAINING` or `INACTIVE`."),
         );
+        block.attributes.push(current_deployment_attribute());
         Schema::new(block)
     }
 
@@ -87,7 +92,8 @@ impl DataSource for ServiceDataSource {
         // The configuration names the service and nothing else: read it as a fresh import.
         let prior = ServiceModel::imported(config.cluster.clone(), config.name.clone());
         let model = remote::flatten(&service, &prior, &Default::default(), None);
-        let state = ServiceDataModel::of(model, &service);
+        let mut state = ServiceDataModel::of(model, &service);
+        state.current_deployment = current_deployment(&cfg.clients, cluster, name, &service).await;
         if let Some(state) =
             encode(&state, &self.schema().implied_type()).or_report(&mut resp.diags)
         {
@@ -136,9 +142,102 @@ pub struct ServiceDataModel {
     pub service_connect_configuration: Option<ServiceConnectModel>,
     pub vpc_lattice_configurations: Set<LatticeModel>,
     pub volume_configuration: Option<VolumeModel>,
+    pub deployment_configuration: Option<ConfigurationModel>,
+    pub alarms: Option<AlarmsModel>,
     pub running_count: i64,
     pub pending_count: i64,
     pub status: Option<String>,
+    pub current_deployment: Option<CurrentDeployment>,
+}
+
+/// The service's PRIMARY deployment as ECS reports it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CurrentDeployment {
+    pub id: String,
+    pub arn: Option<String>,
+    pub status: Option<String>,
+    pub strategy: Option<String>,
+    pub stage: Option<String>,
+}
+
+fn current_deployment_attribute() -> Attribute {
+    let field = |name: &str, what: &str| Attribute::string(name).computed().description(what);
+    Attribute::nested(
+        "current_deployment",
+        Nesting::Single,
+        vec![
+            field("id", "The PRIMARY deployment's id (`ecs-svc/…`)."),
+            field("arn", "Its service deployment ARN (null where ECS reports none, e.g. CODE_DEPLOY services)."),
+            field("status", "The service deployment's status (`IN_PROGRESS`, `SUCCESSFUL`, `ROLLBACK_SUCCESSFUL`, …), else the deployment's rollout state."),
+            field("strategy", "`ROLLING`, `BLUE_GREEN`, `LINEAR` or `CANARY`."),
+            field("stage", "The lifecycle stage (`SCALE_UP`, `BAKE_TIME`, …) of blue/green, linear and canary deployments."),
+        ],
+    )
+    .computed()
+    .description("The deployment the service runs now: the PRIMARY deployment and its service deployment (DescribeServiceDeployments). Null for services without deployments.")
+}
+
+/// The PRIMARY deployment of `service` with its service deployment, when ECS reports one.
+async fn current_deployment(
+    clients: &crate::aws::Clients,
+    cluster: &str,
+    name: &str,
+    service: &Service,
+) -> Option<CurrentDeployment> {
+    let primary = service
+        .deployments()
+        .iter()
+        .find(|d| d.status() == Some("PRIMARY"))?;
+    let id = primary.id()?.to_string();
+    let number = id.rsplit('/').next().unwrap_or(&id).to_string();
+    let strategy = service
+        .deployment_configuration()
+        .and_then(|c| c.strategy())
+        .map_or("ROLLING", |s| s.as_str())
+        .to_string();
+    let mut current = CurrentDeployment {
+        id,
+        arn: None,
+        status: primary.rollout_state().map(|r| r.as_str().to_string()),
+        strategy: Some(strategy),
+        stage: None,
+    };
+    // Endpoints without service deployments report the rollout state only.
+    let Ok(listed) = clients
+        .ecs
+        .list_service_deployments()
+        .cluster(cluster)
+        .service(name)
+        .send()
+        .await
+    else {
+        return Some(current);
+    };
+    let suffix = format!("/{number}");
+    let arn = listed
+        .service_deployments()
+        .iter()
+        .find(|b| {
+            b.target_service_revision_arn()
+                .is_some_and(|a| a.ends_with(&suffix))
+        })
+        .and_then(|b| b.service_deployment_arn());
+    let Some(arn) = arn else {
+        return Some(current);
+    };
+    current.arn = Some(arn.to_string());
+    if let Ok(out) = clients
+        .ecs
+        .describe_service_deployments()
+        .service_deployment_arns(arn)
+        .send()
+        .await
+        && let Some(d) = out.service_deployments().first()
+    {
+        current.status = d.status().map(|s| s.as_str().to_string());
+        current.stage = d.lifecycle_stage().map(|s| s.as_str().to_string());
+    }
+    Some(current)
 }
 
 impl ServiceDataModel {
@@ -173,9 +272,12 @@ impl ServiceDataModel {
             service_connect_configuration: m.service_connect_configuration,
             vpc_lattice_configurations: m.vpc_lattice_configurations,
             volume_configuration: m.volume_configuration,
+            deployment_configuration: m.deployment_configuration,
+            alarms: m.alarms,
             running_count: i64::from(service.running_count()),
             pending_count: i64::from(service.pending_count()),
             status: service.status().map(str::to_string),
+            current_deployment: None,
         }
     }
 }

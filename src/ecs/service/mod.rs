@@ -2,6 +2,9 @@
 //! steady state ([`steady`]); delete scales to zero, deletes and waits for INACTIVE.
 
 pub(crate) mod connect;
+pub(crate) mod deployment;
+mod deployment_rules;
+pub(crate) mod deployment_wait;
 mod pairing;
 pub(crate) mod placement;
 mod platform;
@@ -122,6 +125,9 @@ fn load_balancers(model: &ServiceModel) -> Vec<LoadBalancer> {
                 .set_load_balancer_name(lb.elb_name.clone())
                 .container_name(&lb.container_name)
                 .set_container_port(int(Some(lb.container_port)))
+                .set_advanced_configuration(deployment::expand_advanced(
+                    lb.advanced_configuration.as_ref(),
+                ))
                 .build()
         })
         .collect()
@@ -134,11 +140,16 @@ fn deployment_configuration(model: &ServiceModel) -> DeploymentConfiguration {
             .rollback(b.rollback)
             .build()
     });
-    DeploymentConfiguration::builder()
+    let builder = DeploymentConfiguration::builder()
         .set_minimum_healthy_percent(int(model.deployment_minimum_healthy_percent))
         .set_maximum_percent(int(model.deployment_maximum_percent))
-        .set_deployment_circuit_breaker(breaker)
-        .build()
+        .set_deployment_circuit_breaker(breaker);
+    deployment::configure(
+        builder,
+        model.deployment_configuration.as_ref(),
+        model.alarms.as_ref(),
+    )
+    .build()
 }
 
 fn deployment_controller(model: &ServiceModel) -> Option<DeploymentController> {
@@ -248,6 +259,10 @@ fn steady_error(diags: &mut Diagnostics, name: &str, what: &str, err: SteadyErro
             format!("Waiting for service \"{name}\" interrupted"),
             "Terraform asked the provider to stop; the service is kept in state.",
         ),
+        SteadyError::RollbackRequested(outcome) => diags.error(
+            format!("Waiting for service \"{name}\" interrupted; deployment rolled back"),
+            format!("Terraform asked the provider to stop after {what}; with `sigint_rollback` the provider asked ECS to roll the deployment back (StopServiceDeployment): {outcome}. The service is kept in state."),
+        ),
         SteadyError::Gone => diags.error(
             format!("Service \"{name}\" disappeared"),
             format!("The service was deleted while waiting after {what}."),
@@ -255,13 +270,71 @@ fn steady_error(diags: &mut Diagnostics, name: &str, what: &str, err: SteadyErro
     }
 }
 
-fn primary_deployment(service: Option<&Service>) -> Option<String> {
-    service?
-        .deployments()
-        .iter()
-        .find(|d| d.status() == Some("PRIMARY"))
-        .and_then(|d| d.id())
-        .map(str::to_string)
+/// After a wait cut short (timeout or Ctrl-C), `state` records the deployment still running, so
+/// the next apply waits for it instead of starting another.
+fn keep_pending(
+    state: &mut Value,
+    err: &SteadyError,
+    deployment: Option<String>,
+) -> Option<String> {
+    if let (SteadyError::TimedOut(_) | SteadyError::Cancelled, Some(arn)) = (err, deployment) {
+        crate::ecs::model::set(state, "pending_deployment_arn", Value::string(arn.clone()));
+        return Some(arn);
+    }
+    None
+}
+
+/// Wait as `start` says within the `operation` timeout; on failure, report it (as done `what`)
+/// and record a deployment still running in `resp.state`. False when the apply must stop.
+async fn wait_for(
+    cfg: &Configured,
+    ctx: &Ctx,
+    model: &ServiceModel,
+    start: deployment_wait::Start<'_>,
+    (operation, what): (&str, &str),
+    resp: &mut StateResponse,
+) -> bool {
+    let waited = deployment_wait::wait(
+        &cfg.clients,
+        &model.cluster,
+        &model.name,
+        start,
+        timeout(model, operation),
+        &ctx.cancel,
+        model.sigint_rollback.unwrap_or(false),
+    )
+    .await;
+    let Err(e) = waited.result else {
+        return true;
+    };
+    let pending = keep_pending(&mut resp.state, &e, waited.deployment);
+    steady_error(&mut resp.diags, &model.name, what, e);
+    report_pending(&mut resp.diags, pending);
+    false
+}
+
+fn report_pending(diags: &mut Diagnostics, pending: Option<String>) {
+    if let Some(arn) = pending {
+        diags.warning(
+            "The deployment continues",
+            format!("ECS is still running service deployment {arn}; it is recorded in `pending_deployment_arn`, and the next apply waits for it instead of starting another."),
+        );
+    }
+}
+
+fn controller_of_model(model: &ServiceModel) -> &str {
+    model
+        .deployment_controller
+        .as_ref()
+        .and_then(|c| c.r#type.as_deref())
+        .unwrap_or("ECS")
+}
+
+fn ecs_controller() -> Option<DeploymentController> {
+    DeploymentController::builder()
+        .r#type(DeploymentControllerType::Ecs)
+        .build()
+        .ok()
 }
 
 #[async_trait]
@@ -292,6 +365,7 @@ impl Resource for ServiceResource {
             return;
         }
         let strategy_items = strategy::expand(strategy_items(&plan));
+        let started = std::time::SystemTime::now();
         let created = cfg
             .clients
             .ecs
@@ -361,18 +435,21 @@ impl Resource for ServiceResource {
         resp.state = state;
         tracing::info!(service = %arn, "service created");
         if plan.wait_for_steady_state.unwrap_or(true) {
-            let deployment = primary_deployment(service.as_ref());
-            if let Err(e) = steady::wait_steady(
-                &cfg.clients,
-                cluster,
-                name,
-                deployment.as_deref(),
-                timeout(&plan, "create"),
-                &req.ctx.cancel,
+            let start = deployment_wait::Start {
+                service: service.as_ref(),
+                started,
+                resume: None,
+            };
+            if !wait_for(
+                &cfg,
+                &req.ctx,
+                &plan,
+                start,
+                ("create", "creating it"),
+                resp,
             )
             .await
             {
-                steady_error(&mut resp.diags, name, "creating it", e);
                 return;
             }
         }
@@ -400,7 +477,13 @@ impl Resource for ServiceResource {
             return;
         };
         match refresh(&cfg, &req.ctx, &prior).await {
-            Ok(Some(state)) => {
+            Ok(Some(mut state)) => {
+                // A deployment an interrupted wait left running that has ended needs no wait.
+                if let Some(arn) = deployment::pending(&state.pending_deployment_arn)
+                    && !deployment_wait::still_running(&cfg.clients, arn).await
+                {
+                    state.pending_deployment_arn = Attr::Null;
+                }
                 if let Some(state) = state_of(&state, &mut resp.diags) {
                     resp.state = state;
                 }
@@ -434,7 +517,9 @@ impl Resource for ServiceResource {
         let deployment = prior.deployment_minimum_healthy_percent
             != plan.deployment_minimum_healthy_percent
             || prior.deployment_maximum_percent != plan.deployment_maximum_percent
-            || prior.deployment_circuit_breaker != plan.deployment_circuit_breaker;
+            || prior.deployment_circuit_breaker != plan.deployment_circuit_breaker
+            || prior.deployment_configuration != plan.deployment_configuration
+            || prior.alarms != plan.alarms;
         let grace =
             prior.health_check_grace_period_seconds != plan.health_check_grace_period_seconds;
         let execute_command = prior.enable_execute_command != plan.enable_execute_command;
@@ -445,6 +530,7 @@ impl Resource for ServiceResource {
             prior.service_connect_configuration != plan.service_connect_configuration;
         let lattice = prior.vpc_lattice_configurations != plan.vpc_lattice_configurations;
         let volume = prior.volume_configuration != plan.volume_configuration;
+        let controller_changed = controller_of_model(&prior) != controller_of_model(&plan);
         // Changes of these only redeploy (with `force_new_deployment`).
         let redeploy = prior.triggers != plan.triggers
             || prior.force_new_deployment != plan.force_new_deployment;
@@ -456,6 +542,7 @@ impl Resource for ServiceResource {
             network_configuration,
             load_balancer,
             deployment,
+            controller_changed,
             grace,
             execute_command,
             managed_tags,
@@ -467,7 +554,31 @@ impl Resource for ServiceResource {
             redeploy,
         ]
         .contains(&true);
-        let mut primary = None;
+        let mut updated = None;
+        let wait = plan.wait_for_steady_state.unwrap_or(true);
+        // An earlier apply's wait was cut short: wait for that deployment first.
+        if let Some(pending) = deployment::pending(&prior.pending_deployment_arn).filter(|_| wait) {
+            let start = deployment_wait::Start {
+                service: None,
+                started: std::time::SystemTime::now(),
+                resume: Some(pending.to_string()),
+            };
+            tracing::info!(service = %name, deployment = %pending, "resuming the wait for a deployment an earlier apply started");
+            resp.state = req.prior.clone();
+            if !wait_for(
+                &cfg,
+                &req.ctx,
+                &plan,
+                start,
+                ("update", "an earlier apply"),
+                resp,
+            )
+            .await
+            {
+                return;
+            }
+        }
+        let started = std::time::SystemTime::now();
         if (task_definition || platform_version)
             && let Err(why) = check_platform(&cfg.clients, &plan).await
         {
@@ -507,7 +618,22 @@ impl Resource for ServiceResource {
                 update = update.set_load_balancers(Some(load_balancers(&plan)));
             }
             if deployment {
-                update = update.deployment_configuration(deployment_configuration(&plan));
+                let mut config = deployment_configuration(&plan);
+                // Removed blocks go back to ECS's defaults (UpdateService keeps what is not sent).
+                deployment::reset_removed(
+                    &mut config,
+                    (
+                        &prior.deployment_configuration,
+                        &plan.deployment_configuration,
+                    ),
+                    (&prior.alarms, &plan.alarms),
+                );
+                update = update.deployment_configuration(config);
+            }
+            if controller_changed {
+                update = update.set_deployment_controller(
+                    deployment_controller(&plan).or_else(ecs_controller),
+                );
             }
             if grace {
                 update = update.set_health_check_grace_period_seconds(int(
@@ -544,7 +670,7 @@ impl Resource for ServiceResource {
                 )));
             }
             match update.send().await {
-                Ok(out) => primary = primary_deployment(out.service.as_ref()),
+                Ok(out) => updated = Some(out.service),
                 Err(e) => {
                     resp.diags.error(
                         "Could not update the ECS service",
@@ -560,21 +686,29 @@ impl Resource for ServiceResource {
             resp.diags.error("Could not update the service's tags", e);
             return;
         }
-        resp.state = req.planned.clone();
-        if primary.is_some()
-            && plan.wait_for_steady_state.unwrap_or(true)
-            && let Err(e) = steady::wait_steady(
-                &cfg.clients,
-                cluster,
-                name,
-                primary.as_deref(),
-                timeout(&plan, "update"),
-                &req.ctx.cancel,
+        let interim = ServiceModel {
+            pending_deployment_arn: Attr::Null,
+            ..plan.clone()
+        };
+        resp.state = state_of(&interim, &mut resp.diags).unwrap_or_else(|| req.planned.clone());
+        if let Some(service) = updated.as_ref().filter(|_| wait) {
+            let start = deployment_wait::Start {
+                service: service.as_ref(),
+                started,
+                resume: None,
+            };
+            if !wait_for(
+                &cfg,
+                &req.ctx,
+                &plan,
+                start,
+                ("update", "updating it"),
+                resp,
             )
             .await
-        {
-            steady_error(&mut resp.diags, name, "updating it", e);
-            return;
+            {
+                return;
+            }
         }
         match refresh(&cfg, &req.ctx, &plan).await {
             Ok(Some(refreshed)) => {
@@ -614,7 +748,9 @@ impl Resource for ServiceResource {
                 let replica = current
                     .scheduling_strategy()
                     .is_none_or(|s| s.as_str() == "REPLICA");
+                let force = prior.force_delete.unwrap_or(false);
                 if replica
+                    && !force
                     && current.desired_count() > 0
                     && let Err(e) = cfg
                         .clients
@@ -703,6 +839,9 @@ fn keep_planned(state: ServiceModel, planned: &ServiceModel) -> ServiceModel {
             state.timeouts
         },
         tags: planned.tags.clone(),
+        sigint_rollback: planned.sigint_rollback,
+        force_delete: planned.force_delete,
+        pending_deployment_arn: Attr::Null,
         ..state
     }
 }
@@ -718,6 +857,7 @@ fn is_version(text: &str) -> bool {
 
 impl ValidateConfig for ServiceResource {
     fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        deployment_rules::validate(config, diags);
         let Some(c) = decode::<ServicePlan>(config).or_report(diags) else {
             return;
         };
@@ -835,6 +975,12 @@ impl ModifyPlan for ServiceResource {
             {
                 plan.task_definition = prior.task_definition.clone();
             }
+            // A wait an earlier apply left unfinished makes this apply an update that waits.
+            if deployment::pending(&prior.pending_deployment_arn).is_some()
+                && config.wait_for_steady_state.as_bool() != Some(false)
+            {
+                plan.pending_deployment_arn = Attr::Unknown;
+            }
             // A new strategy may move the tasks to or from Fargate, where AWS reports a platform.
             if plan.capacity_provider_strategy != prior.capacity_provider_strategy
                 && config.platform_version.is_null()
@@ -853,6 +999,7 @@ impl ModifyPlan for ServiceResource {
         if req.prior.is_null() {
             return;
         }
+        deployment_rules::check_plan(req.prior, &resp.planned, &mut resp.diags);
         // Another cluster (or one not known yet, e.g. the ARN of a cluster being replaced)
         // replaces the service.
         resp.replace_if(
@@ -868,11 +1015,17 @@ impl ModifyPlan for ServiceResource {
             req.prior,
             rules::role_differs,
         );
-        // No block and `type = "ECS"` are the same controller; any other change replaces.
+        // No block and `type = "ECS"` are the same controller; ECS moves a service between
+        // controllers in place only along the transitions it allows.
         resp.replace_if(
             AttrPath::root().attr("deployment_controller"),
             req.prior,
-            |old, new| controller_of(old) != controller_of(new),
+            |old, new| {
+                deployment::controller_change_replaces(
+                    controller_of(old).as_deref(),
+                    controller_of(new).as_deref(),
+                )
+            },
         );
     }
 }

@@ -4,6 +4,7 @@
 use crate::framework::model::Set;
 use aws_sdk_ecs::types::{AssignPublicIp, Service};
 
+use super::deployment;
 use super::schema::{
     CircuitBreakerModel, ControllerModel, LoadBalancerModel, NetworkModel, ServiceModel,
 };
@@ -114,6 +115,7 @@ pub fn flatten(
             elb_name: lb.load_balancer_name().map(str::to_string),
             container_name: lb.container_name().unwrap_or_default().to_string(),
             container_port: lb.container_port().map(i64::from).unwrap_or_default(),
+            advanced_configuration: deployment::flatten_advanced(lb.advanced_configuration()),
         })
         .collect::<Vec<_>>();
 
@@ -200,6 +202,17 @@ pub fn flatten(
         ),
         volume_configuration: volumes::flatten(service, prior.volume_configuration.as_ref()),
         timeouts: prior.timeouts.clone(),
+        sigint_rollback: prior.sigint_rollback,
+        force_delete: prior.force_delete,
+        pending_deployment_arn: match &prior.pending_deployment_arn {
+            Attr::Unknown => Attr::Null,
+            other => other.clone(),
+        },
+        deployment_configuration: deployment::flatten_configuration(
+            config,
+            prior.deployment_configuration.as_ref(),
+        ),
+        alarms: deployment::flatten_alarms(config.and_then(|c| c.alarms()), prior.alarms.as_ref()),
         // Placement and scheduling: filled in by `placement::flatten_into` below.
         ..ServiceModel::imported(String::new(), String::new())
     };

@@ -16,6 +16,8 @@ use crate::framework::schema::validators::{Chars, IntBetween, Length, OneOf};
 use crate::framework::schema::{Attribute, Block, NestedBlock, Schema};
 use crate::framework::{Value, timeouts};
 
+use super::deployment::{self, AdvancedModel, AlarmsModel, ConfigurationModel};
+
 pub fn schema() -> Schema {
     let network = Block::new()
         .description("The VPC settings of `awsvpc` tasks (always needed on Fargate).")
@@ -59,7 +61,8 @@ pub fn schema() -> Schema {
                 .required()
                 .validate(IntBetween { min: 1, max: 65535 })
                 .description("Port of that container."),
-        );
+        )
+        .block(deployment::advanced_configuration_block());
     let circuit_breaker = Block::new()
         .description("Stop a deployment whose tasks keep failing, and optionally roll back.")
         .attribute(
@@ -79,7 +82,7 @@ pub fn schema() -> Schema {
             .validate(OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"]))
             .description("`ECS` (rolling updates, the default), `CODE_DEPLOY` or `EXTERNAL`."),
     );
-    let schema = Schema::new(
+    let schema = Schema::new(deployment::extend(
         Block::new()
             .description("An ECS service: keeps `desired_count` tasks of a task definition running. Create and update wait until the deployment is steady (unless `wait_for_steady_state = false`) and fail at once when a deployment circuit breaker trips; destroy scales to zero, deletes and waits until the service is gone.")
             .attribute(
@@ -155,7 +158,7 @@ pub fn schema() -> Schema {
             .block(connect::vpc_lattice_block())
             .block(volumes::block())
             .block(timeouts::block(&["create", "update", "delete"])),
-    );
+    ));
     Schema {
         block: super::placement::extend(schema.block),
         ..schema
@@ -201,6 +204,11 @@ pub struct ServiceModel {
     pub ordered_placement_strategy: Vec<StrategyModel>,
     pub placement_constraints: Set<ConstraintModel>,
     pub service_registries: Option<RegistryModel>,
+    pub sigint_rollback: Option<bool>,
+    pub force_delete: Option<bool>,
+    pub pending_deployment_arn: Attr<String>,
+    pub deployment_configuration: Option<ConfigurationModel>,
+    pub alarms: Option<AlarmsModel>,
 }
 
 impl ServiceModel {
@@ -241,6 +249,11 @@ impl ServiceModel {
             ordered_placement_strategy: Vec::new(),
             placement_constraints: Set::default(),
             service_registries: None,
+            sigint_rollback: None,
+            force_delete: None,
+            pending_deployment_arn: Attr::Null,
+            deployment_configuration: None,
+            alarms: None,
         }
     }
 }
@@ -258,6 +271,7 @@ pub struct LoadBalancerModel {
     pub elb_name: Option<String>,
     pub container_name: String,
     pub container_port: i64,
+    pub advanced_configuration: Option<AdvancedModel>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -310,6 +324,11 @@ pub struct ServicePlan {
     pub ordered_placement_strategy: Value,
     pub placement_constraints: Value,
     pub service_registries: Value,
+    pub sigint_rollback: Value,
+    pub force_delete: Value,
+    pub pending_deployment_arn: Attr<String>,
+    pub deployment_configuration: Value,
+    pub alarms: Value,
 }
 
 /// One strategy item of a plan: only whether it names a provider, and which.

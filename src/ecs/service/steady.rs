@@ -16,6 +16,8 @@ pub enum SteadyError {
     Failed(String),
     TimedOut(String),
     Cancelled,
+    /// Interrupted with `sigint_rollback`: ECS was asked to roll the deployment back.
+    RollbackRequested(String),
     Gone,
 }
 

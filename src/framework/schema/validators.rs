@@ -126,6 +126,61 @@ impl Validator for IntBetween {
     }
 }
 
+/// Number (fractions allowed) within an inclusive range.
+pub struct FloatBetween {
+    pub min: f64,
+    pub max: f64,
+}
+
+impl Validator for FloatBetween {
+    fn description(&self) -> String {
+        format!("A number from {} to {}.", self.min, self.max)
+    }
+
+    fn validate(&self, path: &AttrPath, value: &Value, diags: &mut Diagnostics) {
+        let Some(n) = value.as_number() else { return };
+        let f = n.as_f64();
+        if !(f.is_finite() && (self.min..=self.max).contains(&f)) {
+            diags.error_at(
+                path.clone(),
+                "Value out of range",
+                format!(
+                    "{path} is {n}; it must be a number from {} to {}.",
+                    self.min, self.max
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod float_between_tests {
+    use super::*;
+    use crate::framework::value::Number;
+
+    #[test]
+    fn fractions_inside_pass_and_outside_fail_naming_the_range() {
+        let v = FloatBetween {
+            min: 0.1,
+            max: 100.0,
+        };
+        let path = AttrPath::root().attr("p");
+        let check = |text: &str| {
+            let mut diags = Diagnostics::new();
+            let n: Number = text.parse().unwrap();
+            v.validate(&path, &Value::Number(n), &mut diags);
+            diags
+        };
+        assert!(!check("0.1").has_errors());
+        assert!(!check("100").has_errors());
+        assert!(!check("2.5").has_errors());
+        let low = check("0.05");
+        assert!(low.has_errors());
+        assert!(format!("{low:?}").contains("from 0.1 to 100"), "{low:?}");
+        assert!(check("100.5").has_errors());
+    }
+}
+
 /// The string must start with a prefix, e.g. `arn:`.
 pub struct Prefix {
     pub prefix: &'static str,

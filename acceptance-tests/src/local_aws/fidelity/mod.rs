@@ -15,6 +15,7 @@
 pub mod capacity_providers;
 pub mod cluster_configuration;
 pub mod clusters;
+pub mod deployments;
 pub mod forgotten_clusters;
 pub mod limits;
 pub mod parameters;
@@ -126,6 +127,9 @@ impl Fidelity {
             (Service::Ecs, "DeleteService") => services::delete(self, call, up).await,
             (Service::Ecs, "DescribeServices") => services::describe(self, call, up).await,
             (Service::Ecs, "ListServices") => services::list(self, call, up).await,
+            (Service::Ecs, "ListServiceDeployments") => deployments::list(self, call),
+            (Service::Ecs, "DescribeServiceDeployments") => deployments::describe(self, call),
+            (Service::Ecs, "StopServiceDeployment") => deployments::stop(self, call),
             (Service::Ecs, "RegisterTaskDefinition") => {
                 task_definitions::register(self, call, up).await
             }

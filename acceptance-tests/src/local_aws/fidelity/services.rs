@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
+use super::deployments::{self, Failure, Track, Verdict};
 use super::{Fidelity, account_of, fnv, limits, placement, reply_of, service_connect, strip_nulls};
 use crate::local_aws::moto::Upstream;
 use crate::local_aws::options::Options;
@@ -44,10 +45,8 @@ const DEPLOYING: &[&str] = &[
     "volumeConfigurations",
 ];
 
-const CIRCUIT_BREAKER_REASON: &str = "ECS deployment circuit breaker: tasks failed to start.";
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Rollout {
+pub(super) enum Rollout {
     InProgress,
     Completed,
     Failed,
@@ -64,44 +63,50 @@ impl Rollout {
 }
 
 #[derive(Debug, Clone)]
-struct Deployment {
-    id: String,
+pub(super) struct Deployment {
+    pub(super) id: String,
     task_definition: String,
-    created_at: f64,
-    updated_at: f64,
-    started: Instant,
-    rollout: Rollout,
+    pub(super) created_at: f64,
+    pub(super) updated_at: f64,
+    pub(super) started: Instant,
+    pub(super) rollout: Rollout,
     reason: String,
     failed_tasks: i64,
     /// A rollback deployment never fails (it returns to what ran before).
-    rollback: bool,
+    pub(super) rollback: bool,
     /// Its task definition runs an image matching `--fail-image`: it fails like
     /// `--fail-deployments` would.
-    doomed: bool,
+    pub(super) doomed: bool,
     /// The deployment-level settings it runs with ([`service_connect`]).
     carried: Map<String, Value>,
+    /// Its service deployment (ListServiceDeployments, DescribeServiceDeployments).
+    pub(super) track: Track,
 }
 
 /// What the layer knows about one service.
 #[derive(Debug, Clone)]
 pub struct ServiceRecord {
     name: String,
-    settings: Map<String, Value>,
+    pub(super) arn: String,
+    pub(super) settings: Map<String, Value>,
     created_at: f64,
     created_by: String,
     task_definition: String,
-    desired: i64,
+    pub(super) desired: i64,
     /// Tasks running as of the last settled change.
-    running: i64,
+    pub(super) running: i64,
     /// When `running` reaches `desired` (a scale without a new deployment).
     scaled_at: Instant,
     /// Newest first; the first is PRIMARY.
-    deployments: Vec<Deployment>,
+    pub(super) deployments: Vec<Deployment>,
+    /// Deployments no longer reported by DescribeServices, oldest first: their service
+    /// deployments stay listed.
+    pub(super) history: Vec<Deployment>,
     events: Vec<Value>,
-    deleted: Option<Instant>,
+    pub(super) deleted: Option<Instant>,
     /// `ECS`, `CODE_DEPLOY` or `EXTERNAL`. Only ECS runs deployments; the others run task sets
     /// and report no `deployments` at all (copilot-cli #1061, terraform-provider-aws #29252).
-    controller: String,
+    pub(super) controller: String,
     /// Deployment-level settings the next deployment starts with ([`service_connect`]).
     carried: Map<String, Value>,
 }
@@ -111,6 +116,7 @@ impl ServiceRecord {
         let arn = str_of(moto_service, "serviceArn");
         let mut record = ServiceRecord {
             name: name.to_string(),
+            arn: arn.to_string(),
             settings: Map::new(),
             created_at: epoch_now(),
             created_by: format!("arn:aws:iam::{}:root", account_of(arn)),
@@ -122,6 +128,7 @@ impl ServiceRecord {
             running: 0,
             scaled_at: now,
             deployments: Vec::new(),
+            history: Vec::new(),
             events: Vec::new(),
             deleted: None,
             controller: controller_of(request).to_string(),
@@ -175,12 +182,57 @@ impl ServiceRecord {
         }
     }
 
+    pub(super) fn find(&self, id: &str) -> Option<&Deployment> {
+        self.deployments
+            .iter()
+            .chain(self.history.iter())
+            .find(|d| d.id == id)
+    }
+
+    pub(super) fn find_mut(&mut self, id: &str) -> Option<&mut Deployment> {
+        self.deployments
+            .iter_mut()
+            .chain(self.history.iter_mut())
+            .find(|d| d.id == id)
+    }
+
+    /// Move the deployments `keep` rejects out of DescribeServices' view.
+    fn retire(&mut self, keep: impl Fn(&Deployment) -> bool) {
+        let (kept, gone): (Vec<_>, Vec<_>) = std::mem::take(&mut self.deployments)
+            .into_iter()
+            .partition(|d| keep(d));
+        self.deployments = kept;
+        self.history.extend(gone.into_iter().rev());
+    }
+
     fn deploy(&mut self, now: Instant, rollback: bool) {
         let at = epoch_now();
         let id = format!(
             "ecs-svc/{:019}",
-            fnv(&format!("{}{at}{}", self.name, self.deployments.len())) % 10u64.pow(19)
+            fnv(&format!(
+                "{}{at}{}",
+                self.name,
+                self.deployments.len() + self.history.len()
+            )) % 10u64.pow(19)
         );
+        let source = self
+            .deployments
+            .iter()
+            .find(|d| d.rollout != Rollout::Failed)
+            .map(|d| d.track.revision_arn.clone());
+        if let Some(running) = self
+            .deployments
+            .first_mut()
+            .filter(|d| d.rollout == Rollout::InProgress && !rollback)
+        {
+            running.track.superseded = Some(at);
+        }
+        let config = self
+            .settings
+            .get("deploymentConfiguration")
+            .cloned()
+            .unwrap_or(Value::Null);
+        let track = Track::new(&self.arn, &id, source, config);
         self.deployments.insert(
             0,
             Deployment {
@@ -195,6 +247,7 @@ impl ServiceRecord {
                 rollback,
                 doomed: false,
                 carried: self.carried.clone(),
+                track,
             },
         );
     }
@@ -226,7 +279,7 @@ impl ServiceRecord {
 
     /// Bring the record up to `now`: finish or fail the primary deployment when its time has
     /// come, and let a scale reach its desired count.
-    fn settle(&mut self, now: Instant, options: &Options) {
+    pub(super) fn settle(&mut self, now: Instant, options: &Options) {
         if self.deleted.is_some() {
             if self.status(now, options) == "INACTIVE" {
                 self.running = 0;
@@ -245,50 +298,67 @@ impl ServiceRecord {
             }
             return;
         }
-        if now < primary.started + options.steady {
-            return;
-        }
         let service = self.name.clone();
-        if (options.fail_deployments || primary.doomed) && !primary.rollback {
-            let desired = self.desired.max(1);
-            let first = &mut self.deployments[0];
-            first.rollout = Rollout::Failed;
-            first.reason = CIRCUIT_BREAKER_REASON.to_string();
-            first.failed_tasks = desired;
-            first.updated_at = epoch_now();
-            let failed_id = first.id.clone();
-            self.event(format!(
-                "(service {service}) (deployment {failed_id}) deployment failed: tasks failed to start."
-            ));
-            let rollback = self
-                .settings
-                .get("deploymentConfiguration")
-                .and_then(|c| c.pointer("/deploymentCircuitBreaker/rollback"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            if rollback && let Some(previous) = self.deployments.get(1).cloned() {
-                self.task_definition = previous.task_definition.clone();
-                // The rollback runs what the previous deployment ran, settings included.
-                self.carried = previous.carried.clone();
-                self.deployments.truncate(1);
-                self.deploy(now, true);
-                let rollback_id = self.deployments[0].id.clone();
-                self.event(format!(
-                    "(service {service}) rolling back to deployment {} (deployment {rollback_id}).",
-                    previous.id
-                ));
+        match deployments::verdict(&primary, &self.settings, options, now) {
+            Verdict::Running => return,
+            Verdict::Failed(failure) => {
+                self.fail(now, failure);
+                return;
             }
-            return;
+            Verdict::Done => {}
         }
         let first = &mut self.deployments[0];
         first.rollout = Rollout::Completed;
         first.reason = format!("ECS deployment {} completed.", first.id);
         first.updated_at = epoch_now();
+        first.track.finished_at = Some(first.updated_at);
         // Completed: the older deployments have drained away. A failed one stays listed.
-        self.deployments
-            .retain(|d| d.rollout == Rollout::Failed || d.id == primary.id);
+        self.retire(|d| d.rollout == Rollout::Failed || d.id == primary.id);
         self.running = self.desired;
         self.event(format!("(service {service}) has reached a steady state."));
+    }
+
+    /// The primary deployment fails: FAILED, and rolled back to the deployment before it when
+    /// `failure` says so and there is one.
+    fn fail(&mut self, now: Instant, mut failure: Failure) {
+        let service = self.name.clone();
+        let desired = self.desired.max(1);
+        let first = &mut self.deployments[0];
+        first.rollout = Rollout::Failed;
+        first.reason = failure.reason.clone();
+        first.failed_tasks = if failure.breaker { desired } else { 0 };
+        first.updated_at = epoch_now();
+        failure.at = first.updated_at;
+        first.track.stop = None;
+        let failed_id = first.id.clone();
+        self.event(format!(
+            "(service {service}) (deployment {failed_id}) deployment failed: {}",
+            failure.event
+        ));
+        let previous = self
+            .deployments
+            .get(1)
+            .cloned()
+            .filter(|_| failure.rollback);
+        if let Some(previous) = previous {
+            self.task_definition = previous.task_definition.clone();
+            // The rollback runs what the previous deployment ran, settings included.
+            self.carried = previous.carried.clone();
+            let failed = self.deployments.remove(0);
+            self.retire(|_| false);
+            self.deployments.push(failed);
+            self.deploy(now, true);
+            let rollback_id = self.deployments[0].id.clone();
+            failure.rollback_id = Some(rollback_id.clone());
+            self.event(format!(
+                "(service {service}) rolling back to deployment {} (deployment {rollback_id}).",
+                previous.id
+            ));
+        }
+        if let Some(failed) = self.find_mut(&failed_id) {
+            failed.track.finished_at = Some(failure.at);
+            failed.track.failure = Some(failure);
+        }
     }
 
     /// Rewrite moto's service object into what DescribeServices returns on AWS.
@@ -301,6 +371,10 @@ impl ServiceRecord {
         }
         let status = self.status(now, options);
         map.insert("status".into(), json!(status));
+        map.insert(
+            "deploymentController".into(),
+            json!({ "type": self.controller }),
+        );
         map.insert("taskDefinition".into(), json!(self.task_definition));
         map.insert("createdAt".into(), json!(self.created_at));
         map.insert("createdBy".into(), json!(self.created_by));
@@ -568,6 +642,9 @@ pub async fn create(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         return client_error("InvalidParameterException", "Service name cannot be empty.");
     };
     let now = Instant::now();
+    if let Some(refusal) = deployments::refusal(&call.json, None) {
+        return refusal;
+    }
     if let Some(existing) = moto_service(call, up, &cluster, &name).await {
         let arn = str_of(&existing, "serviceArn").to_string();
         let status = match fidelity.state().services.get(&arn) {
@@ -663,10 +740,14 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         return client_error("ServiceNotFoundException", "Service not found.");
     };
     let arn = str_of(&existing, "serviceArn").to_string();
-    if let Some(record) = fidelity.state().services.get(&arn)
-        && record.status(now, &fidelity.options) != "ACTIVE"
-    {
-        return not_active();
+    if let Some(record) = fidelity.state().services.get_mut(&arn) {
+        if record.status(now, &fidelity.options) != "ACTIVE" {
+            return not_active();
+        }
+        record.settle(now, &fidelity.options);
+        if let Some(refusal) = deployments::refusal(&call.json, Some(record)) {
+            return refusal;
+        }
     }
     if let Some(record) = fidelity.state().services.get(&arn)
         && let Some(refusal) = placement::refuse_update(&call.json, &record.settings)
@@ -721,6 +802,17 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         .unwrap_or(false);
     record.keep(&call.json);
     record.carried.extend(carried);
+    // ECS takes the deployments over from CodeDeploy or an external controller.
+    let new_controller = call
+        .json
+        .pointer("/deploymentController/type")
+        .and_then(Value::as_str)
+        .filter(|c| *c != record.controller)
+        .map(str::to_string);
+    let to_ecs = new_controller.as_deref() == Some("ECS");
+    if let Some(controller) = new_controller {
+        record.controller = controller;
+    }
     if let Some(td) = new_task_definition {
         record.task_definition = td;
     }
@@ -730,7 +822,7 @@ pub async fn update(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
         record.desired = desired;
         record.scaled_at = now + options.steady;
     }
-    if changed_definition || changed_settings || forced {
+    if changed_definition || changed_settings || forced || to_ecs {
         record.deploy(now, false);
         if let Some(first) = record.deployments.first_mut() {
             first.doomed = doomed;
