@@ -239,6 +239,10 @@ pub struct TestCase {
     pub aws: Aws,
     /// Environment variables for every Terraform command (e.g. `TF_VAR_subnet_ids`).
     pub env: Vec<(String, String)>,
+    /// A directory whose files (local modules, variable files) are copied into the working
+    /// directory before the first step; its top-level `main.tf` is left out, since each step
+    /// writes its own.
+    pub files: Option<PathBuf>,
 }
 
 /// What a passing run leaves behind.
@@ -289,6 +293,12 @@ impl TestCase {
         self
     }
 
+    /// Copy the files of `dir` (e.g. an example with local modules) into the working directory.
+    pub fn files(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.files = Some(dir.into());
+        self
+    }
+
     /// Use a dedicated endpoint.
     pub fn endpoint(mut self, endpoint: Arc<Endpoint>) -> Self {
         self.aws = Aws::Dedicated(endpoint);
@@ -336,6 +346,10 @@ impl TestCase {
         for (key, value) in &self.env {
             tf.set_env(key, Some(value));
         }
+        if let Some(files) = &self.files {
+            copy_tree(files, &work, true)
+                .map_err(|e| Failure::new(&self.name, 0, steps, "setup", e))?;
+        }
         let mut run = Run {
             name: &self.name,
             steps,
@@ -346,6 +360,7 @@ impl TestCase {
             state: Value::Null,
             last_config: String::new(),
             last_good_config: None,
+            modules_pending: self.files.is_some(),
         };
 
         let mut failure = None;
@@ -394,6 +409,32 @@ impl TestCase {
     }
 }
 
+/// Copy the files under `from` into `to`, skipping `main.tf` at the top and Terraform's own
+/// working files anywhere.
+fn copy_tree(from: &Path, to: &Path, top: bool) -> Result<(), String> {
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if (top && name == "main.tf")
+            || name.starts_with(".terraform")
+            || name.ends_with(".tfstate")
+        {
+            continue;
+        }
+        let target = to.join(&*name);
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).map_err(|e| e.to_string())?;
+            copy_tree(&entry.path(), &target, false)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 fn sanitize(name: &str) -> String {
     name.chars()
         .map(|c| {
@@ -424,6 +465,8 @@ struct Run<'a> {
     state: Value,
     last_config: String,
     last_good_config: Option<String>,
+    /// The case copied in files that may hold local modules, not installed yet.
+    modules_pending: bool,
 }
 
 impl Run<'_> {
@@ -546,6 +589,14 @@ impl Run<'_> {
             .write_config(&step.config)
             .map_err(|e| self.fail(n, &phase, e))?;
         self.last_config = step.config.clone();
+        if std::mem::take(&mut self.modules_pending)
+            && let Err(out) = self.tf.get_modules().await
+        {
+            let dir = self.tf.dir();
+            return self
+                .command_failed(n, step, "get", out, dir)
+                .map_or(Ok(()), Err);
+        }
 
         let plan = match self.tf.plan(Some(PLAN_FILE)).await {
             Ok(out) => out,

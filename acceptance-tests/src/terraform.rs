@@ -246,6 +246,12 @@ impl Terraform {
         }
     }
 
+    /// `terraform get`: installs the local modules a configuration calls (the provider needs no
+    /// `init` under `dev_overrides`).
+    pub async fn get_modules(&self) -> CmdResult {
+        self.run_ok(&["get", "-no-color"], &[0]).await
+    }
+
     /// `terraform init` (only needed for configurations using other providers).
     pub async fn init(&self) -> CmdResult {
         self.run_ok(&["init", "-no-color", "-input=false"], &[0])

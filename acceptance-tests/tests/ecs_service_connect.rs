@@ -402,9 +402,9 @@ fn ebs(name: &str, size: u32) -> String {
 }
 
 #[tokio::test]
-async fn volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configure_at_launch()
+async fn volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configured_at_launch()
  {
-    let name = "volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configure_at_launch";
+    let name = "volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volume_configured_at_launch";
     if skip_without_acc(name) {
         return;
     }
@@ -468,7 +468,7 @@ async fn volume_configuration_deploys_in_place_imports_and_must_pair_with_a_volu
             r#"(?s)volume_configuration names no volume configured at launch.*no volume "other""#,
         ))
         .step(Step::new(cfg("")).expect_plan_error(
-            r#"(?s)The task definition needs a volume_configuration.*"data" is configure_at_launch"#,
+            r#"(?s)The task definition needs a volume_configuration.*"data" has configure_at_launch = true"#,
         ))
         .check_destroy(move |ctx| gone(ctx, c2.clone()))
         .run()

@@ -229,3 +229,123 @@ fn strip_header(text: &str) -> String {
     }
     out.join("\n")
 }
+
+/// The examples' subnets: the endpoint's default subnet, or `ECS_ACC_SUBNET` on real AWS.
+async fn example_subnets() -> String {
+    let subnet = if acceptance_tests::real_aws() {
+        std::env::var("ECS_ACC_SUBNET").unwrap_or_default()
+    } else {
+        acceptance_tests::fixtures::default_subnet(&acceptance_tests::endpoint_url())
+            .await
+            .expect("a default subnet")
+    };
+    format!("[\"{subnet}\"]")
+}
+
+/// The community cluster module translated to this provider: its local module applies with
+/// managed storage keys, Fargate strategies and a managed-instances capacity provider,
+/// re-plans empty and destroys, leaving no capacity provider behind.
+#[tokio::test]
+async fn example_module_cluster() {
+    if skip_without_acc("example_module_cluster") {
+        return;
+    }
+    let dir = env::workspace_root()
+        .join("examples")
+        .join("module-cluster");
+    TestCase::new("example_module_cluster")
+        .files(&dir)
+        .env("TF_VAR_subnet_ids", example_subnets().await)
+        .step(
+            Step::new(example("module-cluster"))
+                .expect("module.ecs_cluster.ecs_cluster.this[0]", Action::Create)
+                .expect(
+                    "module.ecs_cluster.ecs_capacity_provider.this[\"managed\"]",
+                    Action::Create,
+                ),
+        )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
+        .run()
+        .await;
+}
+
+/// The community service module translated to this provider: a web service (Service Connect,
+/// an EBS volume configured at launch, alarms) and a worker whose revisions a pipeline
+/// registers. An image change replaces the web revision and updates its service in place; a
+/// revision registered and deployed outside Terraform plans no change and is not reverted.
+#[tokio::test]
+async fn example_module_service() {
+    if skip_without_acc("example_module_service") {
+        return;
+    }
+    let dir = env::workspace_root()
+        .join("examples")
+        .join("module-service");
+    let config = example("module-service");
+    TestCase::new("example_module_service")
+        .files(&dir)
+        .env("TF_VAR_subnet_ids", example_subnets().await)
+        .step(
+            Step::new(config.clone())
+                .expect("module.web.ecs_service.this[0]", Action::Create)
+                .expect("module.worker.ecs_service.this[0]", Action::Create),
+        )
+        .step(
+            Step::new(config.replace(
+                "public.ecr.aws/nginx/nginx:1.27",
+                "public.ecr.aws/nginx/nginx:1.28",
+            ))
+            .expect("module.web.ecs_task_definition.this[0]", Action::Update)
+            .expect("module.web.ecs_service.this[0]", Action::Update)
+            .expect("module.worker.ecs_service.this[0]", Action::NoOp),
+        )
+        .step(
+            Step::new(config.replace(
+                "public.ecr.aws/nginx/nginx:1.27",
+                "public.ecr.aws/nginx/nginx:1.28",
+            ))
+            .pre_step(|ctx| async move { deploy_outside(&ctx, "worker").await })
+            .expect("module.worker.ecs_task_definition.this[0]", Action::NoOp)
+            .expect("module.worker.ecs_service.this[0]", Action::NoOp),
+        )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
+        .run()
+        .await;
+}
+
+/// What a deploy pipeline does: register a new revision of `family` and move the service of
+/// the same name to it.
+async fn deploy_outside(
+    ctx: &acceptance_tests::Ctx,
+    family: &str,
+) -> Result<(), acceptance_tests::BoxError> {
+    use aws_sdk_ecs::types::{Compatibility, ContainerDefinition, NetworkMode};
+    let ecs = ctx.ecs().await;
+    let registered = ecs
+        .register_task_definition()
+        .family(family)
+        .network_mode(NetworkMode::Awsvpc)
+        .requires_compatibilities(Compatibility::Fargate)
+        .cpu("256")
+        .memory("512")
+        .container_definitions(
+            ContainerDefinition::builder()
+                .name(family)
+                .image("public.ecr.aws/docker/library/busybox:1.37")
+                .essential(true)
+                .build(),
+        )
+        .send()
+        .await?;
+    let arn = registered
+        .task_definition()
+        .and_then(|t| t.task_definition_arn())
+        .ok_or("no task definition ARN")?;
+    ecs.update_service()
+        .cluster("module-service")
+        .service(family)
+        .task_definition(arn)
+        .send()
+        .await?;
+    Ok(())
+}

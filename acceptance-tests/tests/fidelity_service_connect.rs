@@ -45,7 +45,7 @@ async fn register(ecs: &Client, family: &str, image: &str, volumes: &[(&str, boo
         register = register.volumes(
             Volume::builder()
                 .name(*name)
-                .configure_at_launch(*at_launch)
+                .configured_at_launch(*at_launch)
                 .build(),
         );
     }
@@ -244,9 +244,9 @@ fn ebs(name: &str) -> ServiceVolumeConfiguration {
 }
 
 #[tokio::test]
-async fn volume_configurations_name_a_volume_configure_at_launch_and_stay_on_the_deployment() {
+async fn volume_configurations_name_a_volume_configured_at_launch_and_stay_on_the_deployment() {
     let Some(endpoint) = local_endpoint(
-        "volume_configurations_name_a_volume_configure_at_launch_and_stay_on_the_deployment",
+        "volume_configurations_name_a_volume_configured_at_launch_and_stay_on_the_deployment",
     ) else {
         return;
     };

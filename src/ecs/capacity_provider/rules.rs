@@ -2,16 +2,11 @@
 //! attribute's path. The configuration may hold unknowns anywhere: a rule whose inputs are not
 //! known yet stays silent (it runs again once they are).
 
-use crate::framework::value::AttrPath;
+use crate::framework::value::{AttrPath, Presence};
 use crate::framework::{Diagnostics, Value};
 
 const ASG: &str = "auto_scaling_group_provider";
 const MI: &str = "managed_instances_provider";
-
-/// Null, or a block that is absent.
-fn absent(v: Option<&Value>) -> bool {
-    v.is_none_or(Value::is_null)
-}
 
 fn text<'a>(block: Option<&'a Value>, name: &str) -> Option<&'a str> {
     block?.get(name)?.as_str()
@@ -35,43 +30,46 @@ pub fn check(config: &Value, diags: &mut Diagnostics) {
     }
     let asg = config.get(ASG);
     let mi = config.get(MI);
-    let unknown = |v: Option<&Value>| v.is_some_and(Value::is_unknown);
-    if !unknown(asg) && !unknown(mi) {
-        match (absent(asg), absent(mi)) {
-            (true, true) => diags.error_at(
-                root.clone().attr(ASG),
-                "Missing capacity provider block",
-                "Exactly one of `auto_scaling_group_provider` and `managed_instances_provider` must be set; neither is.",
-            ),
-            (false, false) => diags.error_at(
-                root.clone().attr(MI),
-                "Conflicting capacity provider blocks",
-                "Exactly one of `auto_scaling_group_provider` and `managed_instances_provider` may be set; both are.",
-            ),
-            _ => {}
-        }
+    let (asg_is, mi_is) = (presence(asg), presence(mi));
+    match (asg_is, mi_is) {
+        (Presence::Absent, Presence::Absent) => diags.error_at(
+            root.clone().attr(ASG),
+            "Missing capacity provider block",
+            "Exactly one of `auto_scaling_group_provider` and `managed_instances_provider` must be set; neither is.",
+        ),
+        (Presence::Present, Presence::Present) => diags.error_at(
+            root.clone().attr(MI),
+            "Conflicting capacity provider blocks",
+            "Exactly one of `auto_scaling_group_provider` and `managed_instances_provider` may be set; both are.",
+        ),
+        _ => {}
     }
     let cluster = config.get("cluster");
-    if !absent(mi) && cluster.is_some_and(Value::is_null) {
+    if mi_is == Presence::Present && cluster.is_some_and(Value::is_null) {
         diags.error_at(
             root.clone().attr("cluster"),
             "Missing cluster",
             "`cluster` is required with `managed_instances_provider`: managed-instances providers belong to one cluster.",
         );
     }
-    if !absent(asg) && !absent(cluster) {
+    if asg_is == Presence::Present && cluster.is_some_and(|c| c.is_known() && !c.is_null()) {
         diags.error_at(
             root.clone().attr("cluster"),
             "Unexpected cluster",
             "`cluster` is only for `managed_instances_provider`; an Auto Scaling group provider joins clusters through `ecs_cluster_capacity_providers`.",
         );
     }
-    if !absent(asg) {
+    if asg_is == Presence::Present {
         check_termination_protection(asg, &root.clone().attr(ASG), diags);
     }
-    if !absent(mi) {
+    if mi_is == Presence::Present {
         check_managed_instances(mi, &root.attr(MI), diags);
     }
+}
+
+/// Whether a provider block is configured (a `dynamic` block may not be known yet).
+fn presence(v: Option<&Value>) -> Presence {
+    v.map_or(Presence::Absent, Value::block_presence)
 }
 
 /// AutoScalingGroupProvider: "When using managed termination protection, managed scaling must
@@ -201,7 +199,13 @@ mod tests {
     fn exactly_one_provider_block() {
         let none = errors(&config("web", Value::Null, Value::Null, Value::Null));
         assert!(none[0].contains("neither"), "{none:?}");
-        let mi = object([("instance_launch_template", Value::Unknown)]);
+        let mi = object([
+            (
+                "infrastructure_role_arn",
+                Value::string("arn:aws:iam::1:role/r"),
+            ),
+            ("instance_launch_template", Value::Unknown),
+        ]);
         let both = errors(&config(
             "web",
             asg("DISABLED", Value::Null),
@@ -211,6 +215,19 @@ mod tests {
         assert!(both.iter().any(|e| e.contains("both are")), "{both:?}");
         let unknown = errors(&config("web", Value::Unknown, Value::Null, Value::Null));
         assert!(unknown.is_empty(), "{unknown:?}");
+    }
+
+    #[test]
+    fn dynamic_blocks_not_known_yet_are_not_refused() {
+        // `dynamic` blocks over `each.value` in a module: every attribute unknown at validate.
+        let pending = |names: &[&'static str]| object(names.iter().map(|n| (*n, Value::Unknown)));
+        let e = errors(&config(
+            "web",
+            pending(&["auto_scaling_group_arn", "managed_draining"]),
+            pending(&["infrastructure_role_arn", "instance_launch_template"]),
+            Value::Unknown,
+        ));
+        assert!(e.is_empty(), "{e:?}");
     }
 
     #[test]

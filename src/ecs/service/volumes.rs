@@ -74,7 +74,7 @@ pub fn block() -> NestedBlock {
         )
         .block(NestedBlock::list("tag_specifications", tag_specification));
     let block = Block::new()
-        .description("The EBS volume of a task-definition volume that is `configure_at_launch`: needed for each such volume, and only for such a volume. Changing it deploys in place. ECS reports it on the service's deployments; the PRIMARY deployment's is read back.")
+        .description("The EBS volume of a task-definition volume with `configure_at_launch = true`: needed for each such volume, and only for such a volume. Changing it deploys in place. ECS reports it on the service's deployments; the PRIMARY deployment's is read back.")
         .attribute(Attribute::string("name").required().description("`name` of the task definition's volume (one with `configure_at_launch = true`)."))
         .block(NestedBlock::single("managed_ebs_volume", ebs)
             .min_items(1)
@@ -388,7 +388,7 @@ pub fn mismatch(planned: &Value, definition: &Json) -> Option<(AttrPath, String,
         Some(name) if !at_launch.contains(&name) => {
             let why = if all.contains(&name) {
                 format!(
-                    "The task definition's volume \"{name}\" is not configure_at_launch, so ECS does not take a volume configuration for it: set configure_at_launch = true on that volume, or remove volume_configuration."
+                    "The task definition's volume \"{name}\" does not have configure_at_launch = true, so ECS does not take a volume configuration for it: set configure_at_launch = true on that volume, or remove volume_configuration."
                 )
             } else {
                 format!(
@@ -411,7 +411,7 @@ pub fn mismatch(planned: &Value, definition: &Json) -> Option<(AttrPath, String,
                 root,
                 "The task definition needs a volume_configuration".into(),
                 format!(
-                    "The task definition's volume \"{first}\" is configure_at_launch: add volume_configuration {{ name = \"{first}\" managed_ebs_volume {{ … }} }} to the service."
+                    "The task definition's volume \"{first}\" has configure_at_launch = true: add volume_configuration {{ name = \"{first}\" managed_ebs_volume {{ … }} }} to the service."
                 ),
             ))
         }
@@ -577,7 +577,7 @@ mod tests {
     }
 
     #[test]
-    fn the_volume_configuration_pairs_with_a_volume_configure_at_launch() {
+    fn the_volume_configuration_pairs_with_a_volume_configured_at_launch() {
         let def = json!({ "volumes": [
             { "name": "data", "configuredAtLaunch": true },
             { "name": "scratch", "configuredAtLaunch": false }
@@ -591,7 +591,10 @@ mod tests {
         assert!(mismatch(&named("data"), &def).is_none());
         let (path, _, why) = mismatch(&named("scratch"), &def).unwrap();
         assert_eq!(path.to_string(), "volume_configuration.name");
-        assert!(why.contains("not configure_at_launch"), "{why}");
+        assert!(
+            why.contains("does not have configure_at_launch = true"),
+            "{why}"
+        );
         assert!(
             mismatch(&named("nope"), &def)
                 .unwrap()
@@ -600,7 +603,10 @@ mod tests {
         );
         let (path, _, why) = mismatch(&Value::Null, &def).unwrap();
         assert_eq!(path.to_string(), "volume_configuration");
-        assert!(why.contains("\"data\" is configure_at_launch"), "{why}");
+        assert!(
+            why.contains("\"data\" has configure_at_launch = true"),
+            "{why}"
+        );
         let plain = json!({ "volumes": [{ "name": "scratch" }] });
         assert!(mismatch(&Value::Null, &plain).is_none());
         let unknown = Value::object([

@@ -20,8 +20,8 @@ pub use json::JsonDecodeOptions;
 pub use number::Number;
 pub use path::{AttrPath, PathStep};
 pub use types::{ObjectType, Type};
-pub use value::Value;
 pub(crate) use value::same_elements;
+pub use value::{Presence, Value};
 
 #[cfg(test)]
 mod proptests;

@@ -107,6 +107,40 @@ impl Value {
         !self.is_unknown()
     }
 
+    /// Whether a nested block is in the configuration, as far as validation can tell.
+    /// A `dynamic` block whose `for_each` is not known yet reaches the provider as an unknown
+    /// block list, or as one block whose every attribute is unknown (and whose nested blocks
+    /// are such blocks in turn): whether it will exist is
+    /// then [`Presence::Unknown`], and rules about which blocks go together must wait.
+    pub fn block_presence(&self) -> Presence {
+        match self.strip_dynamic() {
+            Value::Null => Presence::Absent,
+            Value::Unknown => Presence::Unknown,
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                if items.is_empty() {
+                    Presence::Absent
+                } else if items
+                    .iter()
+                    .all(|i| i.block_presence() == Presence::Unknown)
+                {
+                    Presence::Unknown
+                } else {
+                    Presence::Present
+                }
+            }
+            // Nested blocks of such a block are blocks of unknown attributes too.
+            Value::Object(attrs)
+                if !attrs.is_empty()
+                    && attrs
+                        .values()
+                        .all(|v| v.is_unknown() || v.block_presence() == Presence::Unknown) =>
+            {
+                Presence::Unknown
+            }
+            _ => Presence::Present,
+        }
+    }
+
     /// No unknown anywhere inside.
     pub fn is_wholly_known(&self) -> bool {
         match self {
@@ -369,5 +403,44 @@ mod tests {
                 ("t", Type::Tuple(vec![Type::Bool, Type::Number])),
             ])
         );
+    }
+}
+
+/// Whether a nested block is configured: see [`Value::block_presence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    Absent,
+    Present,
+    /// A `dynamic` block whose `for_each` is not known yet.
+    Unknown,
+}
+
+#[cfg(test)]
+mod presence_tests {
+    use super::*;
+
+    #[test]
+    fn a_dynamic_block_with_unknown_for_each_is_neither_present_nor_absent() {
+        let all_unknown = Value::object([("a", Value::Unknown), ("b", Value::Unknown)]);
+        assert_eq!(all_unknown.block_presence(), Presence::Unknown);
+        let nested = Value::object([("a", Value::Unknown), ("inner", all_unknown.clone())]);
+        assert_eq!(nested.block_presence(), Presence::Unknown);
+        assert_eq!(Value::Unknown.block_presence(), Presence::Unknown);
+        assert_eq!(
+            Value::list([all_unknown.clone()]).block_presence(),
+            Presence::Unknown
+        );
+    }
+
+    #[test]
+    fn written_blocks_are_present_even_with_unknown_attributes() {
+        let one_unknown = Value::object([("a", Value::Unknown), ("b", Value::Null)]);
+        assert_eq!(one_unknown.block_presence(), Presence::Present);
+        assert_eq!(
+            Value::list([one_unknown, Value::object([("a", Value::Unknown)])]).block_presence(),
+            Presence::Present
+        );
+        assert_eq!(Value::Null.block_presence(), Presence::Absent);
+        assert_eq!(Value::list([]).block_presence(), Presence::Absent);
     }
 }
