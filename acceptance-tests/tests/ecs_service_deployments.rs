@@ -769,7 +769,9 @@ resource "ecs_service" "{name}" {{
 /// A create whose wait the create timeout cuts short keeps the service in state (with the
 /// deployment pending and a warning saying so), but Terraform taints a resource whose create
 /// failed: the next apply replaces it rather than resuming the wait (Terraform's rule, not the
-/// provider's). Updates resume: `a_wait_cut_short_resumes_on_the_same_deployment`.
+/// provider's). Updates resume: `a_wait_cut_short_resumes_on_the_same_deployment`; a create
+/// interrupted by Ctrl-C is no failure and resumes too:
+/// `ctrl_c_during_a_create_keeps_the_service_and_the_next_apply_resumes_its_deployment`.
 #[tokio::test]
 async fn a_create_cut_short_is_kept_in_state_and_replaced_as_tainted() {
     let test = "a_create_cut_short_is_kept_in_state_and_replaced_as_tainted";
@@ -806,4 +808,107 @@ async fn a_create_cut_short_is_kept_in_state_and_replaced_as_tainted() {
         })
         .run()
         .await;
+}
+
+/// Ctrl-C while a new service's deployment bakes: the created service is kept in state without
+/// a failure (so Terraform does not taint it), and the next apply updates it in place by
+/// waiting on the same deployment: ListServiceDeployments shows that one deployment, SUCCESSFUL.
+#[tokio::test]
+async fn ctrl_c_during_a_create_keeps_the_service_and_the_next_apply_resumes_its_deployment() {
+    let test = "ctrl_c_during_a_create_keeps_the_service_and_the_next_apply_resumes_its_deployment";
+    if skip_without_acc(test) || real_aws() {
+        return;
+    }
+    let (endpoint, cluster, family, subnet) = setup(
+        &["--steady-seconds", "0.5", "--bake-seconds-per-minute", "1"],
+        "acc-cint",
+    )
+    .await;
+    let ecs = endpoint.ecs_client().await;
+    let work = tempfile::tempdir().unwrap();
+    let tf = Terraform::new(work.path().join("work"), Some(endpoint.url())).unwrap();
+    tf.write_config(&config(
+        &cluster,
+        &family,
+        &subnet,
+        "nginx:1.25",
+        &blue_green(8, ""),
+    ))
+    .unwrap();
+    let mut apply = tf.spawn(&["apply", "-auto-approve", "-no-color"]).unwrap();
+    let mut baking = None;
+    for _ in 0..600 {
+        let listed = ecs
+            .list_service_deployments()
+            .cluster(&cluster)
+            .service("web")
+            .send()
+            .await;
+        if let Some(arn) = listed.ok().and_then(|l| {
+            l.service_deployments()
+                .first()
+                .and_then(|d| d.service_deployment_arn().map(str::to_string))
+        }) {
+            let d = ecs
+                .describe_service_deployments()
+                .service_deployment_arns(&arn)
+                .send()
+                .await
+                .unwrap();
+            if d.service_deployments()[0]
+                .lifecycle_stage()
+                .map(|s| s.as_str())
+                == Some("BAKE_TIME")
+            {
+                baking = Some(arn);
+                break;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let arn = baking.unwrap_or_else(|| panic!("the create never baked:\n{}", tf.spawned_output()));
+    let pid = apply.id().expect("running") as i32;
+    // SAFETY: sends SIGINT to our own child, as Ctrl-C in a terminal would.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    tokio::time::timeout(std::time::Duration::from_secs(120), apply.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let output = tf.spawned_output();
+    assert!(output.contains("interrupted"), "{output}");
+    let plan = tf
+        .plan(None)
+        .await
+        .unwrap_or_else(|out| panic!("plan failed:\n{}", out.combined()));
+    let text = plan.combined();
+    assert!(
+        text.contains("ecs_service.s will be updated in-place"),
+        "the kept service is resumed in place, not replaced:\n{text}"
+    );
+    tf.apply()
+        .await
+        .unwrap_or_else(|out| panic!("the resuming apply failed:\n{}", out.combined()));
+    let listed = ecs
+        .list_service_deployments()
+        .cluster(&cluster)
+        .service("web")
+        .send()
+        .await
+        .unwrap();
+    let seen: Vec<(String, String)> = listed
+        .service_deployments()
+        .iter()
+        .map(|d| {
+            (
+                d.service_deployment_arn().unwrap_or_default().to_string(),
+                d.status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(seen, vec![(arn, "SUCCESSFUL".to_string())]);
+    tf.destroy()
+        .await
+        .unwrap_or_else(|out| panic!("destroy failed:\n{}", out.combined()));
 }

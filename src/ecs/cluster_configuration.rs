@@ -12,7 +12,7 @@ use super::cluster::ExecuteCommand;
 use crate::framework::model::Attr;
 use crate::framework::schema::validators::Prefix;
 use crate::framework::schema::{Attribute, Block, NestedBlock};
-use crate::framework::value::AttrPath;
+use crate::framework::value::{AttrPath, Presence};
 use crate::framework::{Diagnostics, Value};
 
 /// `configuration { execute_command_configuration {…} managed_storage_configuration {…} }`.
@@ -97,7 +97,7 @@ pub(super) fn flatten_managed_storage(
 
 /// The two spellings of one ECS member, both set in `config`: an error naming both paths.
 pub(super) fn validate_spellings(config: &Value, diags: &mut Diagnostics) {
-    let set = |v: Option<&Value>| v.is_some_and(|v| !v.is_null());
+    let set = |v: Option<&Value>| v.is_some_and(|v| v.block_presence() == Presence::Present);
     let configuration = config.get("configuration");
     if set(config.get("execute_command_configuration"))
         && set(configuration.and_then(|c| c.get("execute_command_configuration")))

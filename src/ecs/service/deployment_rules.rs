@@ -3,7 +3,7 @@
 //! once they are.
 
 use super::schema::controller_of;
-use crate::framework::value::AttrPath;
+use crate::framework::value::{AttrPath, Presence};
 use crate::framework::{Diagnostics, Value};
 
 /// A known string attribute of an object value; `Err(())` while unknown.
@@ -15,10 +15,11 @@ fn text<'a>(object: Option<&'a Value>, name: &str) -> Result<Option<&'a str>, ()
     }
 }
 
-/// The single block `name` of `object`: `Err(())` while unknown, `Ok(None)` when absent.
+/// The single block `name` of `object`: `Err(())` while unknown (also a `dynamic` block whose
+/// `for_each` is not known yet), `Ok(None)` when absent.
 fn block<'a>(object: &'a Value, name: &str) -> Result<Option<&'a Value>, ()> {
     match object.get(name) {
-        Some(v) if !v.is_known() => Err(()),
+        Some(v) if v.block_presence() == Presence::Unknown => Err(()),
         Some(v) if v.is_null() => Ok(None),
         Some(Value::List(items)) | Some(Value::Set(items)) => Ok(items.first()),
         Some(v) => Ok(Some(v)),

@@ -284,8 +284,20 @@ fn keep_pending(
     None
 }
 
+/// How a wait ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Waited {
+    /// The deployment finished (or there was nothing to wait for).
+    Done,
+    /// Reported as an error: the apply stops with `resp.state` as it is.
+    Failed,
+    /// Ctrl-C while ECS deploys a service just created: reported as a warning; the deployment
+    /// still running (its ARN) is to be recorded in the state.
+    Interrupted(String),
+}
+
 /// Wait as `start` says within the `operation` timeout; on failure, report it (as done `what`)
-/// and record a deployment still running in `resp.state`. False when the apply must stop.
+/// and record a deployment still running in `resp.state`.
 async fn wait_for(
     cfg: &Configured,
     ctx: &Ctx,
@@ -293,7 +305,7 @@ async fn wait_for(
     start: deployment_wait::Start<'_>,
     (operation, what): (&str, &str),
     resp: &mut StateResponse,
-) -> bool {
+) -> Waited {
     let waited = deployment_wait::wait(
         &cfg.clients,
         &model.cluster,
@@ -305,12 +317,27 @@ async fn wait_for(
     )
     .await;
     let Err(e) = waited.result else {
-        return true;
+        return Waited::Done;
     };
     let pending = keep_pending(&mut resp.state, &e, waited.deployment);
+    let interrupted_create = operation == "create" && matches!(e, SteadyError::Cancelled);
+    if let (true, Some(arn)) = (interrupted_create, pending.clone()) {
+        // Terraform taints a created resource whose create failed and replaces it next time,
+        // which would start another deployment. The service exists and its deployment is
+        // recorded, so this is no failure: the next apply waits on the same deployment.
+        // Terraform itself reports the interrupt.
+        resp.diags.warning(
+            format!("Waiting for service \"{}\" interrupted", model.name),
+            format!(
+                "Terraform asked the provider to stop after {what}; the service is kept in state."
+            ),
+        );
+        report_pending(&mut resp.diags, pending);
+        return Waited::Interrupted(arn);
+    }
     steady_error(&mut resp.diags, &model.name, what, e);
     report_pending(&mut resp.diags, pending);
-    false
+    Waited::Failed
 }
 
 fn report_pending(diags: &mut Diagnostics, pending: Option<String>) {
@@ -434,13 +461,14 @@ impl Resource for ServiceResource {
         };
         resp.state = state;
         tracing::info!(service = %arn, "service created");
+        let mut pending = None;
         if plan.wait_for_steady_state.unwrap_or(true) {
             let start = deployment_wait::Start {
                 service: service.as_ref(),
                 started,
                 resume: None,
             };
-            if !wait_for(
+            match wait_for(
                 &cfg,
                 &req.ctx,
                 &plan,
@@ -450,12 +478,18 @@ impl Resource for ServiceResource {
             )
             .await
             {
-                return;
+                Waited::Done => {}
+                Waited::Failed => return,
+                Waited::Interrupted(arn) => pending = Some(arn),
             }
         }
         match refresh(&cfg, &req.ctx, &plan).await {
             Ok(Some(refreshed)) => {
-                if let Some(state) = state_of(&keep_planned(refreshed, &plan), &mut resp.diags) {
+                let mut state = keep_planned(refreshed, &plan);
+                if let Some(arn) = pending {
+                    state.pending_deployment_arn = Attr::Known(arn);
+                }
+                if let Some(state) = state_of(&state, &mut resp.diags) {
                     resp.state = state;
                 }
             }
@@ -565,7 +599,7 @@ impl Resource for ServiceResource {
             };
             tracing::info!(service = %name, deployment = %pending, "resuming the wait for a deployment an earlier apply started");
             resp.state = req.prior.clone();
-            if !wait_for(
+            if wait_for(
                 &cfg,
                 &req.ctx,
                 &plan,
@@ -574,6 +608,7 @@ impl Resource for ServiceResource {
                 resp,
             )
             .await
+                != Waited::Done
             {
                 return;
             }
@@ -697,7 +732,7 @@ impl Resource for ServiceResource {
                 started,
                 resume: None,
             };
-            if !wait_for(
+            if wait_for(
                 &cfg,
                 &req.ctx,
                 &plan,
@@ -706,6 +741,7 @@ impl Resource for ServiceResource {
                 resp,
             )
             .await
+                != Waited::Done
             {
                 return;
             }
