@@ -83,9 +83,15 @@ async fn deployments(
     ctx: &Ctx,
     cluster: &str,
 ) -> Result<Vec<(String, String)>, acceptance_tests::BoxError> {
-    let out = ctx
-        .ecs()
-        .await
+    listed(&ctx.ecs().await, cluster).await
+}
+
+/// The service deployments of service `web` as (ARN, status), newest first.
+async fn listed(
+    ecs: &aws_sdk_ecs::Client,
+    cluster: &str,
+) -> Result<Vec<(String, String)>, acceptance_tests::BoxError> {
+    let out = ecs
         .list_service_deployments()
         .cluster(cluster)
         .service("web")
@@ -103,6 +109,31 @@ async fn deployments(
             )
         })
         .collect())
+}
+
+/// Poll until `web` has `count` service deployments and the newest is in its bake; its ARN.
+async fn newest_baking(ecs: &aws_sdk_ecs::Client, cluster: &str, count: usize) -> Option<String> {
+    for _ in 0..600 {
+        let newest = listed(ecs, cluster)
+            .await
+            .ok()
+            .filter(|l| l.len() == count)
+            .and_then(|l| l.first().map(|(arn, _)| arn.clone()));
+        if let Some(arn) = newest {
+            let d = ecs
+                .describe_service_deployments()
+                .service_deployment_arns(&arn)
+                .send()
+                .await
+                .ok()?;
+            let stage = d.service_deployments().first()?.lifecycle_stage();
+            if stage.map(|s| s.as_str()) == Some("BAKE_TIME") {
+                return Some(arn);
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    None
 }
 
 fn count_is(cluster: &str, n: usize, statuses: &'static [&'static str]) -> StateCheck {
@@ -591,37 +622,7 @@ async fn sigint_rollback_rolls_an_interrupted_deployment_back() {
     tf.write_config(&config(&cluster, &family, &subnet, "nginx:1.27", &body))
         .unwrap();
     let mut apply = tf.spawn(&["apply", "-auto-approve", "-no-color"]).unwrap();
-    let mut baking = None;
-    for _ in 0..600 {
-        let listed = ecs
-            .list_service_deployments()
-            .cluster(&cluster)
-            .service("web")
-            .send()
-            .await
-            .unwrap();
-        if listed.service_deployments().len() == 2 {
-            let arn = listed.service_deployments()[0]
-                .service_deployment_arn()
-                .unwrap()
-                .to_string();
-            let d = ecs
-                .describe_service_deployments()
-                .service_deployment_arns(&arn)
-                .send()
-                .await
-                .unwrap();
-            if d.service_deployments()[0]
-                .lifecycle_stage()
-                .map(|s| s.as_str())
-                == Some("BAKE_TIME")
-            {
-                baking = Some(arn);
-                break;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let baking = newest_baking(&ecs, &cluster, 2).await;
     let arn = baking.unwrap_or_else(|| panic!("the update never baked:\n{}", tf.spawned_output()));
     let pid = apply.id().expect("running") as i32;
     // SAFETY: sends SIGINT to our own child, as Ctrl-C in a terminal would.
@@ -836,36 +837,7 @@ async fn ctrl_c_during_a_create_keeps_the_service_and_the_next_apply_resumes_its
     ))
     .unwrap();
     let mut apply = tf.spawn(&["apply", "-auto-approve", "-no-color"]).unwrap();
-    let mut baking = None;
-    for _ in 0..600 {
-        let listed = ecs
-            .list_service_deployments()
-            .cluster(&cluster)
-            .service("web")
-            .send()
-            .await;
-        if let Some(arn) = listed.ok().and_then(|l| {
-            l.service_deployments()
-                .first()
-                .and_then(|d| d.service_deployment_arn().map(str::to_string))
-        }) {
-            let d = ecs
-                .describe_service_deployments()
-                .service_deployment_arns(&arn)
-                .send()
-                .await
-                .unwrap();
-            if d.service_deployments()[0]
-                .lifecycle_stage()
-                .map(|s| s.as_str())
-                == Some("BAKE_TIME")
-            {
-                baking = Some(arn);
-                break;
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let baking = newest_baking(&ecs, &cluster, 1).await;
     let arn = baking.unwrap_or_else(|| panic!("the create never baked:\n{}", tf.spawned_output()));
     let pid = apply.id().expect("running") as i32;
     // SAFETY: sends SIGINT to our own child, as Ctrl-C in a terminal would.
@@ -888,25 +860,7 @@ async fn ctrl_c_during_a_create_keeps_the_service_and_the_next_apply_resumes_its
     tf.apply()
         .await
         .unwrap_or_else(|out| panic!("the resuming apply failed:\n{}", out.combined()));
-    let listed = ecs
-        .list_service_deployments()
-        .cluster(&cluster)
-        .service("web")
-        .send()
-        .await
-        .unwrap();
-    let seen: Vec<(String, String)> = listed
-        .service_deployments()
-        .iter()
-        .map(|d| {
-            (
-                d.service_deployment_arn().unwrap_or_default().to_string(),
-                d.status()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-            )
-        })
-        .collect();
+    let seen = listed(&ecs, &cluster).await.unwrap();
     assert_eq!(seen, vec![(arn, "SUCCESSFUL".to_string())]);
     tf.destroy()
         .await

@@ -83,7 +83,10 @@ fn write(model: &ClusterCapacityProvidersModel, diags: &mut Diagnostics) -> Opti
 
 /// Which of `names` are managed-instances providers (one DescribeCapacityProviders call; the
 /// Fargate providers are never asked about).
-async fn managed_instances(clients: &Clients, names: &[String]) -> Result<Vec<String>, String> {
+pub(crate) async fn managed_instances(
+    clients: &Clients,
+    names: &[String],
+) -> Result<Vec<String>, String> {
     let custom: Vec<String> = names
         .iter()
         .filter(|n| !matches!(n.as_str(), "FARGATE" | "FARGATE_SPOT"))

@@ -190,24 +190,8 @@ async fn cluster_scoped_providers(clients: &Clients, cluster: &str) -> Result<Ve
         .clusters()
         .iter()
         .flat_map(|c| c.capacity_providers().iter().cloned())
-        .filter(|n| !matches!(n.as_str(), "FARGATE" | "FARGATE_SPOT"))
         .collect();
-    if names.is_empty() {
-        return Ok(Vec::new());
-    }
-    let out = clients
-        .ecs
-        .describe_capacity_providers()
-        .set_capacity_providers(Some(names))
-        .send()
-        .await
-        .map_err(|e| format!("DescribeCapacityProviders failed: {}", describe(&e)))?;
-    Ok(out
-        .capacity_providers()
-        .iter()
-        .filter(|p| p.cluster().is_some() || p.managed_instances_provider().is_some())
-        .filter_map(|p| p.name().map(str::to_string))
-        .collect())
+    super::capacity_providers::managed_instances(clients, &names).await
 }
 
 /// How long a cleanup may take at most, given the delete timeout.

@@ -278,7 +278,13 @@ async fn appeared(clients: &Clients, name: &str, ctx: &Ctx) -> bool {
 /// An adopted parameter keeps the tags it had (PutParameter cannot tag when overwriting):
 /// make them this configuration's.
 async fn adopt_tags(clients: &Clients, plan: &SecretModel) -> Result<(), String> {
-    let name = &plan.name;
+    let old = list_tags(clients, &plan.name).await?;
+    let new = plan.tags_all.known().cloned().unwrap_or_default();
+    update_tags(clients, &plan.name, &old, &new).await
+}
+
+/// The tags the parameter `name` has.
+async fn list_tags(clients: &Clients, name: &str) -> Result<Tags, String> {
     let listed = clients
         .ssm
         .list_tags_for_resource()
@@ -292,13 +298,11 @@ async fn adopt_tags(clients: &Clients, plan: &SecretModel) -> Result<(), String>
                 describe(&e)
             )
         })?;
-    let old: Tags = listed
+    Ok(listed
         .tag_list()
         .iter()
         .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect();
-    let new = plan.tags_all.known().cloned().unwrap_or_default();
-    update_tags(clients, name, &old, &new).await
+        .collect())
 }
 
 /// What AWS holds for the parameter; `Ok(None)` when it does not exist.
@@ -325,26 +329,7 @@ pub(crate) async fn fetch(
         .await?;
     let tags = match known_tags {
         Some(tags) => tags,
-        None => {
-            let listed = clients
-                .ssm
-                .list_tags_for_resource()
-                .resource_type(ResourceTypeForTagging::Parameter)
-                .resource_id(name)
-                .send()
-                .await
-                .map_err(|e| {
-                    format!(
-                        "ListTagsForResource for \"{name}\" failed: {}",
-                        describe(&e)
-                    )
-                })?;
-            listed
-                .tag_list()
-                .iter()
-                .map(|t| (t.key().to_string(), t.value().to_string()))
-                .collect()
-        }
+        None => list_tags(clients, name).await?,
     };
     Ok(Some(Remote {
         parameter,

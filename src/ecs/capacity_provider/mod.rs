@@ -45,41 +45,6 @@ fn write(model: &CapacityProviderModel, diags: &mut Diagnostics) -> Option<Value
     encode(model, &schema::schema().implied_type()).or_report(diags)
 }
 
-/// Every value the plan knew, with the unknown ones filled from what ECS reports: after apply
-/// the state must match the plan wherever the plan was known.
-fn fill_unknowns(planned: &Value, reported: &Value) -> Value {
-    match (planned, reported) {
-        (Value::Unknown, r) => r.clone(),
-        (Value::Object(p), Value::Object(r)) => Value::Object(
-            p.iter()
-                .map(|(k, v)| {
-                    let filled = r
-                        .get(k)
-                        .map_or_else(|| v.clone(), |rv| fill_unknowns(v, rv));
-                    (k.clone(), filled)
-                })
-                .collect(),
-        ),
-        (p, r) if !p.is_wholly_known() => r.clone(),
-        (p, _) => p.clone(),
-    }
-}
-
-/// Unknown values (not yet read back) as null: a state may hold no unknowns.
-fn without_unknowns(value: Value) -> Value {
-    match value {
-        Value::Unknown => Value::Null,
-        Value::Object(attrs) => Value::Object(
-            attrs
-                .into_iter()
-                .map(|(k, v)| (k, without_unknowns(v)))
-                .collect(),
-        ),
-        other if !other.is_wholly_known() => Value::Null,
-        other => other,
-    }
-}
-
 /// The state after create or update: the plan, its unknowns filled from ECS's answer.
 fn applied_state(
     provider: &CapacityProvider,
@@ -89,7 +54,7 @@ fn applied_state(
     diags: &mut Diagnostics,
 ) -> Option<Value> {
     let reported = write(&flatten(provider, Some(plan), default_tags), diags)?;
-    Some(fill_unknowns(planned, &reported))
+    Some(planned.with_unknowns_from(&reported))
 }
 
 /// Wait until ECS no longer reports the provider as being set up or updated.
@@ -211,14 +176,15 @@ impl Resource for CapacityProviderResource {
             .and_then(|p| p.capacity_provider_arn())
             .unwrap_or_default()
             .to_string();
-        // It exists from here on: keep it in state whatever happens next.
+        // It exists from here on: keep it in state whatever happens next (the framework turns
+        // what is still unknown into null when the create fails).
         let created = CapacityProviderModel {
             arn: Attr::Known(arn.clone()),
             id: Attr::Known(arn.clone()),
             ..plan.clone()
         };
         if let Some(state) = write(&created, &mut resp.diags) {
-            resp.state = without_unknowns(state);
+            resp.state = state;
         }
         // A managed-instances provider may still be setting up; a cluster cannot use it yet.
         match settle(&cfg.clients, &arn, ACTIVE_TIMEOUT, &req.ctx.cancel).await {
@@ -509,31 +475,5 @@ mod tests {
         let swapped = plan_paths(&asg(1), &mi);
         assert_eq!(swapped.len(), 2, "{swapped:?}");
         assert!(plan_paths(&asg(1), &asg(2)).is_empty());
-    }
-
-    #[test]
-    fn applied_state_keeps_known_planned_values_and_fills_unknowns() {
-        let planned = Value::object([
-            ("a", Value::string("mine")),
-            ("b", Value::Unknown),
-            (
-                "c",
-                Value::object([("d", Value::Unknown), ("e", Value::number_i64(1))]),
-            ),
-        ]);
-        let reported = Value::object([
-            ("a", Value::string("theirs")),
-            ("b", Value::string("filled")),
-            (
-                "c",
-                Value::object([("d", Value::number_i64(7)), ("e", Value::number_i64(2))]),
-            ),
-        ]);
-        let filled = fill_unknowns(&planned, &reported);
-        assert_eq!(filled.get("a"), Some(&Value::string("mine")));
-        assert_eq!(filled.get("b"), Some(&Value::string("filled")));
-        let c = filled.get("c").unwrap();
-        assert_eq!(c.get("d"), Some(&Value::number_i64(7)));
-        assert_eq!(c.get("e"), Some(&Value::number_i64(1)));
     }
 }

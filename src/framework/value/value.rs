@@ -107,6 +107,27 @@ impl Value {
         !self.is_unknown()
     }
 
+    /// This planned value after apply: every value it knew stays, each unknown one is taken
+    /// from `reported` (what the remote API answered). After apply the state must match the
+    /// plan wherever the plan was known.
+    pub fn with_unknowns_from(&self, reported: &Value) -> Value {
+        match (self, reported) {
+            (Value::Unknown, r) => r.clone(),
+            (Value::Object(p), Value::Object(r)) => Value::Object(
+                p.iter()
+                    .map(|(k, v)| {
+                        let filled = r
+                            .get(k)
+                            .map_or_else(|| v.clone(), |rv| v.with_unknowns_from(rv));
+                        (k.clone(), filled)
+                    })
+                    .collect(),
+            ),
+            (p, r) if !p.is_wholly_known() => r.clone(),
+            (p, _) => p.clone(),
+        }
+    }
+
     /// Whether a nested block is in the configuration, as far as validation can tell.
     /// A `dynamic` block whose `for_each` is not known yet reaches the provider as an unknown
     /// block list, or as one block whose every attribute is unknown (and whose nested blocks
@@ -416,8 +437,34 @@ pub enum Presence {
 }
 
 #[cfg(test)]
-mod presence_tests {
+mod plan_value_tests {
     use super::*;
+
+    #[test]
+    fn an_applied_value_keeps_what_the_plan_knew_and_fills_its_unknowns() {
+        let planned = Value::object([
+            ("a", Value::string("mine")),
+            ("b", Value::Unknown),
+            (
+                "c",
+                Value::object([("d", Value::Unknown), ("e", Value::number_i64(1))]),
+            ),
+        ]);
+        let reported = Value::object([
+            ("a", Value::string("theirs")),
+            ("b", Value::string("filled")),
+            (
+                "c",
+                Value::object([("d", Value::number_i64(7)), ("e", Value::number_i64(2))]),
+            ),
+        ]);
+        let filled = planned.with_unknowns_from(&reported);
+        assert_eq!(filled.get("a"), Some(&Value::string("mine")));
+        assert_eq!(filled.get("b"), Some(&Value::string("filled")));
+        let c = filled.get("c").unwrap();
+        assert_eq!(c.get("d"), Some(&Value::number_i64(7)));
+        assert_eq!(c.get("e"), Some(&Value::number_i64(1)));
+    }
 
     #[test]
     fn a_dynamic_block_with_unknown_for_each_is_neither_present_nor_absent() {
