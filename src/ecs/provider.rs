@@ -12,6 +12,7 @@ use super::secret::SecretResource;
 use super::tags::Tags;
 use crate::aws::{AssumeRole, AwsSettings, Clients, Endpoints};
 use crate::framework::data_source::DataSource;
+use crate::framework::function::Function;
 use crate::framework::model::{Attr, OrReport, decode};
 use crate::framework::provider::{ConfigureRequest, ConfigureResponse, Provider};
 use crate::framework::resource::Resource;
@@ -205,6 +206,10 @@ impl Provider for EcsProvider {
             Arc::new(super::data::service::ServiceDataSource),
             Arc::new(super::data::task_definition::TaskDefinitionDataSource),
         ]
+    }
+
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        super::functions::all()
     }
 }
 

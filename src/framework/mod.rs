@@ -7,6 +7,8 @@ pub mod context;
 pub mod data_source;
 pub mod diag;
 pub mod docs;
+pub mod function;
+pub mod function_docs;
 pub mod model;
 pub mod plan;
 pub mod proposed;

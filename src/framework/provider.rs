@@ -1,5 +1,5 @@
 //! The trait the provider itself implements: its configuration schema, `configure`, and the
-//! resource and data source types it offers.
+//! resource and data source types and the functions it offers.
 
 use std::sync::Arc;
 
@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use super::context::ProviderData;
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::function::Function;
 use super::resource::Resource;
 use super::schema::Schema;
 use super::value::Value;
@@ -32,4 +33,7 @@ pub trait Provider: Send + Sync {
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
 }

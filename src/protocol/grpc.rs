@@ -7,12 +7,13 @@ use std::sync::{Arc, OnceLock};
 use tonic::{Request, Response, Status};
 
 use super::convert::{attribute_path, diagnostics, dynamic, raw, schema};
+use super::functions;
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
-    ApplyResourceChangeRequest, ConfigureProviderRequest, ImportResourceStateRequest,
-    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest, Server,
-    UpgradeResourceStateRequest, ValidateRequest,
+    ApplyResourceChangeRequest, CallFunctionRequest, ConfigureProviderRequest,
+    ImportResourceStateRequest, PlanResourceChangeRequest, ReadDataSourceRequest,
+    ReadResourceRequest, Server, UpgradeResourceStateRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -63,7 +64,7 @@ impl Provider for GrpcProvider {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Reply<pb::get_metadata::Response> {
-        use pb::get_metadata::{DataSourceMetadata, ResourceMetadata};
+        use pb::get_metadata::{DataSourceMetadata, FunctionMetadata, ResourceMetadata};
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(self.capabilities()),
             resources: self
@@ -81,6 +82,12 @@ impl Provider for GrpcProvider {
                 .map(|n| DataSourceMetadata {
                     type_name: n.into(),
                 })
+                .collect(),
+            functions: self
+                .server
+                .function_names()
+                .into_iter()
+                .map(|n| FunctionMetadata { name: n.into() })
                 .collect(),
             ..Default::default()
         }))
@@ -104,6 +111,7 @@ impl Provider for GrpcProvider {
                     .iter()
                     .map(|(n, sc)| (n.to_string(), schema(sc)))
                     .collect(),
+                functions: functions::functions(s.functions),
                 server_capabilities: Some(self.capabilities()),
                 diagnostics: diagnostics(s.diags),
                 provider_meta: Some(pb::Schema {
@@ -340,8 +348,27 @@ impl Provider for GrpcProvider {
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> Reply<pb::get_functions::Response> {
-        // No provider functions; OpenTofu asks anyway.
-        Ok(Response::new(Default::default()))
+        // The same map as the schema's: OpenTofu asks here for names the schema lacks.
+        let resp = self.server.get_functions();
+        Ok(Response::new(pb::get_functions::Response {
+            functions: functions::functions(resp.functions),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> Reply<pb::call_function::Response> {
+        let req = req.into_inner();
+        let resp = self.server.call_function(CallFunctionRequest {
+            name: req.name,
+            arguments: req.arguments.into_iter().map(|a| raw(Some(a))).collect(),
+        });
+        Ok(Response::new(pb::call_function::Response {
+            result: resp.error.is_none().then(|| dynamic(resp.result)).flatten(),
+            error: resp.error.map(functions::error),
+        }))
     }
 
     async fn stop_provider(

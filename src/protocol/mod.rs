@@ -2,6 +2,7 @@
 //! framework's own types. No prost type leaks past this module: the framework sees plain structs.
 
 mod convert;
+mod functions;
 mod grpc;
 mod unsupported;
 

@@ -1,5 +1,5 @@
 //! Answers for the RPCs of features this provider does not offer (ephemeral resources, list,
-//! actions, state stores, functions, moves): a clear error diagnostic, never a gRPC failure.
+//! actions, state stores, moves): a clear error diagnostic, never a gRPC failure.
 
 use super::tfplugin6 as pb;
 
@@ -39,24 +39,6 @@ macro_rules! unsupported_methods {
             plan_action, plan_action, "Actions";
             validate_action_config, validate_action_config, "Actions";
         );
-
-        fn call_function<'life0, 'async_trait>(
-            &'life0 self,
-            _: tonic::Request<pb::call_function::Request>,
-        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<pb::call_function::Response>, tonic::Status>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(async move {
-            Ok(tonic::Response::new(pb::call_function::Response {
-                error: Some(pb::FunctionError {
-                    text: "This provider offers no functions.".into(),
-                    function_argument: None,
-                }),
-                ..Default::default()
-            }))})
-        }
 
         fn list_resource<'life0, 'async_trait>(
             &'life0 self,

@@ -16,14 +16,16 @@ use serde_json::Value;
 /// parse are compared as text.
 pub fn equivalent(a: &str, b: &str, mode: NetworkMode) -> bool {
     match (normal_form(a, mode), normal_form(b, mode)) {
-        (Some(x), Some(y)) => x == y,
+        (Ok(x), Ok(y)) => x == y,
         _ => a == b,
     }
 }
 
-fn normal_form(text: &str, mode: NetworkMode) -> Option<Value> {
-    let containers = parse::parse(text, Mode::Remote).ok()?;
-    Some(normalize::normalize(&containers, mode))
+/// The form [`equivalent`] compares: members in the API's spelling, ECS's defaults filled in,
+/// containers and unordered lists sorted. Members this provider does not know are kept.
+pub fn normal_form(text: &str, mode: NetworkMode) -> Result<Value, Vec<Problem>> {
+    let containers = parse::parse(text, Mode::Remote)?;
+    Ok(normalize::normalize(&containers, mode))
 }
 
 /// The containers in the API's spelling, as the request body takes them.

@@ -2,6 +2,7 @@
 //! place. The containers are sent and read as JSON ([`crate::aws::raw_json`]) and compared by
 //! meaning ([`crate::ecs::container_definitions`]).
 
+mod fargate;
 mod isolation;
 pub(crate) mod remote;
 mod request;
@@ -34,7 +35,7 @@ use crate::framework::schema::Schema;
 use crate::framework::value::Type;
 use crate::framework::{Ctx, Diagnostics, Value};
 
-pub use validate::fargate_size;
+pub use fargate::{fargate_size, fargate_sizes};
 
 pub struct TaskDefinitionResource;
 

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value as Json;
 
+use super::fargate::fargate_size;
 use super::units;
 use crate::ecs::container_definitions::{self, Problem};
 use crate::framework::model::{Attr, OrReport, decode};
@@ -34,41 +35,6 @@ impl Config {
 
 fn at(name: &str) -> AttrPath {
     AttrPath::root().attr(name)
-}
-
-/// Fargate's task sizes: CPU units and the memory (MiB) each allows.
-pub fn fargate_size(cpu: u64, memory: u64) -> Result<(), String> {
-    let gib = |n: u64| n * 1024;
-    let (low, high, step) = match cpu {
-        256 => {
-            return if [512, 1024, 2048].contains(&memory) {
-                Ok(())
-            } else {
-                Err("256 CPU units take 512, 1024 or 2048 MiB".into())
-            };
-        }
-        512 => (1, 4, 1),
-        1024 => (2, 8, 1),
-        2048 => (4, 16, 1),
-        4096 => (8, 30, 1),
-        8192 => (16, 60, 4),
-        16384 => (32, 120, 8),
-        _ => {
-            return Err(format!(
-                "{cpu} is not a Fargate CPU size: use 256, 512, 1024, 2048, 4096, 8192 or 16384 (or \"0.25 vCPU\" … \"16 vCPU\")"
-            ));
-        }
-    };
-    if (gib(low)..=gib(high)).contains(&memory) && memory.is_multiple_of(gib(step)) {
-        Ok(())
-    } else {
-        Err(format!(
-            "{cpu} CPU units take {}–{} MiB in steps of {} MiB",
-            gib(low),
-            gib(high),
-            gib(step)
-        ))
-    }
 }
 
 /// Every check; `config` is the resource configuration.

@@ -2,6 +2,7 @@
 
 use super::Server;
 use crate::framework::diag::Diagnostics;
+use crate::framework::function::Signature;
 use crate::framework::schema::Schema;
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -16,6 +17,7 @@ pub struct GetProviderSchemaResponse<'a> {
     pub provider: &'a Schema,
     pub resources: Vec<(&'a str, &'a Schema)>,
     pub data_sources: Vec<(&'a str, &'a Schema)>,
+    pub functions: Vec<(&'a str, &'a Signature)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -34,6 +36,7 @@ impl Server {
                 .iter()
                 .map(|(n, r)| (n.as_str(), &r.schema))
                 .collect(),
+            functions: self.function_signatures(),
             capabilities: self.capabilities(),
             diags: Diagnostics::new(),
         }

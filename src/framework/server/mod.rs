@@ -2,7 +2,9 @@
 //! code → enforce the protocol's invariants locally → encode. The `protocol` layer adapts it to gRPC.
 
 mod apply_resource_change;
+mod call_function;
 mod configure_provider;
+mod get_functions;
 mod get_provider_schema;
 mod import_resource_state;
 mod plan_resource_change;
@@ -13,7 +15,9 @@ mod upgrade_resource_state;
 mod validate;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
+pub use call_function::{CallFunctionRequest, CallFunctionResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
+pub use get_functions::GetFunctionsResponse;
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
@@ -55,6 +59,7 @@ pub struct Server {
     provider_schema: Schema,
     resources: BTreeMap<String, Registered<dyn Resource>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
+    functions: BTreeMap<String, get_functions::RegisteredFunction>,
     provider_data: RwLock<Option<ProviderData>>,
     /// Arguments of the provider block Terraform could not know yet (computed from resources
     /// not applied): while any remain, nothing may be read from AWS, since the place to read
@@ -86,6 +91,7 @@ impl Server {
             })
             .collect();
         Self {
+            functions: get_functions::register(provider.as_ref()),
             provider_schema: provider.schema(),
             provider,
             resources,
