@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use ecs_provider::ecs::EcsProvider;
 use ecs_provider::framework::docs::{Kind, render};
+use ecs_provider::framework::function_docs;
 use ecs_provider::framework::provider::Provider;
 
 fn root() -> PathBuf {
@@ -13,6 +14,11 @@ fn root() -> PathBuf {
 
 fn example(dir: &str) -> Option<String> {
     std::fs::read_to_string(root().join("examples").join(dir).join("main.tf")).ok()
+}
+
+/// A function's example: its file in `examples/functions/`.
+fn function_example(name: &str) -> Option<String> {
+    std::fs::read_to_string(root().join("examples/functions").join(format!("{name}.tf"))).ok()
 }
 
 fn import_text(type_name: &str) -> Option<String> {
@@ -57,6 +63,18 @@ fn docs_are_generated_from_schemas() {
                 &data_source.schema(),
                 example(&format!("data-{name}")).as_deref(),
                 None,
+            ),
+        ));
+    }
+    for function in provider.functions() {
+        let name = function.name();
+        pages.push((
+            root().join("docs/functions").join(format!("{name}.md")),
+            function_docs::render(
+                "ecs",
+                name,
+                &function.signature(),
+                function_example(name).as_deref(),
             ),
         ));
     }

@@ -44,6 +44,51 @@ async fn examples_are_terraform_fmt_clean() {
     );
 }
 
+/// The functions example: one file per function, applied together; the outputs are what each
+/// file's comments say.
+#[tokio::test]
+async fn example_functions() {
+    let dir = env::workspace_root().join("examples").join("functions");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+        .collect();
+    files.sort();
+    let config: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let output = |name: &'static str, expected: serde_json::Value| {
+        acceptance_tests::StateCheck::custom(&format!("output {name}"), move |ctx| {
+            let expected = expected.clone();
+            async move {
+                let got = &ctx.state()["values"]["outputs"][name]["value"];
+                if *got == expected {
+                    Ok(())
+                } else {
+                    Err(format!("output {name} is {got}, not {expected}").into())
+                }
+            }
+        })
+    };
+    TestCase::new("example_functions")
+        .step(
+            Step::new(config.join("\n"))
+                .check(output("service_cluster", "web".into()))
+                .check(output("task_definition_revision", 7.into()))
+                .check(output("parameter_name", "/app/db/password".into()))
+                .check(output("same_containers", true.into()))
+                .check(output(
+                    "memory_for_1_vcpu",
+                    serde_json::json!([2048, 3072, 4096, 5120, 6144, 7168, 8192]),
+                )),
+        )
+        .run()
+        .await;
+}
+
 #[tokio::test]
 async fn example_quickstart() {
     apply_example("quickstart").await;
