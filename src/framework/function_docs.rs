@@ -60,7 +60,7 @@ pub fn render(provider: &str, name: &str, signature: &Signature, example: Option
 fn argument(out: &mut String, p: &Parameter, variadic: bool) {
     let mut flags = vec![format!("`{}`", hcl_type(&p.ty))];
     if variadic {
-        flags.push("variadic: zero or more".into());
+        flags.push("variadic".into());
     }
     if p.allow_null_value {
         flags.push("nullable".into());
@@ -117,7 +117,7 @@ mod tests {
         );
         assert!(page.contains("1. `a` (`number`) The first."), "{page}");
         assert!(
-            page.contains("1. `rest` (`number`, variadic: zero or more, nullable) The others."),
+            page.contains("1. `rest` (`number`, variadic, nullable) The others."),
             "{page}"
         );
         assert!(page.contains("## Example Usage"), "{page}");
