@@ -51,3 +51,34 @@ pub fn error(e: FunctionError) -> pb::FunctionError {
         function_argument: e.argument.and_then(|i| i64::try_from(i).ok()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::value::Type;
+
+    #[test]
+    fn signatures_carry_type_json_and_the_variadic_parameter() {
+        let s = Signature::new("Sum", Type::Number)
+            .parameter(Parameter::new("a", Type::list(Type::Number), "Numbers."))
+            .variadic(Parameter::new("more", Type::Number, ""));
+        let pb = function(&s);
+        assert_eq!(pb.parameters[0].r#type, br#"["list","number"]"#);
+        assert_eq!(
+            pb.parameters[0].description_kind,
+            pb::StringKind::Markdown as i32
+        );
+        assert_eq!(pb.variadic_parameter.unwrap().name, "more");
+        assert_eq!(pb.r#return.unwrap().r#type, br#""number""#);
+        assert!(pb.deprecation_message.is_empty());
+    }
+
+    #[test]
+    fn errors_keep_the_argument_index() {
+        assert_eq!(
+            error(FunctionError::argument(2, "bad")).function_argument,
+            Some(2)
+        );
+        assert_eq!(error(FunctionError::call("bad")).function_argument, None);
+    }
+}
