@@ -20,6 +20,10 @@ pub struct IdentitySchema {
     /// version then go through [`ResourceIdentity::upgrade_identity`].
     pub version: i64,
     pub attributes: Vec<IdentityAttribute>,
+    /// The identity may change under an update (what terraform-plugin-framework calls a mutable
+    /// identity), e.g. a task definition whose update registers a new revision. The
+    /// unchanged-identity check then does not apply; Terraform itself accepts it.
+    pub mutable: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -75,7 +79,14 @@ impl IdentitySchema {
         Self {
             version,
             attributes: Vec::new(),
+            mutable: false,
         }
+    }
+
+    /// See [`IdentitySchema::mutable`].
+    pub fn mutable(mut self) -> Self {
+        self.mutable = true;
+        self
     }
 
     pub fn attribute(mut self, attribute: IdentityAttribute) -> Self {

@@ -183,7 +183,7 @@ async fn new_identity(
         // The state of a failed operation may be partial: best effort, nothing more to report.
         let mut scratch = Diagnostics::new();
         let new = identity.of_state(ctx, new_state, &mut scratch).await;
-        if !creating && !is_fully_null(stored) && new != *stored {
+        if !creating && !identity.schema.mutable && !is_fully_null(stored) && new != *stored {
             return None;
         }
         new

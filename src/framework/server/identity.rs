@@ -67,7 +67,7 @@ impl<'a> Identity<'a> {
     ) -> Value {
         let new = self.of_state(ctx, state, diags).await;
         if !new.is_null() {
-            identity::check_unchanged(self.type_name, what, stored, &new, diags);
+            self.check_unchanged(what, stored, &new, diags);
         }
         new
     }
@@ -80,6 +80,7 @@ impl<'a> Identity<'a> {
         identity::planned_identity_of(self.imp, self.schema, ctx, planned).await
     }
 
+    /// Terraform's rule, unless the resource declares its identity mutable.
     pub fn check_unchanged(
         &self,
         what: &str,
@@ -87,6 +88,8 @@ impl<'a> Identity<'a> {
         new: &Value,
         diags: &mut Diagnostics,
     ) {
-        identity::check_unchanged(self.type_name, what, stored, new, diags);
+        if !self.schema.mutable {
+            identity::check_unchanged(self.type_name, what, stored, new, diags);
+        }
     }
 }

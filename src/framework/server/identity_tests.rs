@@ -17,7 +17,11 @@ use crate::framework::value::msgpack;
 
 /// `name` may change in place here, so that a provider bug (an identity changing under an
 /// update) can be provoked.
-struct Named;
+struct Named {
+    mutable: bool,
+}
+
+const NAMED: Named = Named { mutable: false };
 
 #[async_trait]
 impl Resource for Named {
@@ -52,9 +56,14 @@ impl Resource for Named {
 #[async_trait]
 impl ResourceIdentity for Named {
     fn identity_schema(&self) -> IdentitySchema {
-        IdentitySchema::new(1)
+        let schema = IdentitySchema::new(1)
             .attribute(IdentityAttribute::string("region").optional_for_import())
-            .attribute(IdentityAttribute::string("name").required_for_import())
+            .attribute(IdentityAttribute::string("name").required_for_import());
+        if self.mutable {
+            schema.mutable()
+        } else {
+            schema
+        }
     }
     async fn identity(&self, ctx: &Ctx, state: &Value, diags: &mut Diagnostics) -> Option<Value> {
         let region = ctx.provider::<String>(diags)?;
@@ -86,7 +95,9 @@ impl ResourceIdentity for Named {
     }
 }
 
-struct Region;
+struct Region {
+    mutable: bool,
+}
 
 #[async_trait]
 impl Provider for Region {
@@ -100,7 +111,9 @@ impl Provider for Region {
         resp.data = Some(Arc::new("eu-west-1".to_string()));
     }
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Named)]
+        vec![Arc::new(Named {
+            mutable: self.mutable,
+        })]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
         Vec::new()
@@ -108,7 +121,11 @@ impl Provider for Region {
 }
 
 async fn server() -> Server {
-    let s = Server::new(Arc::new(Region));
+    server_with(false).await
+}
+
+async fn server_with(mutable: bool) -> Server {
+    let s = Server::new(Arc::new(Region { mutable }));
     let ty = Type::object(Vec::<(String, Type)>::new());
     s.configure_provider(ConfigureProviderRequest {
         terraform_version: "1.15.5".into(),
@@ -119,11 +136,11 @@ async fn server() -> Server {
 }
 
 fn ty() -> Type {
-    Named.schema().implied_type()
+    NAMED.schema().implied_type()
 }
 
 fn id_ty() -> Type {
-    Named.identity_schema().implied_type()
+    NAMED.identity_schema().implied_type()
 }
 
 fn enc(v: &Value, ty: &Type) -> RawValue {
@@ -306,6 +323,30 @@ async fn update_that_changes_the_identity_is_a_provider_bug() {
         "{:?}",
         resp.diags
     );
+}
+
+#[tokio::test]
+async fn a_mutable_identity_may_change_under_an_update() {
+    let s = server_with(true).await;
+    let plan = s
+        .plan_resource_change(plan(
+            &state("a", "x"),
+            &state("b", "x"),
+            Some(&identity("a")),
+        ))
+        .await;
+    assert!(plan.diags.is_empty(), "{:?}", plan.diags);
+    // Terraform needs a known planned identity for an update: the stored one until apply.
+    assert_eq!(dec(&plan.planned_identity), identity("a"));
+    let resp = s
+        .apply_resource_change(apply(
+            &state("a", "x"),
+            &state("b", "x"),
+            Some(&identity("a")),
+        ))
+        .await;
+    assert!(resp.diags.is_empty(), "{:?}", resp.diags);
+    assert_eq!(dec(&resp.new_identity), identity("b"));
 }
 
 fn import(identity: Option<&Value>) -> ImportResourceStateRequest {
