@@ -9,6 +9,7 @@ pub mod diag;
 pub mod docs;
 pub mod function;
 pub mod function_docs;
+pub mod identity;
 pub mod model;
 pub mod plan;
 pub mod proposed;

@@ -85,6 +85,9 @@ pub trait Resource: Send + Sync {
     fn as_upgrade_state(&self) -> Option<&dyn UpgradeState> {
         None
     }
+    fn as_identity(&self) -> Option<&dyn super::identity::ResourceIdentity> {
+        None
+    }
 }
 
 /// Checks across attributes that a single attribute's validators cannot express.

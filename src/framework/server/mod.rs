@@ -6,11 +6,14 @@ mod call_function;
 mod configure_provider;
 mod get_functions;
 mod get_provider_schema;
+mod get_resource_identity_schemas;
+mod identity;
 mod import_resource_state;
 mod plan_resource_change;
 mod read_data_source;
 mod read_resource;
 mod stop_provider;
+mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate;
 
@@ -19,12 +22,16 @@ pub use call_function::{CallFunctionRequest, CallFunctionResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
 pub use get_functions::GetFunctionsResponse;
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
+pub use get_resource_identity_schemas::GetResourceIdentitySchemasResponse;
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
+pub use upgrade_resource_identity::{
+    UpgradeResourceIdentityRequest, UpgradeResourceIdentityResponse,
+};
 pub use upgrade_resource_state::{UpgradeResourceStateRequest, UpgradeResourceStateResponse};
 pub use validate::{ValidateRequest, ValidateResponse};
 
@@ -36,6 +43,7 @@ use tokio_util::sync::CancellationToken;
 use super::context::{Ctx, ProviderData};
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::identity::IdentitySchema;
 use super::provider::Provider;
 use super::resource::Resource;
 use super::schema::{Block, Nesting, Schema};
@@ -52,6 +60,8 @@ struct Registered<T: ?Sized> {
     imp: Arc<T>,
     schema: Schema,
     ty: Type,
+    /// Resources with an identity only.
+    identity: Option<IdentitySchema>,
 }
 
 pub struct Server {
@@ -78,7 +88,14 @@ impl Server {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.implied_type();
-                (imp.type_name().to_string(), Registered { imp, schema, ty })
+                let identity = imp.as_identity().map(|i| i.identity_schema());
+                let r = Registered {
+                    imp,
+                    schema,
+                    ty,
+                    identity,
+                };
+                (r.imp.type_name().to_string(), r)
             })
             .collect();
         let data_sources = provider
@@ -87,7 +104,13 @@ impl Server {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.implied_type();
-                (imp.type_name().to_string(), Registered { imp, schema, ty })
+                let r = Registered {
+                    imp,
+                    schema,
+                    ty,
+                    identity: None,
+                };
+                (r.imp.type_name().to_string(), r)
             })
             .collect();
         Self {
@@ -261,5 +284,7 @@ pub fn unknowns_to_null(value: &mut Value) {
     }
 }
 
+#[cfg(test)]
+mod identity_tests;
 #[cfg(test)]
 mod tests;
