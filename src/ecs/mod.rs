@@ -12,6 +12,7 @@ pub mod data;
 pub mod functions;
 pub mod identity;
 pub mod model;
+pub mod moves;
 pub mod provider;
 pub mod secret;
 pub mod secret_rules;

@@ -632,6 +632,9 @@ impl Resource for SecretResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
+        Some(&crate::ecs::moves::ssm_parameter::MOVES)
+    }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::SECRET)
     }

@@ -11,6 +11,7 @@ pub mod function;
 pub mod function_docs;
 pub mod identity;
 pub mod model;
+pub mod move_state;
 pub mod plan;
 pub mod proposed;
 pub mod provider;

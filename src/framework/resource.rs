@@ -88,6 +88,9 @@ pub trait Resource: Send + Sync {
     fn as_identity(&self) -> Option<&dyn super::identity::ResourceIdentity> {
         None
     }
+    fn as_move_state(&self) -> Option<&dyn super::move_state::MoveState> {
+        None
+    }
 }
 
 /// Checks across attributes that a single attribute's validators cannot express.

@@ -14,9 +14,9 @@ use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
     ApplyResourceChangeRequest, CallFunctionRequest, ConfigureProviderRequest,
-    ImportResourceStateRequest, PlanResourceChangeRequest, ReadDataSourceRequest,
-    ReadResourceRequest, Server, UpgradeResourceIdentityRequest, UpgradeResourceStateRequest,
-    ValidateRequest,
+    ImportResourceStateRequest, MoveResourceStateRequest, PlanResourceChangeRequest,
+    ReadDataSourceRequest, ReadResourceRequest, Server, UpgradeResourceIdentityRequest,
+    UpgradeResourceStateRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -40,7 +40,8 @@ impl GrpcProvider {
         pb::ServerCapabilities {
             plan_destroy: caps.plan_destroy,
             get_provider_schema_optional: caps.get_provider_schema_optional,
-            move_resource_state: false,
+            // Offered per resource (`Resource::as_move_state`); others answer with an error.
+            move_resource_state: true,
             generate_resource_config: false,
         }
     }
@@ -189,6 +190,32 @@ impl Provider for GrpcProvider {
         Ok(Response::new(pb::upgrade_resource_state::Response {
             upgraded_state: dynamic(resp.upgraded),
             diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> Reply<pb::move_resource_state::Response> {
+        let req = req.into_inner();
+        let source_state = req.source_state.unwrap_or_default();
+        let resp = self
+            .server
+            .move_resource_state(MoveResourceStateRequest {
+                source_provider_address: req.source_provider_address,
+                source_type_name: req.source_type_name,
+                source_schema_version: req.source_schema_version,
+                source_state_json: source_state.json,
+                source_has_flatmap: !source_state.flatmap.is_empty(),
+                source_private: req.source_private,
+                target_type_name: req.target_type_name,
+            })
+            .await;
+        Ok(Response::new(pb::move_resource_state::Response {
+            target_state: dynamic(resp.target_state),
+            diagnostics: diagnostics(resp.diags),
+            target_private: resp.target_private,
+            target_identity: identity_data(resp.target_identity),
         }))
     }
 

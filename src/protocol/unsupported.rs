@@ -27,7 +27,6 @@ macro_rules! unsupported_methods {
             renew_ephemeral_resource, renew_ephemeral_resource, "Ephemeral resources";
             close_ephemeral_resource, close_ephemeral_resource, "Ephemeral resources";
             validate_list_resource_config, validate_list_resource_config, "List resources";
-            move_resource_state, move_resource_state, "Moving state between resource types";
             generate_resource_config, generate_resource_config, "Generating configuration";
             validate_state_store_config, validate_state_store, "State storage";
             configure_state_store, configure_state_store, "State storage";

@@ -369,6 +369,9 @@ impl Resource for CapacityProviderResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
+        Some(&crate::ecs::moves::capacity_provider::MOVES)
+    }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::CAPACITY_PROVIDER)
     }

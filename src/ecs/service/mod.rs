@@ -858,6 +858,9 @@ impl Resource for ServiceResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
+        Some(&crate::ecs::moves::service::MOVES)
+    }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::SERVICE)
     }

@@ -318,6 +318,9 @@ impl Resource for TaskDefinitionResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
+        Some(&crate::ecs::moves::task_definition::MOVES)
+    }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::TASK_DEFINITION)
     }
