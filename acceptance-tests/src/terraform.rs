@@ -134,6 +134,29 @@ impl Terraform {
         self.write_file("cli.tfrc", &text)
     }
 
+    /// Also install provider `source` (e.g. `hashicorp/aws`, for moves from it): from the
+    /// directory `dir` holding its binary (`dev_overrides`, no `init` needed) or, with
+    /// `mirror`, from that filesystem mirror (then `init` is required).
+    pub fn add_provider(&self, source: &str, dir: &Path, mirror: bool) -> Result<(), String> {
+        let ours = provider_dir(&self.dir, &env::provider_bin())?;
+        let (ours, source, dir) = (
+            hcl_string(&ours.to_string_lossy()),
+            hcl_string(source),
+            hcl_string(&dir.to_string_lossy()),
+        );
+        let pecs = hcl_string(PROVIDER_SOURCE);
+        let text = if mirror {
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    {pecs} = {ours}\n  }}\n  filesystem_mirror {{\n    path    = {dir}\n    include = [{source}]\n  }}\n  direct {{\n    exclude = [{source}]\n  }}\n}}\n"
+            )
+        } else {
+            format!(
+                "provider_installation {{\n  dev_overrides {{\n    {pecs} = {ours}\n    {source} = {dir}\n  }}\n  direct {{}}\n}}\n"
+            )
+        };
+        self.write_file("cli.tfrc", &text)
+    }
+
     /// The working directory.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -9,10 +9,16 @@
 //! it becomes unset and takes our default: a translated configuration without the argument then
 //! plans no change (one that writes `false` explicitly plans `true → false`, a provider-only
 //! update). `true` is kept.
+//!
+//! The AWS provider stores what ECS reports for blocks a configuration never wrote (a disabled
+//! circuit breaker, the ECS controller, alarms switched off, the rolling strategy) and hides
+//! them with diff suppression. Ours reads them back as absent for a service that never set them
+//! (`remote.rs`, `deployment.rs`), so a block holding only those reports is left out here too:
+//! the translated configuration without it then plans no change.
 
-use serde_json::Value as J;
+use serde_json::{Map, Value as J};
 
-use super::sdkv2::{Rules, attributes};
+use super::sdkv2::{Rules, attributes, first, is_empty};
 use super::{aws, finish};
 use crate::ecs::service::ServiceResource;
 use crate::framework::diag::Diagnostics;
@@ -53,7 +59,40 @@ fn transform(input: &MoveInput<'_>, diags: &mut Diagnostics) -> Option<Moved> {
     if src.get("wait_for_steady_state") == Some(&J::Bool(false)) {
         src.remove("wait_for_steady_state");
     }
+    for (block, reported) in [
+        (
+            "deployment_circuit_breaker",
+            breaker_off as fn(&Map<String, J>) -> bool,
+        ),
+        ("deployment_controller", ecs_controller),
+        ("alarms", alarms_off),
+        ("deployment_configuration", rolling),
+    ] {
+        if first(src.get(block)).is_some_and(reported) {
+            src.remove(block);
+        }
+    }
     finish(&ServiceResource.schema(), src, &RULES, diags)
+}
+
+fn breaker_off(b: &Map<String, J>) -> bool {
+    ["enable", "rollback"]
+        .iter()
+        .all(|k| b.get(*k).is_none_or(is_empty))
+}
+
+fn ecs_controller(c: &Map<String, J>) -> bool {
+    matches!(c.get("type").and_then(J::as_str), None | Some("" | "ECS"))
+}
+
+fn alarms_off(a: &Map<String, J>) -> bool {
+    a.values().all(is_empty)
+}
+
+/// The rolling strategy with nothing else set.
+fn rolling(d: &Map<String, J>) -> bool {
+    d.iter()
+        .all(|(k, v)| is_empty(v) || (k == "strategy" && v == "ROLLING"))
 }
 
 #[cfg(test)]
@@ -109,9 +148,33 @@ mod tests {
                 out["network_configuration"]["subnets"],
                 json!(["subnet-8f407ab3256fcb365"])
             );
-            assert_eq!(out["deployment_controller"]["type"], "ECS");
+            assert_eq!(out.get("deployment_controller"), None);
             assert_eq!(out["tags"], json!({"app":"web"}));
         }
+    }
+
+    #[test]
+    fn blocks_holding_only_what_ecs_reports_for_unset_ones_are_left_out() {
+        let mut state = v6();
+        state["deployment_circuit_breaker"] = json!([{"enable":false,"rollback":false}]);
+        state["alarms"] = json!([{"alarm_names":[],"enable":false,"rollback":false}]);
+        state["deployment_configuration"] = json!([{"strategy":"ROLLING","bake_time_in_minutes":"","lifecycle_hook":[],
+            "linear_configuration":[],"canary_configuration":[]}]);
+        let out = run(&ServiceResource, "aws_ecs_service", 1, state).unwrap();
+        for block in [
+            "deployment_circuit_breaker",
+            "deployment_controller",
+            "alarms",
+            "deployment_configuration",
+        ] {
+            assert_eq!(out.get(block), None, "{block}");
+        }
+        let mut state = v6();
+        state["deployment_circuit_breaker"] = json!([{"enable":true,"rollback":false}]);
+        state["deployment_controller"] = json!([{"type":"EXTERNAL"}]);
+        let out = run(&ServiceResource, "aws_ecs_service", 1, state).unwrap();
+        assert_eq!(out["deployment_circuit_breaker"]["enable"], true);
+        assert_eq!(out["deployment_controller"]["type"], "EXTERNAL");
     }
 
     #[test]
