@@ -50,7 +50,7 @@ pub(crate) mod testing {
     use serde_json::Value as J;
 
     use crate::framework::diag::Diagnostics;
-    use crate::framework::move_state::{MoveInput, MoveState};
+    use crate::framework::move_state::MoveInput;
     use crate::framework::resource::Resource;
     use crate::framework::server::conform;
     use crate::framework::value::json::{JsonDecodeOptions, from_serde};
@@ -85,12 +85,5 @@ pub(crate) mod testing {
             .unwrap_or_else(|e| panic!("moved state does not conform: {e}"));
         let _ = conform(&schema.block, &value);
         Ok(moved.state)
-    }
-
-    pub fn movers_of(resource: &dyn Resource) -> &[crate::framework::move_state::Mover] {
-        resource
-            .as_move_state()
-            .map(MoveState::movers)
-            .unwrap_or(&[])
     }
 }
