@@ -82,14 +82,14 @@ fn copy_block(block: &Block, src: &J, path: &str, rules: &Rules, diags: &mut Dia
             };
             out.insert(key.clone(), v);
         } else {
-            lacking(key, value, &here, rules, diags);
+            lacking(value, &here, rules, diags);
         }
     }
     J::Object(out)
 }
 
 /// A source key the target has no place for.
-fn lacking(_key: &str, value: &J, path: &str, rules: &Rules, diags: &mut Diagnostics) {
+fn lacking(value: &J, path: &str, rules: &Rules, diags: &mut Diagnostics) {
     if rules.drop.contains(&path) || is_empty(value) {
         return;
     }
@@ -178,7 +178,7 @@ fn convert(ty: &Type, value: &J, path: &str, rules: &Rules, diags: &mut Diagnost
                     Some(t) => {
                         out.insert(key.clone(), convert(t, v, &here, rules, diags));
                     }
-                    None => lacking(key, v, &here, rules, diags),
+                    None => lacking(v, &here, rules, diags),
                 }
             }
             J::Object(out)

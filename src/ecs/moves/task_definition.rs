@@ -5,8 +5,6 @@
 //! place for — `inference_accelerator` (v5), `volume.s3files_volume_configuration` (6.41+) — is
 //! an error when set and skipped when empty, as the copy does for any such attribute.
 
-use serde_json::Value as J;
-
 use super::sdkv2::{Rules, attributes};
 use super::{aws, finish};
 use crate::ecs::task_definition::TaskDefinitionResource;
@@ -28,22 +26,18 @@ const RULES: Rules = Rules {
 };
 
 fn transform(input: &MoveInput<'_>, diags: &mut Diagnostics) -> Option<Moved> {
-    let mut src = attributes(input.state);
-    // Kept verbatim (the copy would keep it too; this says so).
-    let containers = src.get("container_definitions").cloned().unwrap_or(J::Null);
-    let mut moved = finish(
+    // `container_definitions` is a required string: the copy keeps it exactly as stored.
+    finish(
         &TaskDefinitionResource.schema(),
-        std::mem::take(&mut src),
+        attributes(input.state),
         &RULES,
         diags,
-    )?;
-    moved.state["container_definitions"] = containers;
-    Some(moved)
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::{Value as J, json};
 
     use super::*;
     use crate::ecs::moves::testing::run;
