@@ -206,6 +206,10 @@ impl Provider for EcsProvider {
             Arc::new(super::data::task_definition::TaskDefinitionDataSource),
         ]
     }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn crate::framework::ephemeral::EphemeralResource>> {
+        vec![Arc::new(super::secret_ephemeral::SecretEphemeral)]
+    }
 }
 
 #[cfg(test)]

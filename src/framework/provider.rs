@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use super::context::ProviderData;
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralResource;
 use super::resource::Resource;
 use super::schema::Schema;
 use super::value::Value;
@@ -32,4 +33,7 @@ pub trait Provider: Send + Sync {
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
 }

@@ -10,8 +10,9 @@ use super::convert::{attribute_path, diagnostics, dynamic, raw, schema};
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
-    ApplyResourceChangeRequest, ConfigureProviderRequest, ImportResourceStateRequest,
-    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest, Server,
+    ApplyResourceChangeRequest, CloseEphemeralResourceRequest, ConfigureProviderRequest,
+    ImportResourceStateRequest, OpenEphemeralResourceRequest, PlanResourceChangeRequest,
+    ReadDataSourceRequest, ReadResourceRequest, RenewEphemeralResourceRequest, Server,
     UpgradeResourceStateRequest, ValidateRequest,
 };
 
@@ -63,7 +64,7 @@ impl Provider for GrpcProvider {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Reply<pb::get_metadata::Response> {
-        use pb::get_metadata::{DataSourceMetadata, ResourceMetadata};
+        use pb::get_metadata::{DataSourceMetadata, EphemeralMetadata, ResourceMetadata};
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(self.capabilities()),
             resources: self
@@ -79,6 +80,14 @@ impl Provider for GrpcProvider {
                 .data_source_type_names()
                 .into_iter()
                 .map(|n| DataSourceMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
+            ephemeral_resources: self
+                .server
+                .ephemeral_resource_type_names()
+                .into_iter()
+                .map(|n| EphemeralMetadata {
                     type_name: n.into(),
                 })
                 .collect(),
@@ -101,6 +110,11 @@ impl Provider for GrpcProvider {
                     .collect(),
                 data_source_schemas: s
                     .data_sources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
+                ephemeral_resource_schemas: s
+                    .ephemeral_resources
                     .iter()
                     .map(|(n, sc)| (n.to_string(), schema(sc)))
                     .collect(),
@@ -350,6 +364,88 @@ impl Provider for GrpcProvider {
     ) -> Reply<pb::stop_provider::Response> {
         let error = self.server.stop_provider();
         Ok(Response::new(pb::stop_provider::Response { error }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Reply<pb::validate_ephemeral_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .validate_ephemeral_resource_config(ValidateRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+                write_only_allowed: false,
+            });
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diagnostics(resp.diags),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Reply<pb::open_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .open_ephemeral_resource(OpenEphemeralResourceRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+                deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
+            })
+            .await;
+        let deferred = resp
+            .deferred_provider_config_unknown
+            .then_some(pb::Deferred {
+                reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+            });
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            renew_at: resp.renew_at.map(Into::into),
+            result: dynamic(resp.result),
+            private: Some(resp.private),
+            diagnostics: diagnostics(resp.diags),
+            deferred,
+        }))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Reply<pb::renew_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .renew_ephemeral_resource(RenewEphemeralResourceRequest {
+                type_name: req.type_name,
+                private: req.private.unwrap_or_default(),
+            })
+            .await;
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            renew_at: resp.renew_at.map(Into::into),
+            private: Some(resp.private),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Reply<pb::close_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .close_ephemeral_resource(CloseEphemeralResourceRequest {
+                type_name: req.type_name,
+                private: req.private.unwrap_or_default(),
+            })
+            .await;
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
     }
 
     // Features this provider does not offer answer with a diagnostic, never a crash.

@@ -16,6 +16,7 @@ pub struct GetProviderSchemaResponse<'a> {
     pub provider: &'a Schema,
     pub resources: Vec<(&'a str, &'a Schema)>,
     pub data_sources: Vec<(&'a str, &'a Schema)>,
+    pub ephemeral_resources: Vec<(&'a str, &'a Schema)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -31,6 +32,11 @@ impl Server {
                 .collect(),
             data_sources: self
                 .data_sources
+                .iter()
+                .map(|(n, r)| (n.as_str(), &r.schema))
+                .collect(),
+            ephemeral_resources: self
+                .ephemeral_resources
                 .iter()
                 .map(|(n, r)| (n.as_str(), &r.schema))
                 .collect(),
@@ -52,5 +58,12 @@ impl Server {
 
     pub fn data_source_type_names(&self) -> Vec<&str> {
         self.data_sources.keys().map(String::as_str).collect()
+    }
+
+    pub fn ephemeral_resource_type_names(&self) -> Vec<&str> {
+        self.ephemeral_resources
+            .keys()
+            .map(String::as_str)
+            .collect()
     }
 }
