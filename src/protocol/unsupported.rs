@@ -1,4 +1,4 @@
-//! Answers for the RPCs of features this provider does not offer (ephemeral resources, list,
+//! Answers for the RPCs of features this provider does not offer (list resources,
 //! actions, state stores, functions, moves): a clear error diagnostic, never a gRPC failure.
 
 use super::tfplugin6 as pb;
