@@ -58,8 +58,9 @@ impl Server {
             );
             return out;
         }
-        // An argument not known yet (during plan): the result is not known either, as for a data
-        // source; Terraform opens the resource again at apply, when everything is known.
+        // Terraform and OpenTofu open only wholly known configurations (they plan unknown
+        // results themselves); a client that sends unknown arguments gets the same answer they
+        // would compute: configured values kept, computed ones unknown, nothing opened.
         if !config.is_wholly_known() {
             let result = unknown_result(&e.schema.block, &config);
             out.result = encode(&result, &e.ty, "ephemeral result", &mut out.diags);
