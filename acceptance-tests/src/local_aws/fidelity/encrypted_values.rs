@@ -2,9 +2,9 @@
 //! it: the base64 KMS ciphertext (a blob starting `AQICAH…`), never the plain text; String and
 //! StringList values are the same either way (GetParameter reference: `WithDecryption` "Return
 //! decrypted values for secure string parameters. This flag is ignored for String and
-//! StringList parameter types"; the AWS provider's `aws_ssm_parameter` data source returns the
-//! encrypted value for `with_decryption = false`). moto answers `kms:<key>:<plain text>`, which
-//! shows the secret. Here the value becomes a stable base64 blob derived from the key, the
+//! StringList parameter types"; Parameter Store keeps only the KMS-encrypted value, User Guide,
+//! "AWS KMS encryption for Parameter Store SecureString parameters"). moto answers
+//! `kms:<key>:<plain text>`, which shows the secret. Here the value becomes a stable base64 blob derived from the key, the
 //! version and the value, with KMS's ciphertext header, so it differs per version and never
 //! contains the plain text.
 //!
