@@ -4,9 +4,9 @@
 //! decrypted values for secure string parameters. This flag is ignored for String and
 //! StringList parameter types"; Parameter Store keeps only the KMS-encrypted value, User Guide,
 //! "AWS KMS encryption for Parameter Store SecureString parameters"). moto answers
-//! `kms:<key>:<plain text>`, which shows the secret. Here the value becomes a stable base64 blob derived from the key, the
-//! version and the value, with KMS's ciphertext header, so it differs per version and never
-//! contains the plain text.
+//! `kms:<key>:<plain text>`, which shows the secret. Here the value becomes a stable base64
+//! blob derived from the key, the version and the value, with KMS's ciphertext header, so it
+//! differs per version and never contains the plain text.
 //!
 //! https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html
 
