@@ -78,6 +78,21 @@ fn docs_are_generated_from_schemas() {
             ),
         ));
     }
+    for ephemeral in provider.ephemeral_resources() {
+        let name = ephemeral.type_name();
+        pages.push((
+            root()
+                .join("docs/ephemeral-resources")
+                .join(format!("{name}.md")),
+            render(
+                Kind::EphemeralResource,
+                name,
+                &ephemeral.schema(),
+                example(&format!("ephemeral-{name}")).as_deref(),
+                None,
+            ),
+        ));
+    }
     let update = std::env::var_os("UPDATE_DOCS").is_some();
     let mut stale = Vec::new();
     for (path, text) in pages {

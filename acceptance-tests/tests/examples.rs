@@ -105,6 +105,11 @@ async fn example_ecs_secret() {
 }
 
 #[tokio::test]
+async fn example_ephemeral_ecs_secret() {
+    apply_example("ephemeral-ecs_secret").await;
+}
+
+#[tokio::test]
 async fn example_ecs_cluster_capacity_providers() {
     apply_example("ecs_cluster_capacity_providers").await;
 }

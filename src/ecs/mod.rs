@@ -13,6 +13,7 @@ pub mod functions;
 pub mod model;
 pub mod provider;
 pub mod secret;
+pub mod secret_ephemeral;
 pub mod secret_rules;
 pub mod service;
 pub mod strategy;

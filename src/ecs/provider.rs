@@ -211,6 +211,10 @@ impl Provider for EcsProvider {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         super::functions::all()
     }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn crate::framework::ephemeral::EphemeralResource>> {
+        vec![Arc::new(super::secret_ephemeral::SecretEphemeral)]
+    }
 }
 
 #[cfg(test)]

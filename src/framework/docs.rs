@@ -10,6 +10,7 @@ pub enum Kind {
     Provider,
     Resource,
     DataSource,
+    EphemeralResource,
 }
 
 /// Renders one page: title, description, an optional example, then arguments and attributes.
@@ -25,6 +26,7 @@ pub fn render(
         Kind::Provider => "Provider",
         Kind::Resource => "Resource",
         Kind::DataSource => "Data Source",
+        Kind::EphemeralResource => "Ephemeral Resource",
     };
     let _ = writeln!(out, "# {name} ({label})\n");
     if !schema.block.description.is_empty() {

@@ -7,6 +7,7 @@ pub mod context;
 pub mod data_source;
 pub mod diag;
 pub mod docs;
+pub mod ephemeral;
 pub mod function;
 pub mod function_docs;
 pub mod model;

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use super::context::ProviderData;
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralResource;
 use super::function::Function;
 use super::resource::Resource;
 use super::schema::Schema;
@@ -34,6 +35,10 @@ pub trait Provider: Send + Sync {
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
     fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
         Vec::new()
     }
 }

@@ -11,9 +11,10 @@ use super::functions;
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
-    ApplyResourceChangeRequest, CallFunctionRequest, ConfigureProviderRequest,
-    ImportResourceStateRequest, PlanResourceChangeRequest, ReadDataSourceRequest,
-    ReadResourceRequest, Server, UpgradeResourceStateRequest, ValidateRequest,
+    ApplyResourceChangeRequest, CallFunctionRequest, CloseEphemeralResourceRequest,
+    ConfigureProviderRequest, ImportResourceStateRequest, OpenEphemeralResourceRequest,
+    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest,
+    RenewEphemeralResourceRequest, Server, UpgradeResourceStateRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -64,7 +65,9 @@ impl Provider for GrpcProvider {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Reply<pb::get_metadata::Response> {
-        use pb::get_metadata::{DataSourceMetadata, FunctionMetadata, ResourceMetadata};
+        use pb::get_metadata::{
+            DataSourceMetadata, EphemeralMetadata, FunctionMetadata, ResourceMetadata,
+        };
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(self.capabilities()),
             resources: self
@@ -89,6 +92,14 @@ impl Provider for GrpcProvider {
                 .into_iter()
                 .map(|n| FunctionMetadata { name: n.into() })
                 .collect(),
+            ephemeral_resources: self
+                .server
+                .ephemeral_resource_type_names()
+                .into_iter()
+                .map(|n| EphemeralMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -112,6 +123,11 @@ impl Provider for GrpcProvider {
                     .map(|(n, sc)| (n.to_string(), schema(sc)))
                     .collect(),
                 functions: functions::functions(s.functions),
+                ephemeral_resource_schemas: s
+                    .ephemeral_resources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
                 server_capabilities: Some(self.capabilities()),
                 diagnostics: diagnostics(s.diags),
                 provider_meta: Some(pb::Schema {
@@ -377,6 +393,88 @@ impl Provider for GrpcProvider {
     ) -> Reply<pb::stop_provider::Response> {
         let error = self.server.stop_provider();
         Ok(Response::new(pb::stop_provider::Response { error }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Reply<pb::validate_ephemeral_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .validate_ephemeral_resource_config(ValidateRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+                write_only_allowed: false,
+            });
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diagnostics(resp.diags),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Reply<pb::open_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .open_ephemeral_resource(OpenEphemeralResourceRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+                deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
+            })
+            .await;
+        let deferred = resp
+            .deferred_provider_config_unknown
+            .then_some(pb::Deferred {
+                reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+            });
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            renew_at: resp.renew_at.map(Into::into),
+            result: dynamic(resp.result),
+            private: Some(resp.private),
+            diagnostics: diagnostics(resp.diags),
+            deferred,
+        }))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Reply<pb::renew_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .renew_ephemeral_resource(RenewEphemeralResourceRequest {
+                type_name: req.type_name,
+                private: req.private.unwrap_or_default(),
+            })
+            .await;
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            renew_at: resp.renew_at.map(Into::into),
+            private: Some(resp.private),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Reply<pb::close_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .close_ephemeral_resource(CloseEphemeralResourceRequest {
+                type_name: req.type_name,
+                private: req.private.unwrap_or_default(),
+            })
+            .await;
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
     }
 
     // Features this provider does not offer answer with a diagnostic, never a crash.

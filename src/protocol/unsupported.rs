@@ -1,5 +1,5 @@
-//! Answers for the RPCs of features this provider does not offer (ephemeral resources, list,
-//! actions, state stores, moves): a clear error diagnostic, never a gRPC failure.
+//! Answers for the RPCs of features this provider does not offer (list resources, actions, state
+//! stores, moves): a clear error diagnostic, never a gRPC failure.
 
 use super::tfplugin6 as pb;
 
@@ -22,10 +22,6 @@ pub fn one<T: Send + 'static>(item: T) -> tonic::codegen::BoxStream<T> {
 macro_rules! unsupported_methods {
     () => {
         $crate::protocol::unsupported::unsupported_methods!(@diags
-            validate_ephemeral_resource_config, validate_ephemeral_resource_config, "Ephemeral resources";
-            open_ephemeral_resource, open_ephemeral_resource, "Ephemeral resources";
-            renew_ephemeral_resource, renew_ephemeral_resource, "Ephemeral resources";
-            close_ephemeral_resource, close_ephemeral_resource, "Ephemeral resources";
             validate_list_resource_config, validate_list_resource_config, "List resources";
             move_resource_state, move_resource_state, "Moving state between resource types";
             generate_resource_config, generate_resource_config, "Generating configuration";

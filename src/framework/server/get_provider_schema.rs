@@ -18,6 +18,7 @@ pub struct GetProviderSchemaResponse<'a> {
     pub resources: Vec<(&'a str, &'a Schema)>,
     pub data_sources: Vec<(&'a str, &'a Schema)>,
     pub functions: Vec<(&'a str, &'a Signature)>,
+    pub ephemeral_resources: Vec<(&'a str, &'a Schema)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -37,6 +38,11 @@ impl Server {
                 .map(|(n, r)| (n.as_str(), &r.schema))
                 .collect(),
             functions: self.function_signatures(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .iter()
+                .map(|(n, r)| (n.as_str(), &r.schema))
+                .collect(),
             capabilities: self.capabilities(),
             diags: Diagnostics::new(),
         }
@@ -55,5 +61,12 @@ impl Server {
 
     pub fn data_source_type_names(&self) -> Vec<&str> {
         self.data_sources.keys().map(String::as_str).collect()
+    }
+
+    pub fn ephemeral_resource_type_names(&self) -> Vec<&str> {
+        self.ephemeral_resources
+            .keys()
+            .map(String::as_str)
+            .collect()
     }
 }

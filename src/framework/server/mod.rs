@@ -3,28 +3,35 @@
 
 mod apply_resource_change;
 mod call_function;
+mod close_ephemeral_resource;
 mod configure_provider;
 mod get_functions;
 mod get_provider_schema;
 mod import_resource_state;
+mod open_ephemeral_resource;
 mod plan_resource_change;
 mod read_data_source;
 mod read_resource;
+mod renew_ephemeral_resource;
 mod stop_provider;
 mod upgrade_resource_state;
 mod validate;
+mod validate_ephemeral_resource_config;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use call_function::{CallFunctionRequest, CallFunctionResponse};
+pub use close_ephemeral_resource::{CloseEphemeralResourceRequest, CloseEphemeralResourceResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
 pub use get_functions::GetFunctionsResponse;
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
+pub use open_ephemeral_resource::{OpenEphemeralResourceRequest, OpenEphemeralResourceResponse};
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
+pub use renew_ephemeral_resource::{RenewEphemeralResourceRequest, RenewEphemeralResourceResponse};
 pub use upgrade_resource_state::{UpgradeResourceStateRequest, UpgradeResourceStateResponse};
 pub use validate::{ValidateRequest, ValidateResponse};
 
@@ -36,6 +43,7 @@ use tokio_util::sync::CancellationToken;
 use super::context::{Ctx, ProviderData};
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralResource;
 use super::provider::Provider;
 use super::resource::Resource;
 use super::schema::{Block, Nesting, Schema};
@@ -60,6 +68,7 @@ pub struct Server {
     resources: BTreeMap<String, Registered<dyn Resource>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
     functions: BTreeMap<String, get_functions::RegisteredFunction>,
+    ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource>>,
     provider_data: RwLock<Option<ProviderData>>,
     /// Arguments of the provider block Terraform could not know yet (computed from resources
     /// not applied): while any remain, nothing may be read from AWS, since the place to read
@@ -90,12 +99,22 @@ impl Server {
                 (imp.type_name().to_string(), Registered { imp, schema, ty })
             })
             .collect();
+        let ephemeral_resources = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|imp| {
+                let schema = imp.schema();
+                let ty = schema.implied_type();
+                (imp.type_name().to_string(), Registered { imp, schema, ty })
+            })
+            .collect();
         Self {
             functions: get_functions::register(provider.as_ref()),
             provider_schema: provider.schema(),
             provider,
             resources,
             data_sources,
+            ephemeral_resources,
             provider_data: RwLock::new(None),
             provider_config_unknown: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
@@ -145,6 +164,23 @@ impl Server {
             diags.error(
                 "Unknown data source type",
                 format!("This provider has no data source type \"{type_name}\"."),
+            );
+        }
+        found
+    }
+}
+
+impl Server {
+    fn ephemeral_resource(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&Registered<dyn EphemeralResource>> {
+        let found = self.ephemeral_resources.get(type_name);
+        if found.is_none() {
+            diags.error(
+                "Unknown ephemeral resource type",
+                format!("This provider has no ephemeral resource type \"{type_name}\"."),
             );
         }
         found
@@ -261,5 +297,7 @@ pub fn unknowns_to_null(value: &mut Value) {
     }
 }
 
+#[cfg(test)]
+mod ephemeral_tests;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@
 //! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
 //! [`limits`] (batch limits and pagination), [`forgotten_clusters`] (deleted clusters ECS no
 //! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use),
+//! [`encrypted_values`] (SecureString values read without decryption),
 //! [`parameters`] (PutParameter's pattern and AMI checks), [`cluster_configuration`] (the
 //! configuration reported only when asked for), [`placement`] (placement and scheduling
 //! refusals, DAEMON counts, the role ARN). The list
@@ -16,6 +17,7 @@ pub mod capacity_providers;
 pub mod cluster_configuration;
 pub mod clusters;
 pub mod deployments;
+pub mod encrypted_values;
 pub mod forgotten_clusters;
 pub mod limits;
 pub mod parameters;
