@@ -1,10 +1,11 @@
 //! The trait the provider itself implements: its configuration schema, `configure`, and the
-//! resource and data source types it offers.
+//! resource, data source and action types it offers.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::action::Action;
 use super::context::ProviderData;
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
@@ -32,4 +33,7 @@ pub trait Provider: Send + Sync {
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        Vec::new()
+    }
 }

@@ -4,15 +4,16 @@
 
 use std::sync::{Arc, OnceLock};
 
+use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status};
 
 use super::convert::{attribute_path, diagnostics, dynamic, raw, schema};
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
-    ApplyResourceChangeRequest, ConfigureProviderRequest, ImportResourceStateRequest,
-    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest, Server,
-    UpgradeResourceStateRequest, ValidateRequest,
+    ActionEvent, ApplyResourceChangeRequest, ConfigureProviderRequest, ImportResourceStateRequest,
+    InvokeActionRequest, PlanActionRequest, PlanResourceChangeRequest, ReadDataSourceRequest,
+    ReadResourceRequest, Server, UpgradeResourceStateRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -82,6 +83,14 @@ impl Provider for GrpcProvider {
                     type_name: n.into(),
                 })
                 .collect(),
+            actions: self
+                .server
+                .action_type_names()
+                .into_iter()
+                .map(|n| pb::get_metadata::ActionMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -103,6 +112,14 @@ impl Provider for GrpcProvider {
                     .data_sources
                     .iter()
                     .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
+                action_schemas: s
+                    .actions
+                    .iter()
+                    .map(|(n, sc)| {
+                        let schema = Some(schema(sc));
+                        (n.to_string(), pb::ActionSchema { schema })
+                    })
                     .collect(),
                 server_capabilities: Some(self.capabilities()),
                 diagnostics: diagnostics(s.diags),
@@ -350,6 +367,69 @@ impl Provider for GrpcProvider {
     ) -> Reply<pb::stop_provider::Response> {
         let error = self.server.stop_provider();
         Ok(Response::new(pb::stop_provider::Response { error }))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Reply<pb::validate_action_config::Response> {
+        let req = req.into_inner();
+        let resp = self.server.validate_action_config(ValidateRequest {
+            type_name: req.type_name,
+            config: raw(req.config),
+            write_only_allowed: false,
+        });
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> Reply<pb::plan_action::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .plan_action(PlanActionRequest {
+                type_name: req.action_type,
+                config: raw(req.config),
+                deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
+            })
+            .await;
+        let deferred = resp
+            .deferred_provider_config_unknown
+            .then_some(pb::Deferred {
+                reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+            });
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics: diagnostics(resp.diags),
+            deferred,
+        }))
+    }
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> Reply<tonic::codegen::BoxStream<pb::invoke_action::Event>> {
+        use pb::invoke_action::event::{Completed, Progress, Type};
+        let req = req.into_inner();
+        let events = self.server.invoke_action(InvokeActionRequest {
+            type_name: req.action_type,
+            config: raw(req.config),
+        });
+        let stream = tokio_stream::wrappers::UnboundedReceiverStream::new(events).map(|e| {
+            let r#type = match e {
+                ActionEvent::Progress(message) => Type::Progress(Progress { message }),
+                ActionEvent::Completed(diags) => Type::Completed(Completed {
+                    diagnostics: diagnostics(diags),
+                }),
+            };
+            Ok(pb::invoke_action::Event {
+                r#type: Some(r#type),
+            })
+        });
+        Ok(Response::new(Box::pin(stream)))
     }
 
     // Features this provider does not offer answer with a diagnostic, never a crash.

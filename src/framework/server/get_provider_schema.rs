@@ -16,6 +16,7 @@ pub struct GetProviderSchemaResponse<'a> {
     pub provider: &'a Schema,
     pub resources: Vec<(&'a str, &'a Schema)>,
     pub data_sources: Vec<(&'a str, &'a Schema)>,
+    pub actions: Vec<(&'a str, &'a Schema)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -33,6 +34,11 @@ impl Server {
                 .data_sources
                 .iter()
                 .map(|(n, r)| (n.as_str(), &r.schema))
+                .collect(),
+            actions: self
+                .actions
+                .iter()
+                .map(|(n, a)| (n.as_str(), &a.schema))
                 .collect(),
             capabilities: self.capabilities(),
             diags: Diagnostics::new(),

@@ -5,12 +5,15 @@ mod apply_resource_change;
 mod configure_provider;
 mod get_provider_schema;
 mod import_resource_state;
+mod invoke_action;
+mod plan_action;
 mod plan_resource_change;
 mod read_data_source;
 mod read_resource;
 mod stop_provider;
 mod upgrade_resource_state;
 mod validate;
+mod validate_action_config;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
@@ -18,6 +21,8 @@ pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
+pub use invoke_action::{ActionEvent, InvokeActionRequest};
+pub use plan_action::{PlanActionRequest, PlanActionResponse};
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
@@ -29,6 +34,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
 use super::context::{Ctx, ProviderData};
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
@@ -55,6 +61,7 @@ pub struct Server {
     provider_schema: Schema,
     resources: BTreeMap<String, Registered<dyn Resource>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
+    actions: BTreeMap<String, Registered<dyn Action>>,
     provider_data: RwLock<Option<ProviderData>>,
     /// Arguments of the provider block Terraform could not know yet (computed from resources
     /// not applied): while any remain, nothing may be read from AWS, since the place to read
@@ -85,11 +92,21 @@ impl Server {
                 (imp.type_name().to_string(), Registered { imp, schema, ty })
             })
             .collect();
+        let actions = provider
+            .actions()
+            .into_iter()
+            .map(|imp| {
+                let schema = imp.schema();
+                let ty = schema.implied_type();
+                (imp.type_name().to_string(), Registered { imp, schema, ty })
+            })
+            .collect();
         Self {
             provider_schema: provider.schema(),
             provider,
             resources,
             data_sources,
+            actions,
             provider_data: RwLock::new(None),
             provider_config_unknown: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
@@ -255,5 +272,7 @@ pub fn unknowns_to_null(value: &mut Value) {
     }
 }
 
+#[cfg(test)]
+mod action_tests;
 #[cfg(test)]
 mod tests;
