@@ -206,6 +206,13 @@ impl Provider for EcsProvider {
             Arc::new(super::data::task_definition::TaskDefinitionDataSource),
         ]
     }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::framework::action::Action>> {
+        vec![
+            Arc::new(super::actions::run_task::RunTaskAction),
+            Arc::new(super::actions::service_redeploy::ServiceRedeployAction),
+        ]
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,12 @@ pub struct Start<'a> {
     pub started: SystemTime,
     /// A deployment an earlier, interrupted apply left running.
     pub resume: Option<String>,
+    /// Told each new line of progress (an action streams them to Terraform).
+    pub progress: Option<Progress<'a>>,
 }
+
+/// Where progress lines go besides the log.
+pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
 
 /// The outcome, and the service deployment waited on (to record when the wait was cut short).
 pub struct Waited {
@@ -205,6 +210,16 @@ pub async fn wait(
     let slot = std::sync::Mutex::new(start.resume.clone());
     let fallback = std::sync::atomic::AtomicBool::new(false);
     let known = || slot.lock().map(|a| a.clone()).unwrap_or_default();
+    let last = std::sync::Mutex::new(String::new());
+    let tell = |line: &str| {
+        if let (Some(p), Ok(mut last)) = (start.progress, last.lock())
+            && *last != line
+        {
+            line.clone_into(&mut last);
+            p(line);
+        }
+    };
+    let tell = &tell;
     let result = wait::until(timeout, FIRST_POLL, LAST_POLL, cancel, || {
         let number = number.clone();
         let (slot, fallback, started) = (&slot, &fallback, start.started);
@@ -235,6 +250,7 @@ pub async fn wait(
                     }
                     let now = progress(&d);
                     tracing::info!(service = %name, deployment = %current, progress = %now, "deployment in progress");
+                    tell(&now);
                     Poll::Pending(now)
                 }
                 Ok(None) => Poll::Pending("the service deployment is not described yet".to_string()),
@@ -278,8 +294,15 @@ async fn counters(
             .map(str::to_string)
     });
     Waited {
-        result: steady::wait_steady(clients, cluster, name, primary.as_deref(), timeout, cancel)
-            .await,
+        result: steady::wait_steady(
+            clients,
+            cluster,
+            name,
+            (primary.as_deref(), start.progress),
+            timeout,
+            cancel,
+        )
+        .await,
         deployment: None,
     }
 }
