@@ -10,6 +10,7 @@ pub enum Kind {
     Provider,
     Resource,
     DataSource,
+    Action,
 }
 
 /// Renders one page: title, description, an optional example, then arguments and attributes.
@@ -25,10 +26,17 @@ pub fn render(
         Kind::Provider => "Provider",
         Kind::Resource => "Resource",
         Kind::DataSource => "Data Source",
+        Kind::Action => "Action",
     };
     let _ = writeln!(out, "# {name} ({label})\n");
     if !schema.block.description.is_empty() {
         let _ = writeln!(out, "{}\n", schema.block.description);
+    }
+    if let Kind::Action = kind {
+        let _ = writeln!(
+            out,
+            "The arguments below go in the action's `config` block. Terraform 1.14 or later runs it with `terraform apply -invoke=action.{name}.LABEL`, or from an `action_trigger` in a resource's `lifecycle` block.\n"
+        );
     }
     if let Some(example) = example {
         let _ = writeln!(
