@@ -25,8 +25,8 @@ pub mod secure_strings;
 pub mod service_connect;
 pub mod services;
 pub mod task_definitions;
-pub mod tasks;
 pub mod taskdef_shape;
+pub mod tasks;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
