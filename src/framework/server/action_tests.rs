@@ -181,7 +181,9 @@ async fn stop_provider_ends_a_wait_with_a_diagnostic() {
             ("forever", Value::Bool(true)),
         ]),
     });
-    assert_eq!(rx.recv().await, Some(ActionEvent::Progress("one".into())));
+    // Progress arrives while the action still runs, not with its completion.
+    let first = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await;
+    assert_eq!(first, Ok(Some(ActionEvent::Progress("one".into()))));
     s.stop_provider();
     let rest = tokio::time::timeout(Duration::from_secs(5), events(rx))
         .await
