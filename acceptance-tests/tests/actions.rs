@@ -404,3 +404,77 @@ async fn bad_action_configuration_is_refused_at_plan_naming_the_attribute() {
     assert!(text.contains("launch_type"), "{text}");
     assert!(text.contains("capacity_provider_strategy"), "{text}");
 }
+
+/// PlanAction looks the task definition up once it exists: an override naming a container it
+/// does not have fails the plan at that attribute, before anything runs.
+#[tokio::test]
+async fn an_override_of_a_container_the_task_definition_lacks_fails_the_plan() {
+    let test = "an_override_of_a_container_the_task_definition_lacks_fails_the_plan";
+    let Some(s) = setup(test, &[]).await else {
+        return;
+    };
+    s.tf.write_config(&config(&s, "exit 0", "", None)).unwrap();
+    apply(&s).await;
+    let renamed = config(&s, "exit 0", "", None).replace("name    = \"app\"", "name    = \"nope\"");
+    s.tf.write_config(&renamed).unwrap();
+    s.endpoint.reset_stats().await.unwrap();
+    let out =
+        s.tf.invoke("action.ecs_run_task.migrate")
+            .await
+            .expect_err("an unknown container is refused");
+    let text = output(&out);
+    assert!(text.contains("No such container"), "{text}");
+    assert!(text.contains("no container \"nope\""), "{text}");
+    let calls = s.endpoint.calls().await.unwrap();
+    assert!(!calls.iter().any(|c| c == "ecs:RunTask"), "{calls:?}");
+    destroy(&s).await;
+}
+
+/// Ctrl-C while the action waits for its task: Terraform asks the provider to stop, and the
+/// invocation ends at once with a diagnostic naming the task that keeps running.
+#[tokio::test]
+async fn ctrl_c_ends_the_wait_for_a_task_with_a_diagnostic() {
+    let test = "ctrl_c_ends_the_wait_for_a_task_with_a_diagnostic";
+    let Some(s) = setup(test, &["--task-seconds", "120"]).await else {
+        return;
+    };
+    s.tf.write_config(&config(&s, "exit 0", "", None)).unwrap();
+    apply(&s).await;
+    s.endpoint.reset_stats().await.unwrap();
+    let mut invoke =
+        s.tf.spawn(&[
+            "apply",
+            "-auto-approve",
+            "-no-color",
+            "-invoke=action.ecs_run_task.migrate",
+        ])
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !s
+        .endpoint
+        .calls()
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c == "ecs:DescribeTasks")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the task was never followed:\n{}",
+            s.tf.spawned_output()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let pid = invoke.id().expect("running") as i32;
+    // SAFETY: sends SIGINT to our own child, as Ctrl-C in a terminal would.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), invoke.wait())
+        .await
+        .expect("the interrupted invocation ends soon")
+        .unwrap();
+    let text = s.tf.spawned_output();
+    assert!(!status.success(), "{text}");
+    assert!(text.contains("Waiting for the task interrupted"), "{text}");
+    assert!(text.contains("keeps running: arn:aws:ecs:"), "{text}");
+    destroy(&s).await;
+}
