@@ -223,6 +223,24 @@ mod tests {
     }
 
     #[test]
+    fn task_flags_are_read() {
+        let o = parse(&[]).unwrap();
+        assert_eq!(o.task_run, Duration::from_secs(2));
+        assert!(o.run_task_failure.is_none() && !o.tasks_fail_to_start);
+        let o = parse(&[
+            "--task-seconds",
+            "0.5",
+            "--run-task-failure",
+            "RESOURCE:MEMORY",
+            "--tasks-fail-to-start",
+        ])
+        .unwrap();
+        assert_eq!(o.task_run, Duration::from_millis(500));
+        assert_eq!(o.run_task_failure.as_deref(), Some("RESOURCE:MEMORY"));
+        assert!(o.tasks_fail_to_start);
+    }
+
+    #[test]
     fn throttle_burst_caps_the_buckets_and_turns_throttling_on() {
         let o = parse(&["--throttle-burst", "2"]).unwrap();
         assert!(o.throttle);
