@@ -189,6 +189,17 @@ async fn invoking_run_task_succeeds_for_exit_0_and_fails_naming_exit_code_3() {
     ] {
         assert!(text.contains(part), "no {part:?} in:\n{text}");
     }
+
+    // Without waiting, the action ends once the task is started, whatever it does later.
+    s.tf.write_config(&config(&s, "exit 3", "wait = false", None))
+        .unwrap();
+    let started =
+        s.tf.invoke("action.ecs_run_task.migrate")
+            .await
+            .unwrap_or_else(|out| panic!("wait = false must not wait:\n{}", output(&out)));
+    let text = output(&started);
+    assert!(text.contains(" started: arn:aws:ecs:"), "{text}");
+    assert!(!text.contains(": STOPPED"), "{text}");
     destroy(&s).await;
 }
 
@@ -207,6 +218,29 @@ async fn placement_failures_fail_the_invocation_naming_the_reason() {
     let text = output(&failed);
     assert!(text.contains("ECS could not place the task"), "{text}");
     assert!(text.contains("RESOURCE:MEMORY"), "{text}");
+    destroy(&s).await;
+}
+
+#[tokio::test]
+async fn a_task_that_fails_to_start_fails_the_invocation_with_its_stop_code() {
+    let test = "a_task_that_fails_to_start_fails_the_invocation_with_its_stop_code";
+    let Some(s) = setup(test, &["--tasks-fail-to-start"]).await else {
+        return;
+    };
+    s.tf.write_config(&config(&s, "exit 0", "", None)).unwrap();
+    apply(&s).await;
+    let failed =
+        s.tf.invoke("action.ecs_run_task.migrate")
+            .await
+            .expect_err("a task that never started fails the invocation");
+    let text = output(&failed);
+    for part in [
+        "container \"app\" did not run to an exit code",
+        "CannotPullContainerError",
+        "TaskFailedToStart",
+    ] {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
     destroy(&s).await;
 }
 
@@ -324,6 +358,7 @@ async fn redeploy_starts_a_new_deployment_and_follows_it_to_completion() {
     for line in [
         "Action action.ecs_service_redeploy.web",
         "Forcing a new deployment of service web",
+        "tasks running",
         "COMPLETED",
     ] {
         assert!(text.contains(line), "no {line:?} in:\n{text}");
