@@ -63,7 +63,7 @@ impl Provider for WithActions {
         "test"
     }
     fn schema(&self) -> Schema {
-        Schema::new(Block::new())
+        Schema::new(Block::new().attribute(Attribute::string("region").optional()))
     }
     async fn configure(&self, _: ConfigureRequest, _: &mut ConfigureResponse) {}
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
@@ -203,4 +203,30 @@ async fn unknown_values_are_refused_at_invoke() {
     }))
     .await;
     assert!(matches!(&got[..], [ActionEvent::Completed(d)] if d.has_errors()));
+}
+
+#[tokio::test]
+async fn an_unknown_provider_configuration_defers_or_skips_the_plan_check() {
+    let s = server();
+    let ty = Type::object([("region".to_string(), Type::String)]);
+    let unknown = Value::object([("region", Value::Unknown)]);
+    s.configure_provider(ConfigureProviderRequest {
+        terraform_version: "1.15.5".into(),
+        config: RawValue {
+            msgpack: msgpack::encode(&unknown, &ty).unwrap(),
+            json: Vec::new(),
+        },
+    })
+    .await;
+    for allowed in [true, false] {
+        let planned = s
+            .plan_action(PlanActionRequest {
+                type_name: "test_wait".into(),
+                config: raw(vec![("name", Value::Unknown)]),
+                deferral_allowed: allowed,
+            })
+            .await;
+        assert!(planned.diags.is_empty(), "{:?}", planned.diags);
+        assert_eq!(planned.deferred_provider_config_unknown, allowed);
+    }
 }
