@@ -131,8 +131,8 @@ pub async fn wait_steady(
     timeout: Duration,
     cancel: &CancellationToken,
 ) -> Result<(), SteadyError> {
-    let last = std::sync::Mutex::new(String::new());
-    let last = &last;
+    let changes = super::deployment_wait::Changes::new(report);
+    let changes = &changes;
     let result = wait::until(
         timeout,
         Duration::from_millis(500),
@@ -150,12 +150,7 @@ pub async fn wait_steady(
                     }
                     let now = progress(&s);
                     tracing::info!(service = %name, progress = %now, "waiting for steady state");
-                    if let (Some(tell), Ok(mut last)) = (report, last.lock())
-                        && *last != now
-                    {
-                        now.clone_into(&mut last);
-                        tell(&now);
-                    }
+                    changes.tell(&now);
                     Poll::Pending(now)
                 }
                 Ok(None) => Poll::Done(Err(SteadyError::Gone)),
