@@ -46,6 +46,9 @@ impl Action for Wait {
     async fn invoke(&self, req: InvokeRequest, progress: &Progress, diags: &mut Diagnostics) {
         progress.send("one");
         progress.send("two");
+        if req.config.get("name").and_then(Value::as_str) == Some("panic") {
+            panic!("a bug");
+        }
         if req.config.get("forever").and_then(Value::as_bool) == Some(true) {
             tokio::select! {
                 () = req.ctx.cancel.cancelled() => diags.error("Interrupted", "stopped"),
@@ -229,4 +232,19 @@ async fn an_unknown_provider_configuration_defers_or_skips_the_plan_check() {
         assert!(planned.diags.is_empty(), "{:?}", planned.diags);
         assert_eq!(planned.deferred_provider_config_unknown, allowed);
     }
+}
+
+#[tokio::test]
+async fn a_panicking_action_still_completes_with_an_error() {
+    let s = server();
+    let got = events(s.invoke_action(InvokeActionRequest {
+        type_name: "test_wait".into(),
+        config: raw(vec![("name", Value::string("panic"))]),
+    }))
+    .await;
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(
+        matches!(got.last(), Some(ActionEvent::Completed(d)) if d.0[0].summary == "Provider bug"),
+        "{got:?}"
+    );
 }

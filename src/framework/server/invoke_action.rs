@@ -1,6 +1,7 @@
 //! InvokeAction: runs the action in its own task and streams what it reports: each progress
-//! message as it is sent, then exactly one completion carrying the diagnostics. StopProvider
-//! cancels the invocation's context; so does Terraform closing the stream.
+//! message as it is sent, then exactly one completion carrying the diagnostics (also when the
+//! action panics). StopProvider cancels the invocation's context; so does Terraform closing
+//! the stream.
 
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
@@ -45,21 +46,27 @@ impl Server {
         let ctx = self.ctx();
         tokio::spawn(async move {
             let (messages, mut forward) = unbounded_channel::<String>();
-            let progress = Progress::new(messages);
             let cancel = ctx.cancel.clone();
-            let run = async {
+            // Its own task, so a panic in the action still ends the stream with a diagnostic.
+            let mut run = tokio::spawn(async move {
+                let progress = Progress::new(messages);
                 let mut diags = Diagnostics::new();
                 action
                     .invoke(InvokeRequest { ctx, config }, &progress, &mut diags)
                     .await;
-                drop(progress);
                 diags
-            };
-            tokio::pin!(run);
+            });
             let mut gone = false;
             let diags = loop {
                 tokio::select! {
-                    diags = &mut run => break diags,
+                    done = &mut run => break done.unwrap_or_else(|e| {
+                        let mut diags = Diagnostics::new();
+                        diags.error(
+                            "Provider bug",
+                            format!("The action stopped unexpectedly ({e}); please report this."),
+                        );
+                        diags
+                    }),
                     Some(message) = forward.recv() => {
                         let _ = events.send(ActionEvent::Progress(message));
                     }
