@@ -93,6 +93,20 @@ fn docs_are_generated_from_schemas() {
             ),
         ));
     }
+    for action in provider.actions() {
+        let name = action.type_name();
+        let short = name.trim_start_matches("ecs_");
+        pages.push((
+            root().join("docs/actions").join(format!("{short}.md")),
+            render(
+                Kind::Action,
+                name,
+                &action.schema(),
+                example(&format!("action-{name}")).as_deref(),
+                None,
+            ),
+        ));
+    }
     let update = std::env::var_os("UPDATE_DOCS").is_some();
     let mut stale = Vec::new();
     for (path, text) in pages {

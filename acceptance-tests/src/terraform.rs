@@ -292,6 +292,23 @@ impl Terraform {
         .await
     }
 
+    /// `terraform apply -auto-approve -invoke=ADDRESS`: runs one action (e.g.
+    /// `action.ecs_run_task.migrate`) and nothing else.
+    pub async fn invoke(&self, address: &str) -> CmdResult {
+        let invoke = format!("-invoke={address}");
+        self.run_ok(
+            &[
+                "apply",
+                "-no-color",
+                "-input=false",
+                "-auto-approve",
+                &invoke,
+            ],
+            &[0],
+        )
+        .await
+    }
+
     /// `terraform apply PLANFILE`.
     pub async fn apply_plan(&self, plan_file: &str) -> CmdResult {
         self.run_ok(&["apply", "-no-color", "-input=false", plan_file], &[0])

@@ -172,6 +172,35 @@ async fn example_fargate_web() {
         .await;
 }
 
+/// The migration example: the `action_trigger` runs the migration task before the service is
+/// created and again before a new image updates it; re-plans empty. OpenTofu has no actions.
+#[tokio::test]
+async fn example_action_ecs_run_task() {
+    let test = "example_action_ecs_run_task";
+    if skip_without_acc(test) || env::skip_under(env::Cli::Tofu, test, "OpenTofu has no actions") {
+        return;
+    }
+    let subnet = if acceptance_tests::real_aws() {
+        std::env::var("ECS_ACC_SUBNET").unwrap_or_default()
+    } else {
+        acceptance_tests::fixtures::default_subnet(&acceptance_tests::endpoint_url())
+            .await
+            .expect("a default subnet")
+    };
+    let config = example("action-ecs_run_task");
+    TestCase::new(test)
+        .env("TF_VAR_subnet_ids", format!("[\"{subnet}\"]"))
+        .step(Step::new(config.clone()).expect("ecs_service.api", Action::Create))
+        .step(
+            Step::new(config.replace("busybox:1.36", "busybox:1.37"))
+                .expect("ecs_task_definition.api", Action::Update)
+                .expect("ecs_service.api", Action::Update),
+        )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
+        .run()
+        .await;
+}
+
 /// The blue/green example: applies (the apply ends when ECS reports the deployment
 /// SUCCESSFUL), re-plans empty, deploys a new image blue/green in place, destroys cleanly. The
 /// load balancer pieces are variables; against the local endpoint any ARNs do.

@@ -1,5 +1,6 @@
-//! The ECS provider: resources, data sources and the rules of ECS and Fargate.
+//! The ECS provider: resources, data sources, actions and the rules of ECS and Fargate.
 
+pub mod actions;
 pub mod arn;
 pub mod capacity_provider;
 pub mod capacity_providers;

@@ -215,6 +215,13 @@ impl Provider for EcsProvider {
     fn ephemeral_resources(&self) -> Vec<Arc<dyn crate::framework::ephemeral::EphemeralResource>> {
         vec![Arc::new(super::secret_ephemeral::SecretEphemeral)]
     }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::framework::action::Action>> {
+        vec![
+            Arc::new(super::actions::run_task::RunTaskAction),
+            Arc::new(super::actions::service_redeploy::ServiceRedeployAction),
+        ]
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub enum Kind {
     Resource,
     DataSource,
     EphemeralResource,
+    Action,
 }
 
 /// Renders one page: title, description, an optional example, then arguments and attributes.
@@ -27,10 +28,17 @@ pub fn render(
         Kind::Resource => "Resource",
         Kind::DataSource => "Data Source",
         Kind::EphemeralResource => "Ephemeral Resource",
+        Kind::Action => "Action",
     };
     let _ = writeln!(out, "# {name} ({label})\n");
     if !schema.block.description.is_empty() {
         let _ = writeln!(out, "{}\n", schema.block.description);
+    }
+    if let Kind::Action = kind {
+        let _ = writeln!(
+            out,
+            "The arguments below go in the action's `config` block. Terraform 1.14 or later runs it with `terraform apply -invoke=action.{name}.LABEL`, or from an `action_trigger` in a resource's `lifecycle` block.\n"
+        );
     }
     if let Some(example) = example {
         let _ = writeln!(

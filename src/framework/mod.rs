@@ -2,6 +2,7 @@
 //! the plan algorithm and one handler per RPC. It knows nothing about AWS and nothing about
 //! protobuf; a second provider could reuse it unchanged.
 
+pub mod action;
 pub mod checks;
 pub mod context;
 pub mod data_source;

@@ -1,10 +1,11 @@
 //! The trait the provider itself implements: its configuration schema, `configure`, and the
-//! resource and data source types and the functions it offers.
+//! resource, data source, ephemeral resource and action types and the functions it offers.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::action::Action;
 use super::context::ProviderData;
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
@@ -39,6 +40,10 @@ pub trait Provider: Send + Sync {
     }
 
     fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
         Vec::new()
     }
 }

@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status};
 
 use super::convert::{attribute_path, diagnostics, dynamic, raw, schema};
@@ -11,10 +12,11 @@ use super::functions;
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
-    ApplyResourceChangeRequest, CallFunctionRequest, CloseEphemeralResourceRequest,
-    ConfigureProviderRequest, ImportResourceStateRequest, OpenEphemeralResourceRequest,
-    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest,
-    RenewEphemeralResourceRequest, Server, UpgradeResourceStateRequest, ValidateRequest,
+    ActionEvent, ApplyResourceChangeRequest, CallFunctionRequest, CloseEphemeralResourceRequest,
+    ConfigureProviderRequest, ImportResourceStateRequest, InvokeActionRequest,
+    OpenEphemeralResourceRequest, PlanActionRequest, PlanResourceChangeRequest,
+    ReadDataSourceRequest, ReadResourceRequest, RenewEphemeralResourceRequest, Server,
+    UpgradeResourceStateRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -100,6 +102,14 @@ impl Provider for GrpcProvider {
                     type_name: n.into(),
                 })
                 .collect(),
+            actions: self
+                .server
+                .action_type_names()
+                .into_iter()
+                .map(|n| pb::get_metadata::ActionMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -127,6 +137,14 @@ impl Provider for GrpcProvider {
                     .ephemeral_resources
                     .iter()
                     .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
+                action_schemas: s
+                    .actions
+                    .iter()
+                    .map(|(n, sc)| {
+                        let schema = Some(schema(sc));
+                        (n.to_string(), pb::ActionSchema { schema })
+                    })
                     .collect(),
                 server_capabilities: Some(self.capabilities()),
                 diagnostics: diagnostics(s.diags),
@@ -475,6 +493,69 @@ impl Provider for GrpcProvider {
         Ok(Response::new(pb::close_ephemeral_resource::Response {
             diagnostics: diagnostics(resp.diags),
         }))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Reply<pb::validate_action_config::Response> {
+        let req = req.into_inner();
+        let resp = self.server.validate_action_config(ValidateRequest {
+            type_name: req.type_name,
+            config: raw(req.config),
+            write_only_allowed: false,
+        });
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> Reply<pb::plan_action::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .plan_action(PlanActionRequest {
+                type_name: req.action_type,
+                config: raw(req.config),
+                deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
+            })
+            .await;
+        let deferred = resp
+            .deferred_provider_config_unknown
+            .then_some(pb::Deferred {
+                reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+            });
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics: diagnostics(resp.diags),
+            deferred,
+        }))
+    }
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> Reply<tonic::codegen::BoxStream<pb::invoke_action::Event>> {
+        use pb::invoke_action::event::{Completed, Progress, Type};
+        let req = req.into_inner();
+        let events = self.server.invoke_action(InvokeActionRequest {
+            type_name: req.action_type,
+            config: raw(req.config),
+        });
+        let stream = tokio_stream::wrappers::UnboundedReceiverStream::new(events).map(|e| {
+            let r#type = match e {
+                ActionEvent::Progress(message) => Type::Progress(Progress { message }),
+                ActionEvent::Completed(diags) => Type::Completed(Completed {
+                    diagnostics: diagnostics(diags),
+                }),
+            };
+            Ok(pb::invoke_action::Event {
+                r#type: Some(r#type),
+            })
+        });
+        Ok(Response::new(Box::pin(stream)))
     }
 
     // Features this provider does not offer answer with a diagnostic, never a crash.

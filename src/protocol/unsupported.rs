@@ -1,5 +1,5 @@
-//! Answers for the RPCs of features this provider does not offer (list resources, actions, state
-//! stores, moves): a clear error diagnostic, never a gRPC failure.
+//! Answers for the RPCs of features this provider does not offer (list resources, state stores,
+//! moves): a clear error diagnostic, never a gRPC failure.
 
 use super::tfplugin6 as pb;
 
@@ -32,8 +32,6 @@ macro_rules! unsupported_methods {
             unlock_state, unlock_state, "State storage";
             get_states, get_states, "State storage";
             delete_state, delete_state, "State storage";
-            plan_action, plan_action, "Actions";
-            validate_action_config, validate_action_config, "Actions";
         );
 
         fn list_resource<'life0, 'async_trait>(
@@ -80,24 +78,6 @@ macro_rules! unsupported_methods {
             Ok(tonic::Response::new(pb::write_state_bytes::Response {
                 diagnostics: $crate::protocol::unsupported::diagnostic("State storage"),
             }))})
-        }
-
-        fn invoke_action<'life0, 'async_trait>(
-            &'life0 self,
-            _: tonic::Request<pb::invoke_action::Request>,
-        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::invoke_action::Event>>, tonic::Status>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(async move {
-            use pb::invoke_action::event::{Completed, Type};
-            let event = pb::invoke_action::Event {
-                r#type: Some(Type::Completed(Completed {
-                    diagnostics: $crate::protocol::unsupported::diagnostic("Actions"),
-                })),
-            };
-            Ok(tonic::Response::new($crate::protocol::unsupported::one(event)))})
         }
     };
     (@diags $($method:ident, $module:ident, $feature:literal;)*) => {

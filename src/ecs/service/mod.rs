@@ -467,6 +467,7 @@ impl Resource for ServiceResource {
                 service: service.as_ref(),
                 started,
                 resume: None,
+                progress: None,
             };
             match wait_for(
                 &cfg,
@@ -596,6 +597,7 @@ impl Resource for ServiceResource {
                 service: None,
                 started: std::time::SystemTime::now(),
                 resume: Some(pending.to_string()),
+                progress: None,
             };
             tracing::info!(service = %name, deployment = %pending, "resuming the wait for a deployment an earlier apply started");
             resp.state = req.prior.clone();
@@ -731,6 +733,7 @@ impl Resource for ServiceResource {
                 service: service.as_ref(),
                 started,
                 resume: None,
+                progress: None,
             };
             if wait_for(
                 &cfg,

@@ -19,6 +19,7 @@ pub struct GetProviderSchemaResponse<'a> {
     pub data_sources: Vec<(&'a str, &'a Schema)>,
     pub functions: Vec<(&'a str, &'a Signature)>,
     pub ephemeral_resources: Vec<(&'a str, &'a Schema)>,
+    pub actions: Vec<(&'a str, &'a Schema)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -42,6 +43,11 @@ impl Server {
                 .ephemeral_resources
                 .iter()
                 .map(|(n, r)| (n.as_str(), &r.schema))
+                .collect(),
+            actions: self
+                .actions
+                .iter()
+                .map(|(n, a)| (n.as_str(), &a.schema))
                 .collect(),
             capabilities: self.capabilities(),
             diags: Diagnostics::new(),

@@ -8,7 +8,9 @@ mod configure_provider;
 mod get_functions;
 mod get_provider_schema;
 mod import_resource_state;
+mod invoke_action;
 mod open_ephemeral_resource;
+mod plan_action;
 mod plan_resource_change;
 mod read_data_source;
 mod read_resource;
@@ -16,6 +18,7 @@ mod renew_ephemeral_resource;
 mod stop_provider;
 mod upgrade_resource_state;
 mod validate;
+mod validate_action_config;
 mod validate_ephemeral_resource_config;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
@@ -27,7 +30,9 @@ pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
+pub use invoke_action::{ActionEvent, InvokeActionRequest};
 pub use open_ephemeral_resource::{OpenEphemeralResourceRequest, OpenEphemeralResourceResponse};
+pub use plan_action::{PlanActionRequest, PlanActionResponse};
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
@@ -40,6 +45,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
 use super::context::{Ctx, ProviderData};
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
@@ -62,6 +68,21 @@ struct Registered<T: ?Sized> {
     ty: Type,
 }
 
+/// Schemas and their types, built once per registered object and keyed by type name.
+fn register<T: ?Sized>(
+    items: Vec<Arc<T>>,
+    describe: impl Fn(&T) -> (&'static str, Schema),
+) -> BTreeMap<String, Registered<T>> {
+    items
+        .into_iter()
+        .map(|imp| {
+            let (name, schema) = describe(&imp);
+            let ty = schema.implied_type();
+            (name.to_string(), Registered { imp, schema, ty })
+        })
+        .collect()
+}
+
 pub struct Server {
     provider: Arc<dyn Provider>,
     provider_schema: Schema,
@@ -69,6 +90,7 @@ pub struct Server {
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
     functions: BTreeMap<String, get_functions::RegisteredFunction>,
     ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource>>,
+    actions: BTreeMap<String, Registered<dyn Action>>,
     provider_data: RwLock<Option<ProviderData>>,
     /// Arguments of the provider block Terraform could not know yet (computed from resources
     /// not applied): while any remain, nothing may be read from AWS, since the place to read
@@ -81,33 +103,12 @@ pub struct Server {
 impl Server {
     /// Builds every schema once; Terraform asks for them in each of its several launches.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
-        let resources = provider
-            .resources()
-            .into_iter()
-            .map(|imp| {
-                let schema = imp.schema();
-                let ty = schema.implied_type();
-                (imp.type_name().to_string(), Registered { imp, schema, ty })
-            })
-            .collect();
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|imp| {
-                let schema = imp.schema();
-                let ty = schema.implied_type();
-                (imp.type_name().to_string(), Registered { imp, schema, ty })
-            })
-            .collect();
-        let ephemeral_resources = provider
-            .ephemeral_resources()
-            .into_iter()
-            .map(|imp| {
-                let schema = imp.schema();
-                let ty = schema.implied_type();
-                (imp.type_name().to_string(), Registered { imp, schema, ty })
-            })
-            .collect();
+        let resources = register(provider.resources(), |r| (r.type_name(), r.schema()));
+        let data_sources = register(provider.data_sources(), |r| (r.type_name(), r.schema()));
+        let ephemeral_resources = register(provider.ephemeral_resources(), |r| {
+            (r.type_name(), r.schema())
+        });
+        let actions = register(provider.actions(), |r| (r.type_name(), r.schema()));
         Self {
             functions: get_functions::register(provider.as_ref()),
             provider_schema: provider.schema(),
@@ -115,6 +116,7 @@ impl Server {
             resources,
             data_sources,
             ephemeral_resources,
+            actions,
             provider_data: RwLock::new(None),
             provider_config_unknown: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
@@ -297,6 +299,8 @@ pub fn unknowns_to_null(value: &mut Value) {
     }
 }
 
+#[cfg(test)]
+mod action_tests;
 #[cfg(test)]
 mod ephemeral_tests;
 #[cfg(test)]
