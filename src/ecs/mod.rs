@@ -11,6 +11,7 @@ pub mod configured;
 pub mod container_definitions;
 pub mod data;
 pub mod functions;
+pub mod identity;
 pub mod model;
 pub mod provider;
 pub mod secret;

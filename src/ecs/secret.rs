@@ -655,6 +655,9 @@ impl Resource for SecretResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
+        Some(&crate::ecs::identity::SECRET)
+    }
 }
 
 /// The arguments whose change needs PutParameter (a new version), not just tags, that differ

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod ephemeral;
 pub mod function;
 pub mod function_docs;
+pub mod identity;
 pub mod model;
 pub mod plan;
 pub mod proposed;

@@ -7,6 +7,8 @@ mod close_ephemeral_resource;
 mod configure_provider;
 mod get_functions;
 mod get_provider_schema;
+mod get_resource_identity_schemas;
+mod identity;
 mod import_resource_state;
 mod invoke_action;
 mod open_ephemeral_resource;
@@ -16,6 +18,7 @@ mod read_data_source;
 mod read_resource;
 mod renew_ephemeral_resource;
 mod stop_provider;
+mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate;
 mod validate_action_config;
@@ -27,6 +30,7 @@ pub use close_ephemeral_resource::{CloseEphemeralResourceRequest, CloseEphemeral
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
 pub use get_functions::GetFunctionsResponse;
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
+pub use get_resource_identity_schemas::GetResourceIdentitySchemasResponse;
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
@@ -37,6 +41,9 @@ pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResp
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
 pub use renew_ephemeral_resource::{RenewEphemeralResourceRequest, RenewEphemeralResourceResponse};
+pub use upgrade_resource_identity::{
+    UpgradeResourceIdentityRequest, UpgradeResourceIdentityResponse,
+};
 pub use upgrade_resource_state::{UpgradeResourceStateRequest, UpgradeResourceStateResponse};
 pub use validate::{ValidateRequest, ValidateResponse};
 
@@ -50,6 +57,7 @@ use super::context::{Ctx, ProviderData};
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
 use super::ephemeral::EphemeralResource;
+use super::identity::IdentitySchema;
 use super::provider::Provider;
 use super::resource::Resource;
 use super::schema::{Block, Nesting, Schema};
@@ -66,6 +74,8 @@ struct Registered<T: ?Sized> {
     imp: Arc<T>,
     schema: Schema,
     ty: Type,
+    /// Resources with an identity only.
+    identity: Option<IdentitySchema>,
 }
 
 /// Schemas and their types, built once per registered object and keyed by type name.
@@ -78,7 +88,13 @@ fn register<T: ?Sized>(
         .map(|imp| {
             let (name, schema) = describe(&imp);
             let ty = schema.implied_type();
-            (name.to_string(), Registered { imp, schema, ty })
+            let r = Registered {
+                imp,
+                schema,
+                ty,
+                identity: None,
+            };
+            (name.to_string(), r)
         })
         .collect()
 }
@@ -103,7 +119,10 @@ pub struct Server {
 impl Server {
     /// Builds every schema once; Terraform asks for them in each of its several launches.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
-        let resources = register(provider.resources(), |r| (r.type_name(), r.schema()));
+        let mut resources = register(provider.resources(), |r| (r.type_name(), r.schema()));
+        for r in resources.values_mut() {
+            r.identity = r.imp.as_identity().map(|i| i.identity_schema());
+        }
         let data_sources = register(provider.data_sources(), |r| (r.type_name(), r.schema()));
         let ephemeral_resources = register(provider.ephemeral_resources(), |r| {
             (r.type_name(), r.schema())
@@ -303,5 +322,7 @@ pub fn unknowns_to_null(value: &mut Value) {
 mod action_tests;
 #[cfg(test)]
 mod ephemeral_tests;
+#[cfg(test)]
+mod identity_tests;
 #[cfg(test)]
 mod tests;
