@@ -273,6 +273,13 @@ impl Terraform {
         self.plan_with(out, &[]).await
     }
 
+    /// `terraform plan -detailed-exitcode -generate-config-out=FILE`: writes the configuration
+    /// of the objects that `import` blocks name and the configuration lacks.
+    pub async fn plan_generate_config(&self, file: &str) -> CmdResult {
+        self.plan_with(None, &[&format!("-generate-config-out={file}")])
+            .await
+    }
+
     /// `terraform plan -refresh-only -detailed-exitcode`.
     pub async fn plan_refresh_only(&self) -> CmdResult {
         self.plan_with(None, &["-refresh-only"]).await

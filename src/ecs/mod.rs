@@ -9,6 +9,7 @@ pub mod cluster_configuration;
 pub mod configured;
 pub mod container_definitions;
 pub mod data;
+pub mod generated_config;
 pub mod model;
 pub mod provider;
 pub mod secret;

@@ -632,6 +632,10 @@ impl Resource for SecretResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+
+    fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
+        Some(self)
+    }
 }
 
 /// The arguments whose change needs PutParameter (a new version), not just tags, that differ

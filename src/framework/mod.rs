@@ -7,6 +7,7 @@ pub mod context;
 pub mod data_source;
 pub mod diag;
 pub mod docs;
+pub mod generate_config;
 pub mod model;
 pub mod plan;
 pub mod proposed;

@@ -85,6 +85,9 @@ pub trait Resource: Send + Sync {
     fn as_upgrade_state(&self) -> Option<&dyn UpgradeState> {
         None
     }
+    fn as_generate_config(&self) -> Option<&dyn super::generate_config::GenerateConfig> {
+        None
+    }
 }
 
 /// Checks across attributes that a single attribute's validators cannot express.

@@ -10,9 +10,9 @@ use super::convert::{attribute_path, diagnostics, dynamic, raw, schema};
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
-    ApplyResourceChangeRequest, ConfigureProviderRequest, ImportResourceStateRequest,
-    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest, Server,
-    UpgradeResourceStateRequest, ValidateRequest,
+    ApplyResourceChangeRequest, ConfigureProviderRequest, GenerateResourceConfigRequest,
+    ImportResourceStateRequest, PlanResourceChangeRequest, ReadDataSourceRequest,
+    ReadResourceRequest, Server, UpgradeResourceStateRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -37,7 +37,7 @@ impl GrpcProvider {
             plan_destroy: caps.plan_destroy,
             get_provider_schema_optional: caps.get_provider_schema_optional,
             move_resource_state: false,
-            generate_resource_config: false,
+            generate_resource_config: caps.generate_resource_config,
         }
     }
 }
@@ -342,6 +342,23 @@ impl Provider for GrpcProvider {
     ) -> Reply<pb::get_functions::Response> {
         // No provider functions; OpenTofu asks anyway.
         Ok(Response::new(Default::default()))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Reply<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .generate_resource_config(GenerateResourceConfigRequest {
+                type_name: req.type_name,
+                state: raw(req.state),
+            });
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config: dynamic(resp.config),
+            diagnostics: diagnostics(resp.diags),
+        }))
     }
 
     async fn stop_provider(

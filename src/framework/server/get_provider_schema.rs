@@ -10,6 +10,8 @@ pub struct ServerCapabilities {
     pub plan_destroy: bool,
     /// The schema is deterministic, so Terraform may cache it instead of asking every launch.
     pub get_provider_schema_optional: bool,
+    /// GenerateResourceConfig answers `-generate-config-out` instead of Terraform's guess.
+    pub generate_resource_config: bool,
 }
 
 pub struct GetProviderSchemaResponse<'a> {
@@ -43,6 +45,7 @@ impl Server {
         ServerCapabilities {
             plan_destroy: true,
             get_provider_schema_optional: true,
+            generate_resource_config: true,
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod apply_resource_change;
 mod configure_provider;
+mod generate_resource_config;
 mod get_provider_schema;
 mod import_resource_state;
 mod plan_resource_change;
@@ -14,6 +15,7 @@ mod validate;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
+pub use generate_resource_config::{GenerateResourceConfigRequest, GenerateResourceConfigResponse};
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
