@@ -8,6 +8,7 @@ pub mod data_source;
 pub mod diag;
 pub mod docs;
 pub mod generate_config;
+pub mod identity;
 pub mod model;
 pub mod plan;
 pub mod proposed;

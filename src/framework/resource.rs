@@ -88,6 +88,9 @@ pub trait Resource: Send + Sync {
     fn as_generate_config(&self) -> Option<&dyn super::generate_config::GenerateConfig> {
         None
     }
+    fn as_identity(&self) -> Option<&dyn super::identity::ResourceIdentity> {
+        None
+    }
 }
 
 /// Checks across attributes that a single attribute's validators cannot express.

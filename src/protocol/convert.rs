@@ -2,6 +2,7 @@
 
 use super::tfplugin6 as pb;
 use crate::framework::diag::{Diagnostic, Diagnostics, Severity};
+use crate::framework::identity::IdentitySchema;
 use crate::framework::schema::{Attribute, Block, NestedBlock, Nesting, Schema};
 use crate::framework::server::RawValue;
 use crate::framework::value::{AttrPath, PathStep};
@@ -20,6 +21,36 @@ pub fn dynamic(value: RawValue) -> Option<pb::DynamicValue> {
         msgpack: value.msgpack,
         json: value.json,
     })
+}
+
+/// Identity data as it travels: None when Terraform sent none (or it holds no value).
+pub fn identity_raw(data: Option<pb::ResourceIdentityData>) -> Option<RawValue> {
+    data.and_then(|d| d.identity_data)
+        .map(|v| raw(Some(v)))
+        .filter(|r| !r.msgpack.is_empty() || !r.json.is_empty())
+}
+
+pub fn identity_data(value: Option<RawValue>) -> Option<pb::ResourceIdentityData> {
+    value.map(|v| pb::ResourceIdentityData {
+        identity_data: dynamic(v),
+    })
+}
+
+pub fn identity_schema(schema: &IdentitySchema) -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: schema.version,
+        identity_attributes: schema
+            .attributes
+            .iter()
+            .map(|a| pb::resource_identity_schema::IdentityAttribute {
+                name: a.name.clone(),
+                r#type: a.ty.to_json_bytes(),
+                required_for_import: a.required_for_import,
+                optional_for_import: a.optional_for_import,
+                description: a.description.clone(),
+            })
+            .collect(),
+    }
 }
 
 pub fn diagnostics(diags: Diagnostics) -> Vec<pb::Diagnostic> {

@@ -6,13 +6,16 @@ use std::sync::{Arc, OnceLock};
 
 use tonic::{Request, Response, Status};
 
-use super::convert::{attribute_path, diagnostics, dynamic, raw, schema};
+use super::convert::{
+    attribute_path, diagnostics, dynamic, identity_data, identity_raw, identity_schema, raw, schema,
+};
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
     ApplyResourceChangeRequest, ConfigureProviderRequest, GenerateResourceConfigRequest,
     ImportResourceStateRequest, PlanResourceChangeRequest, ReadDataSourceRequest,
-    ReadResourceRequest, Server, UpgradeResourceStateRequest, ValidateRequest,
+    ReadResourceRequest, Server, UpgradeResourceIdentityRequest, UpgradeResourceStateRequest,
+    ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -185,7 +188,33 @@ impl Provider for GrpcProvider {
         &self,
         _: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Reply<pb::get_resource_identity_schemas::Response> {
-        Ok(Response::new(Default::default()))
+        let resp = self.server.get_resource_identity_schemas();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: resp
+                .schemas
+                .into_iter()
+                .map(|(n, s)| (n.to_string(), identity_schema(s)))
+                .collect(),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        req: Request<pb::upgrade_resource_identity::Request>,
+    ) -> Reply<pb::upgrade_resource_identity::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .upgrade_resource_identity(UpgradeResourceIdentityRequest {
+                type_name: req.type_name,
+                version: req.version,
+                raw_json: req.raw_identity.unwrap_or_default().json,
+            });
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            upgraded_identity: identity_data(resp.upgraded),
+            diagnostics: diagnostics(resp.diags),
+        }))
     }
 
     async fn configure_provider(
@@ -216,12 +245,14 @@ impl Provider for GrpcProvider {
                 type_name: req.type_name,
                 current_state: raw(req.current_state),
                 private: req.private,
+                current_identity: identity_raw(req.current_identity),
             })
             .await;
         Ok(Response::new(pb::read_resource::Response {
             new_state: dynamic(resp.new_state),
             private: resp.private,
             diagnostics: diagnostics(resp.diags),
+            new_identity: identity_data(resp.new_identity),
             ..Default::default()
         }))
     }
@@ -239,6 +270,7 @@ impl Provider for GrpcProvider {
                 proposed_new_state: raw(req.proposed_new_state),
                 config: raw(req.config),
                 prior_private: req.prior_private,
+                prior_identity: identity_raw(req.prior_identity),
             })
             .await;
         Ok(Response::new(pb::plan_resource_change::Response {
@@ -250,6 +282,7 @@ impl Provider for GrpcProvider {
                 .collect(),
             planned_private: resp.planned_private,
             diagnostics: diagnostics(resp.diags),
+            planned_identity: identity_data(resp.planned_identity),
             ..Default::default()
         }))
     }
@@ -267,12 +300,14 @@ impl Provider for GrpcProvider {
                 planned_state: raw(req.planned_state),
                 config: raw(req.config),
                 planned_private: req.planned_private,
+                planned_identity: identity_raw(req.planned_identity),
             })
             .await;
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state: dynamic(resp.new_state),
             private: resp.private,
             diagnostics: diagnostics(resp.diags),
+            new_identity: identity_data(resp.new_identity),
             ..Default::default()
         }))
     }
@@ -282,17 +317,12 @@ impl Provider for GrpcProvider {
         req: Request<pb::import_resource_state::Request>,
     ) -> Reply<pb::import_resource_state::Response> {
         let req = req.into_inner();
-        if req.id.is_empty() && req.identity.is_some() {
-            return Ok(Response::new(pb::import_resource_state::Response {
-                diagnostics: super::unsupported::diagnostic("Importing by resource identity"),
-                ..Default::default()
-            }));
-        }
         let resp = self
             .server
             .import_resource_state(ImportResourceStateRequest {
                 type_name: req.type_name,
                 id: req.id,
+                identity: identity_raw(req.identity),
             })
             .await;
         Ok(Response::new(pb::import_resource_state::Response {
@@ -303,7 +333,7 @@ impl Provider for GrpcProvider {
                     type_name: r.type_name,
                     state: dynamic(r.state),
                     private: r.private,
-                    identity: None,
+                    identity: identity_data(r.identity),
                 })
                 .collect(),
             diagnostics: diagnostics(resp.diags),

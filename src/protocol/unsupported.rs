@@ -28,7 +28,6 @@ macro_rules! unsupported_methods {
             close_ephemeral_resource, close_ephemeral_resource, "Ephemeral resources";
             validate_list_resource_config, validate_list_resource_config, "List resources";
             move_resource_state, move_resource_state, "Moving state between resource types";
-            upgrade_resource_identity, upgrade_resource_identity, "Resource identity";
             validate_state_store_config, validate_state_store, "State storage";
             configure_state_store, configure_state_store, "State storage";
             lock_state, lock_state, "State storage";

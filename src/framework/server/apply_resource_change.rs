@@ -1,9 +1,12 @@
 //! ApplyResourceChange: create, update or delete, then check that the result honours the plan.
 //! Whatever was created is returned even when the operation fails, so it is never lost.
 
+use super::identity::Identity;
 use super::{RawValue, Server, conform, decode, encode, null_write_only, unknowns_to_null};
 use crate::framework::checks::check_apply;
+use crate::framework::context::Ctx;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::is_fully_null;
 use crate::framework::resource::{CreateRequest, DeleteRequest, StateResponse, UpdateRequest};
 use crate::framework::value::{AttrPath, Value};
 
@@ -13,11 +16,16 @@ pub struct ApplyResourceChangeRequest {
     pub planned_state: RawValue,
     pub config: RawValue,
     pub planned_private: Vec<u8>,
+    /// For an update or delete, the object's identity (None from a Terraform without identity,
+    /// or for state written before it); null or None on create.
+    pub planned_identity: Option<RawValue>,
 }
 
 pub struct ApplyResourceChangeResponse {
     pub new_state: RawValue,
     pub private: Vec<u8>,
+    /// None after a delete.
+    pub new_identity: Option<RawValue>,
     pub diags: Diagnostics,
 }
 
@@ -30,6 +38,7 @@ impl Server {
         let mut out = ApplyResourceChangeResponse {
             new_state: req.prior_state.clone(),
             private: req.planned_private.clone(),
+            new_identity: None,
             diags: Diagnostics::new(),
         };
         let Some(r) = self.resource(&req.type_name, &mut diags) else {
@@ -46,6 +55,17 @@ impl Server {
         };
         let ctx = self.ctx();
         let private = req.planned_private;
+        let identity = Identity::of(r);
+        let stored = match &identity {
+            Some(i) => match i.decode(&req.planned_identity, "planned identity", &mut diags) {
+                Some(v) => v,
+                None => {
+                    out.diags = diags;
+                    return out;
+                }
+            },
+            None => Value::Null,
+        };
 
         if planned.is_null() {
             tracing::info!(tf_rpc = "ApplyResourceChange", tf_resource_type = %req.type_name, "deleting");
@@ -60,17 +80,18 @@ impl Server {
                 )
                 .await;
             // A failed delete leaves the object in place: keep it in state.
-            let new_state = if diags.has_errors() {
-                prior
-            } else {
-                Value::Null
-            };
+            let failed = diags.has_errors();
+            let new_state = if failed { prior } else { Value::Null };
             out.new_state = encode(&new_state, &r.ty, "state", &mut diags);
+            if failed {
+                out.new_identity = req.planned_identity;
+            }
             out.diags = diags;
             return out;
         }
 
-        let mut resp = if prior.is_null() {
+        let creating = prior.is_null();
+        let mut resp = if creating {
             tracing::info!(tf_rpc = "ApplyResourceChange", tf_resource_type = %req.type_name, "creating");
             // Starts null: a create that fails before making anything leaves nothing in state.
             let mut resp = StateResponse::new(Value::Null, private);
@@ -78,7 +99,7 @@ impl Server {
             r.imp
                 .create(
                     CreateRequest {
-                        ctx,
+                        ctx: ctx.clone(),
                         config,
                         planned: planned.clone(),
                     },
@@ -94,7 +115,7 @@ impl Server {
             r.imp
                 .update(
                     UpdateRequest {
-                        ctx,
+                        ctx: ctx.clone(),
                         config,
                         prior,
                         planned: planned.clone(),
@@ -126,8 +147,52 @@ impl Server {
             }
         }
         out.new_state = encode(&new_state, &r.ty, "new state", &mut resp.diags);
+        if let Some(identity) = identity {
+            out.new_identity = new_identity(
+                &identity,
+                &ctx,
+                creating,
+                &stored,
+                &new_state,
+                &mut resp.diags,
+            )
+            .await
+            .or(req.planned_identity.filter(|_| !creating));
+        }
         out.private = resp.private;
         out.diags = resp.diags;
         out
     }
+}
+
+/// The identity of the applied object: computed from the new state, and for an update checked
+/// against the identity it had. A failed create that left nothing has none; a failed operation
+/// whose state cannot tell it keeps the prior one (the caller's fallback).
+async fn new_identity(
+    identity: &Identity<'_>,
+    ctx: &Ctx,
+    creating: bool,
+    stored: &Value,
+    new_state: &Value,
+    diags: &mut Diagnostics,
+) -> Option<RawValue> {
+    if new_state.is_null() {
+        return None;
+    }
+    let new = if diags.has_errors() {
+        // The state of a failed operation may be partial: best effort, nothing more to report.
+        let mut scratch = Diagnostics::new();
+        let new = identity.of_state(ctx, new_state, &mut scratch).await;
+        if !creating && !identity.schema.mutable && !is_fully_null(stored) && new != *stored {
+            return None;
+        }
+        new
+    } else if creating {
+        identity.of_state(ctx, new_state, diags).await
+    } else {
+        identity
+            .of_existing(ctx, "update", stored, new_state, diags)
+            .await
+    };
+    identity.encode(&new, "new identity", diags)
 }

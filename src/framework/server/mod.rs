@@ -5,11 +5,14 @@ mod apply_resource_change;
 mod configure_provider;
 mod generate_resource_config;
 mod get_provider_schema;
+mod get_resource_identity_schemas;
+mod identity;
 mod import_resource_state;
 mod plan_resource_change;
 mod read_data_source;
 mod read_resource;
 mod stop_provider;
+mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate;
 
@@ -17,12 +20,16 @@ pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeR
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
 pub use generate_resource_config::{GenerateResourceConfigRequest, GenerateResourceConfigResponse};
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
+pub use get_resource_identity_schemas::GetResourceIdentitySchemasResponse;
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
+pub use upgrade_resource_identity::{
+    UpgradeResourceIdentityRequest, UpgradeResourceIdentityResponse,
+};
 pub use upgrade_resource_state::{UpgradeResourceStateRequest, UpgradeResourceStateResponse};
 pub use validate::{ValidateRequest, ValidateResponse};
 
@@ -34,6 +41,7 @@ use tokio_util::sync::CancellationToken;
 use super::context::{Ctx, ProviderData};
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::identity::IdentitySchema;
 use super::provider::Provider;
 use super::resource::Resource;
 use super::schema::{Block, Nesting, Schema};
@@ -50,6 +58,8 @@ struct Registered<T: ?Sized> {
     imp: Arc<T>,
     schema: Schema,
     ty: Type,
+    /// Resources with an identity only.
+    identity: Option<IdentitySchema>,
 }
 
 pub struct Server {
@@ -75,7 +85,14 @@ impl Server {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.implied_type();
-                (imp.type_name().to_string(), Registered { imp, schema, ty })
+                let identity = imp.as_identity().map(|i| i.identity_schema());
+                let r = Registered {
+                    imp,
+                    schema,
+                    ty,
+                    identity,
+                };
+                (r.imp.type_name().to_string(), r)
             })
             .collect();
         let data_sources = provider
@@ -84,7 +101,13 @@ impl Server {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.implied_type();
-                (imp.type_name().to_string(), Registered { imp, schema, ty })
+                let r = Registered {
+                    imp,
+                    schema,
+                    ty,
+                    identity: None,
+                };
+                (r.imp.type_name().to_string(), r)
             })
             .collect();
         Self {
@@ -257,5 +280,7 @@ pub fn unknowns_to_null(value: &mut Value) {
     }
 }
 
+#[cfg(test)]
+mod identity_tests;
 #[cfg(test)]
 mod tests;

@@ -1,9 +1,12 @@
 //! PlanResourceChange: the framework's plan algorithm, then the resource's own hook, then local
 //! checks of Terraform's plan-validity rules.
 
+use super::identity::Identity;
 use super::{RawValue, Server, decode, encode};
 use crate::framework::checks::check_plan;
+use crate::framework::context::Ctx;
 use crate::framework::diag::Diagnostics;
+use crate::framework::identity::is_fully_null;
 use crate::framework::plan::{normalise_paths, plan_object, unchanged_after_hook};
 use crate::framework::resource::{ModifyPlanRequest, ModifyPlanResponse};
 use crate::framework::value::{AttrPath, Value};
@@ -14,12 +17,15 @@ pub struct PlanResourceChangeRequest {
     pub proposed_new_state: RawValue,
     pub config: RawValue,
     pub prior_private: Vec<u8>,
+    /// None on create, from a Terraform without identity, or for state written before it.
+    pub prior_identity: Option<RawValue>,
 }
 
 pub struct PlanResourceChangeResponse {
     pub planned_state: RawValue,
     pub requires_replace: Vec<AttrPath>,
     pub planned_private: Vec<u8>,
+    pub planned_identity: Option<RawValue>,
     pub diags: Diagnostics,
 }
 
@@ -33,6 +39,7 @@ impl Server {
             planned_state: RawValue::default(),
             requires_replace: Vec::new(),
             planned_private: req.prior_private.clone(),
+            planned_identity: None,
             diags: Diagnostics::new(),
         };
         let Some(r) = self.resource(&req.type_name, &mut diags) else {
@@ -110,8 +117,50 @@ impl Server {
         }
         normalise_paths(&mut resp.requires_replace);
         out.planned_state = encode(&resp.planned, &r.ty, "planned state", &mut resp.diags);
+        if let Some(identity) = Identity::of(r)
+            && !prior.is_null()
+            && !resp.diags.has_errors()
+        {
+            let replacing = !resp.requires_replace.is_empty();
+            out.planned_identity = planned_identity(
+                &identity,
+                &ctx,
+                &req.prior_identity,
+                (&prior, &resp.planned),
+                replacing,
+                &mut resp.diags,
+            )
+            .await;
+        }
         out.requires_replace = resp.requires_replace;
         out.diags = resp.diags;
         out
     }
+}
+
+/// The planned identity of an existing object: the stored one (for state written before identity
+/// existed, the prior state's), which an in-place update must leave as it is. On create it stays
+/// null, as terraform-plugin-framework leaves it: Terraform accepts that, and apply tells it. A
+/// replacement may change it (its create half is planned as a create).
+async fn planned_identity(
+    identity: &Identity<'_>,
+    ctx: &Ctx,
+    raw_prior: &Option<RawValue>,
+    (prior, planned): (&Value, &Value),
+    replacing: bool,
+    diags: &mut Diagnostics,
+) -> Option<RawValue> {
+    let stored = identity.decode(raw_prior, "prior identity", diags)?;
+    let current = if is_fully_null(&stored) {
+        identity.of_state(ctx, prior, diags).await
+    } else {
+        stored
+    };
+    if current.is_null() {
+        return None;
+    }
+    if !replacing && let Some(new) = identity.of_planned(ctx, planned).await {
+        identity.check_unchanged("plan", &current, &new, diags);
+    }
+    identity.encode(&current, "planned identity", diags)
 }

@@ -122,6 +122,7 @@ async fn plan_and_apply_keep_write_only_values_out() {
             proposed_new_state: raw(&cfg, &ty),
             config: raw(&cfg, &ty),
             prior_private: Vec::new(),
+            prior_identity: None,
         })
         .await;
     assert!(plan.diags.is_empty(), "{:?}", plan.diags);
@@ -136,6 +137,7 @@ async fn plan_and_apply_keep_write_only_values_out() {
             planned_state: plan.planned_state.clone(),
             config: raw(&cfg, &ty),
             planned_private: Vec::new(),
+            planned_identity: None,
         })
         .await;
     assert!(applied.diags.is_empty(), "{:?}", applied.diags);
@@ -164,6 +166,7 @@ async fn stop_provider_cancels_in_flight_work_and_keeps_what_was_created() {
                 planned_state: planned,
                 config: cfg,
                 planned_private: Vec::new(),
+                planned_identity: None,
             })
             .await
         })
