@@ -9,6 +9,7 @@ pub mod diag;
 pub mod docs;
 pub mod generate_config;
 pub mod identity;
+pub mod list;
 pub mod model;
 pub mod plan;
 pub mod proposed;

@@ -32,4 +32,8 @@ pub trait Provider: Send + Sync {
     async fn configure(&self, req: ConfigureRequest, resp: &mut ConfigureResponse);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    /// List resources for `terraform query`, one per managed resource type it lists.
+    fn list_resources(&self) -> Vec<Arc<dyn super::list::ListResource>> {
+        Vec::new()
+    }
 }

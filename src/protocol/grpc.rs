@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status};
 
 use super::convert::{
@@ -13,9 +14,9 @@ use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
     ApplyResourceChangeRequest, ConfigureProviderRequest, GenerateResourceConfigRequest,
-    ImportResourceStateRequest, PlanResourceChangeRequest, ReadDataSourceRequest,
-    ReadResourceRequest, Server, UpgradeResourceIdentityRequest, UpgradeResourceStateRequest,
-    ValidateRequest,
+    ImportResourceStateRequest, ListResourceRequest, PlanResourceChangeRequest,
+    ReadDataSourceRequest, ReadResourceRequest, Server, UpgradeResourceIdentityRequest,
+    UpgradeResourceStateRequest, ValidateListResourceConfigRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -85,6 +86,14 @@ impl Provider for GrpcProvider {
                     type_name: n.into(),
                 })
                 .collect(),
+            list_resources: self
+                .server
+                .list_resource_type_names()
+                .into_iter()
+                .map(|n| pb::get_metadata::ListResourceMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -104,6 +113,11 @@ impl Provider for GrpcProvider {
                     .collect(),
                 data_source_schemas: s
                     .data_sources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
+                list_resource_schemas: s
+                    .list_resources
                     .iter()
                     .map(|(n, sc)| (n.to_string(), schema(sc)))
                     .collect(),
@@ -388,6 +402,45 @@ impl Provider for GrpcProvider {
         Ok(Response::new(pb::generate_resource_config::Response {
             config: dynamic(resp.config),
             diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Reply<tonic::codegen::BoxStream<pb::list_resource::Event>> {
+        let req = req.into_inner();
+        let events = self.server.list_resource(ListResourceRequest {
+            type_name: req.type_name,
+            config: raw(req.config),
+            include_resource: req.include_resource_object,
+            limit: req.limit,
+        });
+        // Each event goes out as the provider produces it.
+        let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(|e| {
+            Ok(pb::list_resource::Event {
+                identity: identity_data(e.identity),
+                display_name: e.display_name,
+                resource_object: e.resource_object.and_then(dynamic),
+                diagnostic: diagnostics(e.diags),
+            })
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Reply<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        let diags = self
+            .server
+            .validate_list_resource_config(ValidateListResourceConfigRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+            });
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diagnostics(diags),
         }))
     }
 

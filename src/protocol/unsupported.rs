@@ -26,7 +26,6 @@ macro_rules! unsupported_methods {
             open_ephemeral_resource, open_ephemeral_resource, "Ephemeral resources";
             renew_ephemeral_resource, renew_ephemeral_resource, "Ephemeral resources";
             close_ephemeral_resource, close_ephemeral_resource, "Ephemeral resources";
-            validate_list_resource_config, validate_list_resource_config, "List resources";
             move_resource_state, move_resource_state, "Moving state between resource types";
             validate_state_store_config, validate_state_store, "State storage";
             configure_state_store, configure_state_store, "State storage";
@@ -54,22 +53,6 @@ macro_rules! unsupported_methods {
                 }),
                 ..Default::default()
             }))})
-        }
-
-        fn list_resource<'life0, 'async_trait>(
-            &'life0 self,
-            _: tonic::Request<pb::list_resource::Request>,
-        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, tonic::Status>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(async move {
-            let event = pb::list_resource::Event {
-                diagnostic: $crate::protocol::unsupported::diagnostic("List resources"),
-                ..Default::default()
-            };
-            Ok(tonic::Response::new($crate::protocol::unsupported::one(event)))})
         }
 
         fn read_state_bytes<'life0, 'async_trait>(

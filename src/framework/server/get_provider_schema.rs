@@ -18,6 +18,8 @@ pub struct GetProviderSchemaResponse<'a> {
     pub provider: &'a Schema,
     pub resources: Vec<(&'a str, &'a Schema)>,
     pub data_sources: Vec<(&'a str, &'a Schema)>,
+    /// The `config` block schema of each list resource.
+    pub list_resources: Vec<(&'a str, &'a Schema)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -36,6 +38,11 @@ impl Server {
                 .iter()
                 .map(|(n, r)| (n.as_str(), &r.schema))
                 .collect(),
+            list_resources: self
+                .list_resources
+                .iter()
+                .map(|(n, l)| (n.as_str(), &l.schema))
+                .collect(),
             capabilities: self.capabilities(),
             diags: Diagnostics::new(),
         }
@@ -51,6 +58,10 @@ impl Server {
 
     pub fn resource_type_names(&self) -> Vec<&str> {
         self.resources.keys().map(String::as_str).collect()
+    }
+
+    pub fn list_resource_type_names(&self) -> Vec<&str> {
+        self.list_resources.keys().map(String::as_str).collect()
     }
 
     pub fn data_source_type_names(&self) -> Vec<&str> {

@@ -8,6 +8,7 @@ mod get_provider_schema;
 mod get_resource_identity_schemas;
 mod identity;
 mod import_resource_state;
+mod list_resource;
 mod plan_resource_change;
 mod read_data_source;
 mod read_resource;
@@ -15,6 +16,7 @@ mod stop_provider;
 mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate;
+mod validate_list_resource_config;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
@@ -24,6 +26,7 @@ pub use get_resource_identity_schemas::GetResourceIdentitySchemasResponse;
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
+pub use list_resource::{ListResourceEvent, ListResourceRequest};
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
@@ -32,6 +35,7 @@ pub use upgrade_resource_identity::{
 };
 pub use upgrade_resource_state::{UpgradeResourceStateRequest, UpgradeResourceStateResponse};
 pub use validate::{ValidateRequest, ValidateResponse};
+pub use validate_list_resource_config::ValidateListResourceConfigRequest;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -67,6 +71,7 @@ pub struct Server {
     provider_schema: Schema,
     resources: BTreeMap<String, Registered<dyn Resource>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
+    list_resources: BTreeMap<String, Registered<dyn super::list::ListResource>>,
     provider_data: RwLock<Option<ProviderData>>,
     /// Arguments of the provider block Terraform could not know yet (computed from resources
     /// not applied): while any remain, nothing may be read from AWS, since the place to read
@@ -110,11 +115,13 @@ impl Server {
                 (r.imp.type_name().to_string(), r)
             })
             .collect();
+        let list_resources = list_resource::registered(provider.as_ref());
         Self {
             provider_schema: provider.schema(),
             provider,
             resources,
             data_sources,
+            list_resources,
             provider_data: RwLock::new(None),
             provider_config_unknown: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
@@ -282,5 +289,7 @@ pub fn unknowns_to_null(value: &mut Value) {
 
 #[cfg(test)]
 mod identity_tests;
+#[cfg(test)]
+mod list_tests;
 #[cfg(test)]
 mod tests;
