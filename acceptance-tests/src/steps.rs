@@ -37,6 +37,9 @@ pub enum ImportId {
     /// The value of this attribute of the imported resource in the current state (e.g. `"id"`,
     /// `"arn"`).
     FromState(String),
+    /// Import by resource identity: this HCL object (`{ name = "web" }`) as the `identity` of
+    /// an `import {}` block ([`ImportStep::block`] only).
+    Identity(String),
 }
 
 /// How the import is performed.
@@ -716,7 +719,7 @@ impl Run<'_> {
         self.pre_step(n, step).await?;
         let addr = import.resource_addr.as_str();
         let id = match &import.id {
-            ImportId::Fixed(id) => id.clone(),
+            ImportId::Fixed(id) | ImportId::Identity(id) => id.clone(),
             ImportId::FromState(attr) => {
                 state::attr_string(&self.state, addr, attr).map_err(|e| {
                     self.fail(
@@ -761,10 +764,11 @@ impl Run<'_> {
                 }
             },
             ImportKind::Block => {
-                let block = format!(
-                    "import {{\n  to = {addr}\n  id = {}\n}}\n",
-                    Value::String(id.clone())
-                );
+                let target = match &import.id {
+                    ImportId::Identity(hcl) => format!("identity = {hcl}"),
+                    _ => format!("id = {}", Value::String(id.clone())),
+                };
+                let block = format!("import {{\n  to = {addr}\n  {target}\n}}\n");
                 tf.write_file("import.tf", &block).map_err(&fail)?;
                 let plan = match tf.plan(Some(PLAN_FILE)).await {
                     Ok(out) => out,

@@ -39,6 +39,8 @@ pub struct Clients {
     pub ecs: aws_sdk_ecs::Client,
     pub ssm: aws_sdk_ssm::Client,
     pub region: String,
+    /// The account the credentials belong to, asked of STS once, when first needed.
+    pub account: std::sync::Arc<super::account::Account>,
     /// Batched reads for refresh.
     pub batch: std::sync::Arc<super::batched::Batches>,
 }
@@ -123,6 +125,12 @@ impl Clients {
         if let Some(url) = &settings.endpoints.ssm {
             ssm = ssm.endpoint_url(url);
         }
+        let mut sts =
+            aws_sdk_sts::config::Builder::from(&sdk).http_client(named("AWS STS", https_client()));
+        if let Some(url) = &settings.endpoints.sts {
+            sts = sts.endpoint_url(url);
+        }
+        let account = super::account::Account::new(aws_sdk_sts::Client::from_conf(sts.build()));
         let ecs = aws_sdk_ecs::Client::from_conf(ecs.build());
         let ssm = aws_sdk_ssm::Client::from_conf(ssm.build());
         let batch =
@@ -131,6 +139,7 @@ impl Clients {
             ecs,
             ssm,
             region,
+            account: std::sync::Arc::new(account),
             batch: std::sync::Arc::new(batch),
         })
     }

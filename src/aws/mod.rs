@@ -1,6 +1,7 @@
 //! AWS access: SDK configuration the way AWS tools do it, and the clients the resources use.
 //! Only the SDK features the provider needs are compiled in (no SSO, no credential_process).
 
+pub mod account;
 pub mod batched;
 pub mod coalesce;
 mod config;

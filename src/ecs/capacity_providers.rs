@@ -365,6 +365,9 @@ impl Resource for ClusterCapacityProvidersResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
+        Some(&crate::ecs::identity::CLUSTER_CAPACITY_PROVIDERS)
+    }
 }
 
 impl ValidateConfig for ClusterCapacityProvidersResource {

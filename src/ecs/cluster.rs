@@ -682,6 +682,9 @@ impl Resource for ClusterResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
+        Some(&crate::ecs::identity::CLUSTER)
+    }
 }
 
 /// One delete attempt: done, still blocked (retry), or a final error.

@@ -10,6 +10,7 @@ pub mod configured;
 pub mod container_definitions;
 pub mod data;
 pub mod generated_config;
+pub mod identity;
 pub mod list;
 pub mod model;
 pub mod provider;

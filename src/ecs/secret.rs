@@ -636,6 +636,10 @@ impl Resource for SecretResource {
     fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
         Some(self)
     }
+
+    fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
+        Some(&crate::ecs::identity::SECRET)
+    }
 }
 
 /// The arguments whose change needs PutParameter (a new version), not just tags, that differ

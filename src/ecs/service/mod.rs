@@ -858,6 +858,9 @@ impl Resource for ServiceResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+    fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
+        Some(&crate::ecs::identity::SERVICE)
+    }
 }
 
 /// After apply, what the plan knew comes back as planned (spellings of cluster and task
