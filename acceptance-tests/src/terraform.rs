@@ -280,6 +280,13 @@ impl Terraform {
             .await
     }
 
+    /// `terraform query EXTRA…`: runs the `list` blocks of the `.tfquery.hcl` files.
+    pub async fn query(&self, extra: &[&str]) -> CmdResult {
+        let mut args = vec!["query", "-no-color"];
+        args.extend_from_slice(extra);
+        self.run_ok(&args, &[0]).await
+    }
+
     /// `terraform plan -refresh-only -detailed-exitcode`.
     pub async fn plan_refresh_only(&self) -> CmdResult {
         self.plan_with(None, &["-refresh-only"]).await

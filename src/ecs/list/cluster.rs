@@ -1,6 +1,5 @@
 //! `list "ecs_cluster"`: every cluster of the region (ListClusters), read in batches of 100.
 
-
 use async_trait::async_trait;
 
 use super::{Found, read_and_send, stub};
