@@ -75,8 +75,8 @@ resource "ecs_service" "s{i}" {{
 }
 
 #[tokio::test]
-async fn fifty_services_are_listed_with_at_most_six_describe_services_calls() {
-    let test = "fifty_services_are_listed_with_at_most_six_describe_services_calls";
+async fn fifty_services_are_listed_in_batches_of_ten_and_a_limit_stops_after_one_batch() {
+    let test = "fifty_services_are_listed_in_batches_of_ten_and_a_limit_stops_after_one_batch";
     if skip(test) {
         return;
     }
@@ -106,6 +106,21 @@ async fn fifty_services_are_listed_with_at_most_six_describe_services_calls() {
         describes <= 6,
         "{describes} DescribeServices calls to list 50 services; at most 6 (batches of 10)"
     );
+
+    // With a limit, the listing stops after the first batch.
+    endpoint.reset_stats().await.unwrap();
+    let limited = list_block("ecs_service", "five", &cfg, true).replace(
+        "  provider         = ecs\n",
+        "  provider         = ecs\n  limit            = 5\n",
+    );
+    let out = query(&tf, &limited).await;
+    let listed = (0..50)
+        .filter(|i| out.contains(&format!("svc-{i}\n")) || out.contains(&format!("svc-{i} ")))
+        .count();
+    assert_eq!(listed, 5, "limit = 5 lists five services:\n{out}");
+    let stats = endpoint.stats().await.unwrap();
+    let describes = stats.get("ecs:DescribeServices").copied().unwrap_or(0);
+    assert_eq!(describes, 1, "one batch read for five services");
     tf.destroy().await.unwrap_or_else(|o| panic!("{o}"));
 }
 
