@@ -124,35 +124,40 @@ async fn fifty_services_are_listed_in_batches_of_ten_and_a_limit_stops_after_one
     tf.destroy().await.unwrap_or_else(|o| panic!("{o}"));
 }
 
-#[tokio::test]
-async fn listed_services_generate_configuration_that_imports_with_no_change() {
-    let test = "listed_services_generate_configuration_that_imports_with_no_change";
-    if skip(test) {
-        return;
-    }
+/// What one configuration (`owner`) made, a second one adopts: `terraform query
+/// -generate-config-out` with `list` writes resource and import blocks, `edit` may complete them
+/// (Terraform never writes sensitive values), and they import `count` objects with no change;
+/// once applied the next plan is empty. Both configurations are destroyed.
+async fn adopt_listed(
+    test: &str,
+    owner: &str,
+    list: &str,
+    count: usize,
+    edit: fn(String) -> String,
+) {
     let endpoint = Endpoint::start(&[]).unwrap();
     let work = tempfile::tempdir().unwrap();
-    let cluster = unique_name("acc-list-gen");
-    let owner = runner(
-        &endpoint,
-        &work.path().join("owner"),
-        &services(&cluster, &unique_name("acc-list-gen-td"), 2),
-    );
+    let owner = runner(&endpoint, &work.path().join(format!("{test}-owner")), owner);
     owner.apply().await.unwrap_or_else(|o| panic!("{o}"));
 
-    // A second configuration adopts what the query finds.
-    let adopter = runner(&endpoint, &work.path().join("adopter"), "");
-    let cfg = format!("    cluster = \"{cluster}\"");
-    adopter
-        .write_file(QUERY_FILE, &list_block("ecs_service", "found", &cfg, true))
-        .unwrap();
+    let adopter = runner(&endpoint, &work.path().join(format!("{test}-adopter")), "");
+    adopter.write_file(QUERY_FILE, list).unwrap();
     adopter
         .query(&["-generate-config-out=generated.tf"])
         .await
         .unwrap_or_else(|o| panic!("{o}"));
-    let generated = std::fs::read_to_string(adopter.dir().join("generated.tf")).unwrap();
-    assert!(generated.contains("import {"), "{generated}");
-    assert!(generated.contains("identity"), "{generated}");
+    let path = adopter.dir().join("generated.tf");
+    let generated = edit(std::fs::read_to_string(&path).unwrap());
+    std::fs::write(&path, &generated).unwrap();
+    assert_eq!(
+        generated.matches("import {").count(),
+        count,
+        "one import block per object:\n{generated}"
+    );
+    assert!(
+        generated.contains("identity"),
+        "imports by identity:\n{generated}"
+    );
     // The query file is not needed to plan the imports.
     std::fs::remove_file(adopter.dir().join(QUERY_FILE)).unwrap();
     let planned = adopter
@@ -160,9 +165,9 @@ async fn listed_services_generate_configuration_that_imports_with_no_change() {
         .await
         .unwrap_or_else(|o| panic!("generated:\n{generated}\n{o}"));
     assert!(
-        planned
-            .stdout
-            .contains("2 to import, 0 to add, 0 to change, 0 to destroy"),
+        planned.stdout.contains(&format!(
+            "{count} to import, 0 to add, 0 to change, 0 to destroy"
+        )),
         "the generated configuration imports without a change:\n{generated}\n{planned}"
     );
     adopter
@@ -173,6 +178,97 @@ async fn listed_services_generate_configuration_that_imports_with_no_change() {
     assert_eq!(after.status, 0, "empty plan after the import:\n{after}");
     adopter.destroy().await.unwrap_or_else(|o| panic!("{o}"));
     owner.destroy().await.unwrap_or_else(|o| panic!("{o}"));
+}
+
+#[tokio::test]
+async fn listed_services_generate_configuration_that_imports_with_no_change() {
+    let test = "listed_services_generate_configuration_that_imports_with_no_change";
+    if skip(test) {
+        return;
+    }
+    let cluster = unique_name("acc-list-gen");
+    let owner = services(&cluster, &unique_name("acc-list-gen-td"), 2);
+    let cfg = format!("    cluster = \"{cluster}\"");
+    adopt_listed(
+        test,
+        &owner,
+        &list_block("ecs_service", "found", &cfg, true),
+        2,
+        |t| t,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn listed_clusters_generate_configuration_that_imports_with_no_change() {
+    let test = "listed_clusters_generate_configuration_that_imports_with_no_change";
+    if skip(test) {
+        return;
+    }
+    let owner = format!(
+        "\nresource \"ecs_cluster\" \"c\" {{\n  name = \"{}\"\n  tags = {{ team = \"web\" }}\n}}\n",
+        unique_name("acc-list-gen-c")
+    );
+    let list = "list \"ecs_cluster\" \"found\" {\n  provider         = ecs\n  include_resource = true\n}\n";
+    adopt_listed(test, &owner, list, 1, |t| t).await;
+}
+
+#[tokio::test]
+async fn listed_task_definitions_generate_configuration_that_imports_with_no_change() {
+    let test = "listed_task_definitions_generate_configuration_that_imports_with_no_change";
+    if skip(test) {
+        return;
+    }
+    let family = unique_name("acc-list-gen-td");
+    let cfg = format!("    family_prefix = \"{family}\"");
+    adopt_listed(
+        test,
+        &task_definition("t", &family),
+        &list_block("ecs_task_definition", "found", &cfg, true),
+        1,
+        |t| t,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn listed_parameters_generate_configuration_without_their_values() {
+    let test = "listed_parameters_generate_configuration_without_their_values";
+    if skip(test) {
+        return;
+    }
+    let root = format!("/{}", unique_name("acc-list-gen-p"));
+    let owner: String = ["a", "b"]
+        .iter()
+        .map(|n| {
+            format!(
+                "\nresource \"ecs_secret\" \"{n}\" {{\n  name  = \"{root}/{n}\"\n  value = \"hunter2-shared\"\n}}\n"
+            )
+        })
+        .collect();
+    let cfg = format!("    path = \"{root}\"");
+    // Terraform writes `null # sensitive` for a value; the user fills it in.
+    adopt_listed(
+        test,
+        &owner,
+        &list_block("ecs_secret", "found", &cfg, true),
+        2,
+        |t| {
+            assert!(!t.contains("hunter2"), "no value is written:\n{t}");
+            let lines: Vec<String> = t
+                .lines()
+                .map(|l| {
+                    if l.trim_start().starts_with("value ") && l.ends_with("null # sensitive") {
+                        "  value = \"hunter2-shared\"".to_string()
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect();
+            lines.join("\n")
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -334,6 +430,21 @@ async fn a_service_list_without_a_cluster_is_refused_naming_it() {
     assert!(
         out.combined().contains("\"cluster\""),
         "the error names the attribute:\n{out}"
+    );
+    let missing = list_block(
+        "ecs_service",
+        "gone",
+        "    cluster = \"no-such-cluster\"",
+        false,
+    );
+    tf.write_file(QUERY_FILE, &missing).unwrap();
+    let out = tf
+        .query(&[])
+        .await
+        .expect_err("listing a missing cluster fails");
+    assert!(
+        out.combined().contains("no-such-cluster"),
+        "the failure names the cluster:\n{out}"
     );
     let bad_status = list_block("ecs_task_definition", "all", "    status = \"GONE\"", false);
     tf.write_file(QUERY_FILE, &bad_status).unwrap();
