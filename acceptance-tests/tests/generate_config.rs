@@ -202,6 +202,11 @@ async fn an_imported_task_definition_gets_its_container_definitions_as_json() {
         generated.contains("container_definitions = jsonencode("),
         "{generated}"
     );
+    // ECS's additions to every container are left out of the JSON.
+    assert!(
+        !by_provider() || !generated.contains("mountPoints"),
+        "{generated}"
+    );
     for read_only in ["arn ", "revision ", "arn_without_revision", "skip_destroy"] {
         assert!(
             !by_provider() || !generated.contains(&format!("\n{read_only}")),
@@ -251,6 +256,13 @@ resource "ecs_service" "s" {{
     };
     let (tf, generated) = generate(test, &adopt, |t| t).await;
     assert!(generated.contains(&subnet), "{generated}");
+    // What ECS picks for a service that does not say.
+    for default in ["availability_zone_rebalancing", "platform_version"] {
+        assert!(
+            !by_provider() || !generated.contains(&format!("\n{default} ")),
+            "{default} is not written:\n{generated}"
+        );
+    }
     adopt_and_destroy(&tf, &generated).await;
 }
 
@@ -360,5 +372,15 @@ resource "ecs_capacity_provider" "p" {{
     };
     let (tf, generated) = generate(test, &adopt, |t| t).await;
     assert!(generated.contains("target_capacity"), "{generated}");
+    for default in [
+        "managed_draining",
+        "instance_warmup_period",
+        "maximum_scaling_step_size",
+    ] {
+        assert!(
+            !by_provider() || !generated.contains(&format!("\n{default} ")),
+            "{default} is not written:\n{generated}"
+        );
+    }
     adopt_and_destroy(&tf, &generated).await;
 }
