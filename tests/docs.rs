@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use ecs_provider::ecs::EcsProvider;
-use ecs_provider::framework::docs::{Kind, render};
+use ecs_provider::framework::docs::{Kind, identity_section, render};
 use ecs_provider::framework::provider::Provider;
 
 fn root() -> PathBuf {
@@ -35,15 +35,19 @@ fn docs_are_generated_from_schemas() {
     for resource in provider.resources() {
         let name = resource.type_name();
         let short = name.trim_start_matches("ecs_");
+        let mut page = render(
+            Kind::Resource,
+            name,
+            &resource.schema(),
+            example(name).as_deref(),
+            import_text(name).as_deref(),
+        );
+        if let Some(identity) = resource.as_identity() {
+            page.push_str(&identity_section(name, &identity.identity_schema()));
+        }
         pages.push((
             root().join("docs/resources").join(format!("{short}.md")),
-            render(
-                Kind::Resource,
-                name,
-                &resource.schema(),
-                example(name).as_deref(),
-                import_text(name).as_deref(),
-            ),
+            page,
         ));
     }
     for data_source in provider.data_sources() {

@@ -233,12 +233,12 @@ impl ResourceIdentity for Spec {
             .attribute(
                 IdentityAttribute::string(ACCOUNT_ID)
                     .optional_for_import()
-                    .description(format!("AWS account ID of the {what}. Optional for import: defaults to the account of the provider's credentials, and another account is refused.")),
+                    .description(format!("AWS account ID of the {what}. An import that leaves it out means the account of the provider's credentials; another account is refused.")),
             )
             .attribute(
                 IdentityAttribute::string(REGION)
                     .optional_for_import()
-                    .description(format!("Region of the {what}. Optional for import: defaults to the provider's region, and another region is refused.")),
+                    .description(format!("Region of the {what}. An import that leaves it out means the provider's region; another region is refused.")),
             );
         for part in self.parts {
             let attribute = match part.kind {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::identity::IdentitySchema;
 use super::schema::{Attribute, Block, Nesting, Schema};
 use super::value::Type;
 
@@ -222,6 +223,44 @@ fn block_sections(out: &mut String, block: &Block, prefix: &str) {
     }
 }
 
+/// The "Identity" section of a resource page: the identity attributes, and an `import` block by
+/// identity that sets the required ones. Appended after the page [`render`] made.
+pub fn identity_section(type_name: &str, schema: &IdentitySchema) -> String {
+    let mut out = String::from(
+        "\n## Identity\n\nTerraform (1.12 and later) and OpenTofu store this identity with each \
+         instance; an `import` block may name it instead of an ID.\n\n",
+    );
+    for a in &schema.attributes {
+        let need = if a.required_for_import {
+            ", Required for import"
+        } else if a.optional_for_import {
+            ", Optional for import"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "- `{}` ({}{need}) {}",
+            a.name,
+            type_label(&a.ty),
+            a.description
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n```hcl\nimport {{\n  to = {type_name}.example\n  identity = {{"
+    );
+    for a in schema.attributes.iter().filter(|a| a.required_for_import) {
+        let placeholder = match a.ty {
+            Type::Number => "1".to_string(),
+            _ => format!("\"<{}>\"", a.name),
+        };
+        let _ = writeln!(out, "    {} = {placeholder}", a.name);
+    }
+    out.push_str("  }\n}\n```\n");
+    out
+}
+
 fn type_label(ty: &Type) -> String {
     match ty {
         Type::String => "String".into(),
@@ -305,5 +344,31 @@ mod tests {
             page.contains("### Nested Schema for `auth` (block, exactly one)"),
             "{page}"
         );
+    }
+
+    #[test]
+    fn the_identity_section_lists_the_attributes_and_imports_with_the_required_ones() {
+        use crate::framework::identity::IdentityAttribute;
+        let schema = IdentitySchema::new(0)
+            .attribute(
+                IdentityAttribute::string("region")
+                    .optional_for_import()
+                    .description("Where."),
+            )
+            .attribute(IdentityAttribute::number("revision").required_for_import());
+        let text = identity_section("x_thing", &schema);
+        assert!(
+            text.contains("- `region` (String, Optional for import) Where."),
+            "{text}"
+        );
+        assert!(
+            text.contains("- `revision` (Number, Required for import)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("to = x_thing.example\n  identity = {\n    revision = 1\n  }"),
+            "{text}"
+        );
+        assert!(!text.contains("region ="), "{text}");
     }
 }

@@ -19,6 +19,9 @@ pub struct ReadRequest {
     pub ctx: Ctx,
     pub state: Value,
     pub private: Vec<u8>,
+    /// The identity Terraform holds for the object; null when it holds none (an older CLI, or
+    /// state written before identity existed). The framework computes the new one from state.
+    pub identity: Value,
 }
 
 pub struct UpdateRequest {
@@ -27,12 +30,16 @@ pub struct UpdateRequest {
     pub prior: Value,
     pub planned: Value,
     pub private: Vec<u8>,
+    /// The object's identity as planned (null when Terraform holds none).
+    pub identity: Value,
 }
 
 pub struct DeleteRequest {
     pub ctx: Ctx,
     pub prior: Value,
     pub private: Vec<u8>,
+    /// The object's identity (null when Terraform holds none).
+    pub identity: Value,
 }
 
 /// The result of create, read and update: the new state (starting as the planned or prior state)

@@ -85,6 +85,8 @@ pub(crate) async fn read_and_send(
                     ctx: burst.clone(),
                     state: found.stub.clone(),
                     private: Vec::new(),
+                    // As after an import: Terraform holds no identity yet.
+                    identity: Value::Null,
                 },
                 &mut resp,
             )

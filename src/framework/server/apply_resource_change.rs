@@ -75,6 +75,7 @@ impl Server {
                         ctx,
                         prior: prior.clone(),
                         private: private.clone(),
+                        identity: stored.clone(),
                     },
                     &mut diags,
                 )
@@ -120,6 +121,7 @@ impl Server {
                         prior,
                         planned: planned.clone(),
                         private,
+                        identity: stored.clone(),
                     },
                     &mut resp,
                 )

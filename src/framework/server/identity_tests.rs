@@ -43,7 +43,12 @@ impl Resource for Named {
         }
         resp.state = state;
     }
-    async fn read(&self, _: ReadRequest, _: &mut StateResponse) {}
+    async fn read(&self, req: ReadRequest, resp: &mut StateResponse) {
+        // Shows the identity it was handed in `note`.
+        if let (Some(name), Value::Object(a)) = (req.identity.get("name"), &mut resp.state) {
+            a.insert("note".into(), name.clone());
+        }
+    }
     async fn update(&self, req: UpdateRequest, resp: &mut StateResponse) {
         resp.state = req.planned;
     }
@@ -219,6 +224,17 @@ async fn read_without_a_stored_identity_computes_it_from_state() {
     let resp = s.read_resource(read(&state("a", "x"), Some(&nulls))).await;
     assert!(resp.diags.is_empty(), "{:?}", resp.diags);
     assert_eq!(dec(&resp.new_identity), identity("a"));
+}
+
+#[tokio::test]
+async fn read_is_handed_the_stored_identity() {
+    let s = server().await;
+    let resp = s
+        .read_resource(read(&state("a", "x"), Some(&identity("a"))))
+        .await;
+    assert!(resp.diags.is_empty(), "{:?}", resp.diags);
+    let new = msgpack::decode(&resp.new_state.msgpack, &ty()).unwrap();
+    assert_eq!(new.get("note"), Some(&Value::string("a")));
 }
 
 #[tokio::test]

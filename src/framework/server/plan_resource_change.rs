@@ -121,16 +121,22 @@ impl Server {
             && !prior.is_null()
             && !resp.diags.has_errors()
         {
-            let replacing = !resp.requires_replace.is_empty();
-            out.planned_identity = planned_identity(
-                &identity,
-                &ctx,
-                &req.prior_identity,
-                (&prior, &resp.planned),
-                replacing,
-                &mut resp.diags,
-            )
-            .await;
+            out.planned_identity = if self.unknown_provider_config().is_empty() {
+                let replacing = !resp.requires_replace.is_empty();
+                planned_identity(
+                    &identity,
+                    &ctx,
+                    &req.prior_identity,
+                    (&prior, &resp.planned),
+                    replacing,
+                    &mut resp.diags,
+                )
+                .await
+            } else {
+                // The identity may need the provider's account, asked of AWS: not while the
+                // place to ask is unknown. The stored identity stands until then.
+                req.prior_identity.clone()
+            };
         }
         out.requires_replace = resp.requires_replace;
         out.diags = resp.diags;

@@ -74,6 +74,7 @@ impl Server {
                     ctx: ctx.clone(),
                     state,
                     private: req.private,
+                    identity: stored.clone(),
                 },
                 &mut resp,
             )
