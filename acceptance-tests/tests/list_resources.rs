@@ -386,6 +386,26 @@ async fn parameters_under_a_path_are_listed_at_any_depth() {
     assert!(out.contains(&format!("{root}/deep/b")), "{out}");
     assert!(!out.contains(&other), "the path filters:\n{out}");
     assert!(!out.contains("hunter2"), "values are not shown:\n{out}");
+
+    // Without the objects, names and identities come from the listing alone: no value is read.
+    endpoint.reset_stats().await.unwrap();
+    let out = query(
+        &tf,
+        &list_block(
+            "ecs_secret",
+            "names",
+            &format!("    path = \"{root}\""),
+            false,
+        ),
+    )
+    .await;
+    assert!(out.contains(&format!("{root}/deep/b")), "{out}");
+    let stats = endpoint.stats().await.unwrap();
+    assert_eq!(
+        stats.get("ssm:GetParameters").copied().unwrap_or(0),
+        0,
+        "no value decrypted for a listing without objects: {stats:?}"
+    );
     tf.destroy().await.unwrap_or_else(|o| panic!("{o}"));
 }
 

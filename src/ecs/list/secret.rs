@@ -10,7 +10,7 @@ use crate::ecs::provider::Configured;
 use crate::ecs::secret::SecretResource;
 use crate::framework::Value;
 use crate::framework::diag::Diagnostics;
-use crate::framework::list::{ListRequest, ListResource, ListSink};
+use crate::framework::list::{ListRequest, ListResource, ListResult, ListSink};
 use crate::framework::schema::validators::Prefix;
 use crate::framework::schema::{Attribute, Block, Schema};
 
@@ -81,26 +81,46 @@ impl ListResource for SecretList {
                     return;
                 }
             };
-            let batch = page
-                .parameters()
-                .iter()
-                .filter_map(|p| p.name())
-                .map(|name| Found {
-                    display_name: name.to_string(),
-                    // Import brings the value into `value` and read keeps refreshing a value
-                    // the state holds: a placeholder there makes read fetch it, in its batch.
-                    stub: stub(
-                        &resource,
-                        &[
-                            ("name", Value::string(name)),
-                            ("id", Value::string(name)),
-                            ("value", Value::string("")),
-                        ],
-                    ),
-                })
-                .collect();
-            if !read_and_send(&resource, &req.ctx, batch, false, sink, diags).await {
-                return;
+            if !req.include_resource {
+                // Names and identities only: no value is decrypted for them.
+                for p in page.parameters() {
+                    let Some(name) = p.name() else { continue };
+                    let mut attrs =
+                        vec![("name", Value::string(name)), ("id", Value::string(name))];
+                    if let Some(arn) = p.arn() {
+                        attrs.push(("arn", Value::string(arn)));
+                    }
+                    let result = ListResult {
+                        display_name: name.to_string(),
+                        state: stub(&resource, &attrs),
+                    };
+                    if !sink.send(result).await {
+                        return;
+                    }
+                }
+            } else {
+                let batch = page
+                    .parameters()
+                    .iter()
+                    .filter_map(|p| p.name())
+                    .map(|name| Found {
+                        display_name: name.to_string(),
+                        // Import brings the value into `value` and read keeps refreshing a
+                        // value the state holds: a placeholder there makes read fetch it, in
+                        // its batch.
+                        stub: stub(
+                            &resource,
+                            &[
+                                ("name", Value::string(name)),
+                                ("id", Value::string(name)),
+                                ("value", Value::string("")),
+                            ],
+                        ),
+                    })
+                    .collect();
+                if !read_and_send(&resource, &req.ctx, batch, false, sink, diags).await {
+                    return;
+                }
             }
             token = page.next_token().map(str::to_string);
             if token.is_none() {
