@@ -27,7 +27,7 @@ impl ListResource for SecretList {
     fn config_schema(&self) -> Schema {
         Schema::new(
             Block::new()
-                .description("Lists SSM parameters. Each listed object holds the parameter's value (decrypted), marked sensitive.")
+                .description("Lists SSM parameters. With `include_resource = true` each object holds the parameter's value (decrypted, marked sensitive, never shown); without it no value is read.")
                 .attribute(
                     Attribute::string("path")
                         .optional()
