@@ -74,8 +74,9 @@ async fn generate(
     test: &str,
     adopt: &Adopt<'_>,
     edit: impl Fn(String) -> String,
-) -> (Terraform, String) {
-    let work = tempfile::tempdir().unwrap().keep().join(test);
+) -> (Terraform, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join(test);
     let tf = Terraform::new(&work, Some(&endpoint_url())).unwrap();
     tf.write_config(&format!("{HEADER}{}{}", adopt.base, adopt.target))
         .unwrap();
@@ -107,7 +108,7 @@ async fn generate(
             .contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
         "the generated configuration imports without a change:\n{edited}\n{planned}"
     );
-    (tf, squeezed(&edited))
+    (tf, squeezed(&edited), dir)
 }
 
 /// Applies the import, checks the next plan is empty, destroys.
@@ -170,7 +171,7 @@ resource "ecs_cluster" "c" {{
         address: "ecs_cluster.c",
         id: |v| attr(v, "name"),
     };
-    let (tf, generated) = generate(test, &adopt, |t| t).await;
+    let (tf, generated, _dir) = generate(test, &adopt, |t| t).await;
     assert!(
         generated.contains(&format!("name = \"{name}\"")),
         "{generated}"
@@ -197,7 +198,7 @@ async fn an_imported_task_definition_gets_its_container_definitions_as_json() {
         address: "ecs_task_definition.t",
         id: |v| attr(v, "arn"),
     };
-    let (tf, generated) = generate(test, &adopt, |t| t).await;
+    let (tf, generated, _dir) = generate(test, &adopt, |t| t).await;
     assert!(
         generated.contains("container_definitions = jsonencode("),
         "{generated}"
@@ -254,7 +255,7 @@ resource "ecs_service" "s" {{
         address: "ecs_service.s",
         id: |v| format!("{}/{}", attr(v, "cluster"), attr(v, "name")),
     };
-    let (tf, generated) = generate(test, &adopt, |t| t).await;
+    let (tf, generated, _dir) = generate(test, &adopt, |t| t).await;
     assert!(generated.contains(&subnet), "{generated}");
     // What ECS picks for a service that does not say.
     for default in ["availability_zone_rebalancing", "platform_version"] {
@@ -289,7 +290,7 @@ resource "ecs_secret" "p" {{
     };
     // Terraform never writes a sensitive value into generated configuration: the user fills
     // it in, as they would from their secret store.
-    let (tf, generated) = generate(test, &adopt, |t| {
+    let (tf, generated, _dir) = generate(test, &adopt, |t| {
         assert!(!t.contains("hunter2"), "the secret is not written:\n{t}");
         let t = squeezed(&t);
         assert!(t.contains("value = null # sensitive"), "{t}");
@@ -334,7 +335,7 @@ resource "ecs_cluster_capacity_providers" "p" {
         address: "ecs_cluster_capacity_providers.p",
         id: |v| attr(v, "cluster_name"),
     };
-    let (tf, generated) = generate(test, &adopt, |t| t).await;
+    let (tf, generated, _dir) = generate(test, &adopt, |t| t).await;
     assert!(generated.contains("FARGATE_SPOT"), "{generated}");
     adopt_and_destroy(&tf, &generated).await;
 }
@@ -370,7 +371,7 @@ resource "ecs_capacity_provider" "p" {{
         address: "ecs_capacity_provider.p",
         id: |v| attr(v, "name"),
     };
-    let (tf, generated) = generate(test, &adopt, |t| t).await;
+    let (tf, generated, _dir) = generate(test, &adopt, |t| t).await;
     assert!(generated.contains("target_capacity"), "{generated}");
     for default in [
         "managed_draining",
