@@ -1,6 +1,7 @@
 //! Every example under `examples/` is `terraform fmt`-clean, applies, re-plans empty and
 //! destroys cleanly against the local endpoint (or real AWS with `ECS_ACC_REAL=1`).
 
+use acceptance_tests::env::Cli;
 use acceptance_tests::{Action, Step, Terraform, TestCase, env, skip_without_acc};
 
 fn example(dir: &str) -> String {
@@ -427,4 +428,30 @@ async fn deploy_outside(
         .send()
         .await?;
     Ok(())
+}
+
+/// The query example: its configuration applies, `terraform query` with its `.tfquery.hcl` file
+/// lists both services, and everything destroys.
+#[tokio::test]
+async fn example_query_ecs_service() {
+    let test = "example_query_ecs_service";
+    if skip_without_acc(test) || env::skip_under(Cli::Tofu, test, "OpenTofu has no list resources")
+    {
+        return;
+    }
+    let dir = env::workspace_root().join("examples/query-ecs_service");
+    let work = tempfile::tempdir().unwrap();
+    let endpoint = (!acceptance_tests::real_aws()).then(acceptance_tests::endpoint_url);
+    let tf = Terraform::new(work.path(), endpoint.as_deref()).unwrap();
+    tf.write_config(&example("query-ecs_service")).unwrap();
+    let query = std::fs::read_to_string(dir.join("main.tfquery.hcl")).unwrap();
+    tf.write_file("main.tfquery.hcl", &query).unwrap();
+    tf.apply().await.unwrap_or_else(|o| panic!("{o}"));
+    let listed = tf.query(&[]).await;
+    let destroyed = tf.destroy().await;
+    let listed = listed.unwrap_or_else(|o| panic!("{o}"));
+    for name in ["orders", "billing"] {
+        assert!(listed.stdout.contains(name), "{name} listed:\n{listed}");
+    }
+    destroyed.unwrap_or_else(|o| panic!("{o}"));
 }

@@ -222,6 +222,16 @@ impl Provider for EcsProvider {
             Arc::new(super::actions::service_redeploy::ServiceRedeployAction),
         ]
     }
+
+    fn list_resources(&self) -> Vec<Arc<dyn crate::framework::list::ListResource>> {
+        use super::list::{cluster, secret, service, task_definition};
+        vec![
+            Arc::new(cluster::ClusterList),
+            Arc::new(service::ServiceList),
+            Arc::new(task_definition::TaskDefinitionList),
+            Arc::new(secret::SecretList),
+        ]
+    }
 }
 
 #[cfg(test)]

@@ -655,6 +655,11 @@ impl Resource for SecretResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+
+    fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
+        Some(self)
+    }
+
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::SECRET)
     }

@@ -13,6 +13,8 @@ pub enum Kind {
     DataSource,
     EphemeralResource,
     Action,
+    /// A list resource: the schema is its `config` block's.
+    ListResource,
 }
 
 /// Renders one page: title, description, an optional example, then arguments and attributes.
@@ -30,6 +32,7 @@ pub fn render(
         Kind::DataSource => "Data Source",
         Kind::EphemeralResource => "Ephemeral Resource",
         Kind::Action => "Action",
+        Kind::ListResource => "List Resource",
     };
     let _ = writeln!(out, "# {name} ({label})\n");
     if !schema.block.description.is_empty() {
@@ -48,7 +51,16 @@ pub fn render(
             example.trim_end()
         );
     }
+    if let Kind::ListResource = kind {
+        let _ = writeln!(
+            out,
+            "Used by `terraform query` in a `list \"{name}\"` block of a `.tfquery.hcl` file. Each result carries the object's resource identity and, with `include_resource = true`, the whole object; `terraform query -generate-config-out=FILE` writes a resource and an `import` block for each.\n"
+        );
+    }
     let _ = writeln!(out, "## Schema\n");
+    if let Kind::ListResource = kind {
+        let _ = writeln!(out, "Arguments of the `config` block.\n");
+    }
     block_sections(&mut out, &schema.block, "");
     let mut nested = Vec::new();
     collect_nested(&schema.block, "", &mut nested);

@@ -46,4 +46,9 @@ pub trait Provider: Send + Sync {
     fn actions(&self) -> Vec<Arc<dyn Action>> {
         Vec::new()
     }
+
+    /// List resources for `terraform query`, one per managed resource type it lists.
+    fn list_resources(&self) -> Vec<Arc<dyn super::list::ListResource>> {
+        Vec::new()
+    }
 }

@@ -15,10 +15,11 @@ use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
     ActionEvent, ApplyResourceChangeRequest, CallFunctionRequest, CloseEphemeralResourceRequest,
-    ConfigureProviderRequest, ImportResourceStateRequest, InvokeActionRequest,
-    OpenEphemeralResourceRequest, PlanActionRequest, PlanResourceChangeRequest,
-    ReadDataSourceRequest, ReadResourceRequest, RenewEphemeralResourceRequest, Server,
-    UpgradeResourceIdentityRequest, UpgradeResourceStateRequest, ValidateRequest,
+    ConfigureProviderRequest, GenerateResourceConfigRequest, ImportResourceStateRequest,
+    InvokeActionRequest, ListResourceRequest, OpenEphemeralResourceRequest, PlanActionRequest,
+    PlanResourceChangeRequest, ReadDataSourceRequest, ReadResourceRequest,
+    RenewEphemeralResourceRequest, Server, UpgradeResourceIdentityRequest,
+    UpgradeResourceStateRequest, ValidateListResourceConfigRequest, ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -43,7 +44,7 @@ impl GrpcProvider {
             plan_destroy: caps.plan_destroy,
             get_provider_schema_optional: caps.get_provider_schema_optional,
             move_resource_state: false,
-            generate_resource_config: false,
+            generate_resource_config: caps.generate_resource_config,
         }
     }
 }
@@ -112,6 +113,14 @@ impl Provider for GrpcProvider {
                     type_name: n.into(),
                 })
                 .collect(),
+            list_resources: self
+                .server
+                .list_resource_type_names()
+                .into_iter()
+                .map(|n| pb::get_metadata::ListResourceMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -147,6 +156,11 @@ impl Provider for GrpcProvider {
                         let schema = Some(schema(sc));
                         (n.to_string(), pb::ActionSchema { schema })
                     })
+                    .collect(),
+                list_resource_schemas: s
+                    .list_resources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
                     .collect(),
                 server_capabilities: Some(self.capabilities()),
                 diagnostics: diagnostics(s.diags),
@@ -431,6 +445,62 @@ impl Provider for GrpcProvider {
         Ok(Response::new(pb::call_function::Response {
             result: resp.error.is_none().then(|| dynamic(resp.result)).flatten(),
             error: resp.error.map(functions::error),
+        }))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Reply<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .generate_resource_config(GenerateResourceConfigRequest {
+                type_name: req.type_name,
+                state: raw(req.state),
+            });
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config: dynamic(resp.config),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Reply<tonic::codegen::BoxStream<pb::list_resource::Event>> {
+        let req = req.into_inner();
+        let events = self.server.list_resource(ListResourceRequest {
+            type_name: req.type_name,
+            config: raw(req.config),
+            include_resource: req.include_resource_object,
+            limit: req.limit,
+        });
+        // Each event goes out as the provider produces it.
+        let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(|e| {
+            Ok(pb::list_resource::Event {
+                identity: identity_data(e.identity),
+                display_name: e.display_name,
+                resource_object: e.resource_object.and_then(dynamic),
+                diagnostic: diagnostics(e.diags),
+            })
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Reply<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        let diags = self
+            .server
+            .validate_list_resource_config(ValidateListResourceConfigRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+            });
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diagnostics(diags),
         }))
     }
 

@@ -1,5 +1,5 @@
-//! Answers for the RPCs of features this provider does not offer (list resources, state stores,
-//! moves): a clear error diagnostic, never a gRPC failure.
+//! Answers for the RPCs of features this provider does not offer (state stores, moves): a clear
+//! error diagnostic, never a gRPC failure.
 
 use super::tfplugin6 as pb;
 
@@ -22,9 +22,7 @@ pub fn one<T: Send + 'static>(item: T) -> tonic::codegen::BoxStream<T> {
 macro_rules! unsupported_methods {
     () => {
         $crate::protocol::unsupported::unsupported_methods!(@diags
-            validate_list_resource_config, validate_list_resource_config, "List resources";
             move_resource_state, move_resource_state, "Moving state between resource types";
-            generate_resource_config, generate_resource_config, "Generating configuration";
             validate_state_store_config, validate_state_store, "State storage";
             configure_state_store, configure_state_store, "State storage";
             lock_state, lock_state, "State storage";
@@ -32,22 +30,6 @@ macro_rules! unsupported_methods {
             get_states, get_states, "State storage";
             delete_state, delete_state, "State storage";
         );
-
-        fn list_resource<'life0, 'async_trait>(
-            &'life0 self,
-            _: tonic::Request<pb::list_resource::Request>,
-        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, tonic::Status>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(async move {
-            let event = pb::list_resource::Event {
-                diagnostic: $crate::protocol::unsupported::diagnostic("List resources"),
-                ..Default::default()
-            };
-            Ok(tonic::Response::new($crate::protocol::unsupported::one(event)))})
-        }
 
         fn read_state_bytes<'life0, 'async_trait>(
             &'life0 self,

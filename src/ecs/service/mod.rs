@@ -861,6 +861,10 @@ impl Resource for ServiceResource {
     fn as_import(&self) -> Option<&dyn ImportState> {
         Some(self)
     }
+
+    fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
+        Some(self)
+    }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::SERVICE)
     }

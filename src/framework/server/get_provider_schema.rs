@@ -11,6 +11,8 @@ pub struct ServerCapabilities {
     pub plan_destroy: bool,
     /// The schema is deterministic, so Terraform may cache it instead of asking every launch.
     pub get_provider_schema_optional: bool,
+    /// GenerateResourceConfig answers `-generate-config-out` instead of Terraform's guess.
+    pub generate_resource_config: bool,
 }
 
 pub struct GetProviderSchemaResponse<'a> {
@@ -20,6 +22,8 @@ pub struct GetProviderSchemaResponse<'a> {
     pub functions: Vec<(&'a str, &'a Signature)>,
     pub ephemeral_resources: Vec<(&'a str, &'a Schema)>,
     pub actions: Vec<(&'a str, &'a Schema)>,
+    /// The `config` block schema of each list resource.
+    pub list_resources: Vec<(&'a str, &'a Schema)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -49,6 +53,11 @@ impl Server {
                 .iter()
                 .map(|(n, a)| (n.as_str(), &a.schema))
                 .collect(),
+            list_resources: self
+                .list_resources
+                .iter()
+                .map(|(n, l)| (n.as_str(), &l.schema))
+                .collect(),
             capabilities: self.capabilities(),
             diags: Diagnostics::new(),
         }
@@ -58,11 +67,16 @@ impl Server {
         ServerCapabilities {
             plan_destroy: true,
             get_provider_schema_optional: true,
+            generate_resource_config: true,
         }
     }
 
     pub fn resource_type_names(&self) -> Vec<&str> {
         self.resources.keys().map(String::as_str).collect()
+    }
+
+    pub fn list_resource_type_names(&self) -> Vec<&str> {
+        self.list_resources.keys().map(String::as_str).collect()
     }
 
     pub fn data_source_type_names(&self) -> Vec<&str> {

@@ -5,12 +5,14 @@ mod apply_resource_change;
 mod call_function;
 mod close_ephemeral_resource;
 mod configure_provider;
+mod generate_resource_config;
 mod get_functions;
 mod get_provider_schema;
 mod get_resource_identity_schemas;
 mod identity;
 mod import_resource_state;
 mod invoke_action;
+mod list_resource;
 mod open_ephemeral_resource;
 mod plan_action;
 mod plan_resource_change;
@@ -23,11 +25,13 @@ mod upgrade_resource_state;
 mod validate;
 mod validate_action_config;
 mod validate_ephemeral_resource_config;
+mod validate_list_resource_config;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use call_function::{CallFunctionRequest, CallFunctionResponse};
 pub use close_ephemeral_resource::{CloseEphemeralResourceRequest, CloseEphemeralResourceResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
+pub use generate_resource_config::{GenerateResourceConfigRequest, GenerateResourceConfigResponse};
 pub use get_functions::GetFunctionsResponse;
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
 pub use get_resource_identity_schemas::GetResourceIdentitySchemasResponse;
@@ -35,6 +39,7 @@ pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
 pub use invoke_action::{ActionEvent, InvokeActionRequest};
+pub use list_resource::{ListResourceEvent, ListResourceRequest};
 pub use open_ephemeral_resource::{OpenEphemeralResourceRequest, OpenEphemeralResourceResponse};
 pub use plan_action::{PlanActionRequest, PlanActionResponse};
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
@@ -46,6 +51,7 @@ pub use upgrade_resource_identity::{
 };
 pub use upgrade_resource_state::{UpgradeResourceStateRequest, UpgradeResourceStateResponse};
 pub use validate::{ValidateRequest, ValidateResponse};
+pub use validate_list_resource_config::ValidateListResourceConfigRequest;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
@@ -107,6 +113,7 @@ pub struct Server {
     functions: BTreeMap<String, get_functions::RegisteredFunction>,
     ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource>>,
     actions: BTreeMap<String, Registered<dyn Action>>,
+    list_resources: BTreeMap<String, Registered<dyn super::list::ListResource>>,
     provider_data: RwLock<Option<ProviderData>>,
     /// Arguments of the provider block Terraform could not know yet (computed from resources
     /// not applied): while any remain, nothing may be read from AWS, since the place to read
@@ -128,6 +135,9 @@ impl Server {
             (r.type_name(), r.schema())
         });
         let actions = register(provider.actions(), |r| (r.type_name(), r.schema()));
+        let list_resources = register(provider.list_resources(), |l| {
+            (l.type_name(), l.config_schema())
+        });
         Self {
             functions: get_functions::register(provider.as_ref()),
             provider_schema: provider.schema(),
@@ -136,6 +146,7 @@ impl Server {
             data_sources,
             ephemeral_resources,
             actions,
+            list_resources,
             provider_data: RwLock::new(None),
             provider_config_unknown: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
@@ -324,5 +335,7 @@ mod action_tests;
 mod ephemeral_tests;
 #[cfg(test)]
 mod identity_tests;
+#[cfg(test)]
+mod list_tests;
 #[cfg(test)]
 mod tests;
