@@ -84,10 +84,11 @@ fn docs_are_generated_from_schemas() {
     }
     for ephemeral in provider.ephemeral_resources() {
         let name = ephemeral.type_name();
+        let short = name.trim_start_matches("ecs_");
         pages.push((
             root()
                 .join("docs/ephemeral-resources")
-                .join(format!("{name}.md")),
+                .join(format!("{short}.md")),
             render(
                 Kind::EphemeralResource,
                 name,
