@@ -3,7 +3,9 @@
 //! placement failures), an `action_trigger` running the migration task before the service it
 //! belongs to is created and updated, `ecs_service_redeploy` starting a new deployment and
 //! following it to its end (or to its failure), progress lines in the CLI output, and
-//! plan-time diagnostics naming the attribute. OpenTofu has no actions: skipped there.
+//! plan-time diagnostics naming the attribute, and an `ecs_cluster` destroy while a task
+//! started with `wait = false` still runs (refused without `force_destroy`, the task stopped
+//! with it). OpenTofu has no actions: skipped there.
 
 use std::sync::Arc;
 
@@ -512,4 +514,79 @@ async fn ctrl_c_ends_the_wait_for_a_task_with_a_diagnostic() {
     assert!(text.contains("Waiting for the task interrupted"), "{text}");
     assert!(text.contains("keeps running: arn:aws:ecs:"), "{text}");
     destroy(&s).await;
+}
+
+/// `config` with `extra` added to the cluster's block.
+fn cluster_with(s: &Setup, config: String, extra: &str) -> String {
+    let name = format!("  name = \"{}\"\n", s.cluster);
+    config.replacen(&name, &format!("{name}  {extra}\n"), 1)
+}
+
+#[tokio::test]
+async fn force_destroy_stops_a_task_started_without_waiting_and_deletes_the_cluster() {
+    let test = "force_destroy_stops_a_task_started_without_waiting_and_deletes_the_cluster";
+    let Some(s) = setup(test, &["--task-seconds", "600"]).await else {
+        return;
+    };
+    let base = || config(&s, "exit 0", "wait = false", None);
+    let short = "timeouts {\n    delete = \"4s\"\n  }";
+    s.tf.write_config(&cluster_with(&s, base(), short)).unwrap();
+    apply(&s).await;
+    s.tf.invoke("action.ecs_run_task.migrate")
+        .await
+        .unwrap_or_else(|out| panic!("wait = false must not wait:\n{}", output(&out)));
+    let ecs = s.endpoint.ecs_client().await;
+    let listed = ecs.list_tasks().cluster(&s.cluster).send().await.unwrap();
+    assert_eq!(listed.task_arns().len(), 1, "{listed:?}");
+    let task = listed.task_arns()[0].clone();
+
+    let refused =
+        s.tf.destroy()
+            .await
+            .expect_err("a running task keeps the cluster without force_destroy");
+    let text = output(&refused);
+    for part in [
+        "The ECS cluster still holds resources",
+        "it still contains: 1 tasks",
+        "ClusterContainsTasksException",
+    ] {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
+
+    s.tf.write_config(&cluster_with(&s, base(), "force_destroy = true"))
+        .unwrap();
+    apply(&s).await;
+    s.endpoint.reset_stats().await.unwrap();
+    destroy(&s).await;
+    let calls = s.endpoint.calls().await.unwrap();
+    assert!(calls.iter().any(|c| c == "ecs:StopTask"), "{calls:?}");
+    let stopped = ecs
+        .describe_tasks()
+        .cluster(&s.cluster)
+        .tasks(&task)
+        .send()
+        .await
+        .unwrap();
+    let stopped = &stopped.tasks()[0];
+    assert_eq!(stopped.last_status(), Some("STOPPED"));
+    assert_eq!(
+        stopped.stop_code(),
+        Some(&aws_sdk_ecs::types::TaskStopCode::UserInitiated)
+    );
+    assert_eq!(
+        stopped.stopped_reason(),
+        Some("The cluster is being destroyed (force_destroy)")
+    );
+    let gone = ecs
+        .describe_clusters()
+        .clusters(&s.cluster)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        gone.clusters()
+            .iter()
+            .all(|c| c.status() == Some("INACTIVE")),
+        "{gone:?}"
+    );
 }

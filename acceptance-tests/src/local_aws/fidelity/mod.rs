@@ -10,8 +10,8 @@
 //! [`encrypted_values`] (SecureString values read without decryption),
 //! [`parameters`] (PutParameter's pattern and AMI checks), [`cluster_configuration`] (the
 //! configuration reported only when asked for), [`placement`] (placement and scheduling
-//! refusals, DAEMON counts, the role ARN), [`tasks`] (RunTask's tasks, their lifecycle and
-//! exit codes). The list
+//! refusals, DAEMON counts, the role ARN), [`tasks`] (RunTask's tasks, their lifecycle, exit
+//! codes, StopTask and ListTasks). The list
 //! of behaviours is in the harness README.
 
 pub mod capacity_providers;
@@ -156,7 +156,11 @@ impl Fidelity {
             }
             (Service::Ecs, "RunTask") => tasks::run_task(self, call, up).await,
             (Service::Ecs, "DescribeTasks") => tasks::describe_tasks(self, call),
-            (Service::Ecs, "ListTasks") => limits::list_tasks(call, up).await,
+            (Service::Ecs, "ListTasks") => limits::list_tasks(self, call, up).await,
+            (Service::Ecs, "StopTask") => match tasks::stop_task(self, call) {
+                Some(reply) => reply,
+                None => up.forward(call).await,
+            },
             (Service::Ecs, "ListContainerInstances") => {
                 limits::list_container_instances(call, up).await
             }

@@ -21,6 +21,18 @@
 //!   definition (`ClientException`), `awsvpc` without a network configuration, a network
 //!   configuration without subnets, and FARGATE for a task definition not using `awsvpc`.
 //! - DescribeTasks (reference): the tasks found, a `MISSING` failure for each one not found.
+//! - StopTask (reference; Task `stopCode`, `stoppedReason`, `stoppingAt`): `desiredStatus`
+//!   STOPPED at once, `stopCode` `UserInitiated`, `stoppedReason` the given reason; the task
+//!   then passes DEPROVISIONING to STOPPED. "The equivalent of docker stop" sends SIGTERM, then
+//!   SIGKILL after the stop timeout: these containers do not handle SIGTERM, so a started one
+//!   exits 137 (128 + SIGKILL); one never started reports no `exitCode` (Container reference,
+//!   `exitCode`). A task already stopping or stopped is answered as it is.
+//! - ListTasks (reference): these tasks are listed with moto's, filtered by `cluster`,
+//!   `desiredStatus` (RUNNING by default), `family`, `startedBy`, `launchType`; none has a
+//!   `serviceName` or `containerInstance`.
+//! - DeleteCluster (reference, `ClusterContainsTasksException`) is refused while one of them
+//!   has not reached STOPPED; DescribeClusters counts them in `runningTasksCount` and
+//!   `pendingTasksCount` (Cluster reference).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -47,6 +59,19 @@ struct Task {
     created_epoch: f64,
     run: Duration,
     fails_to_start: bool,
+    stop: Option<Stop>,
+}
+
+/// A StopTask: when it came and why.
+struct Stop {
+    at: Instant,
+    epoch: f64,
+    reason: String,
+}
+
+/// How long a stopped task takes to pass DEPROVISIONING: a fifth of its run, at most 2 s.
+fn stopping(task: &Task) -> Duration {
+    (task.run / 5).min(Duration::from_secs(2))
 }
 
 fn invalid(message: &str) -> Reply {
@@ -269,11 +294,47 @@ fn new_task(
         created_epoch: epoch_now(),
         run: fidelity.options.task_run,
         fails_to_start: fidelity.options.tasks_fail_to_start,
+        stop: None,
     }
 }
 
-/// The task as DescribeTasks shows it `now`.
+/// The task as DescribeTasks shows it `now`: as it ran until a StopTask, then stopping.
 fn view(task: &Task, now: Instant) -> Value {
+    let Some(stop) = &task.stop else {
+        return natural(task, now);
+    };
+    let mut v = natural(task, stop.at.min(now));
+    let started = v["containers"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|c| c["lastStatus"] == "RUNNING"));
+    v["desiredStatus"] = json!("STOPPED");
+    v["stopCode"] = json!("UserInitiated");
+    v["stoppedReason"] = json!(stop.reason);
+    v["stoppingAt"] = json!(stop.epoch);
+    let after = now.saturating_duration_since(stop.at);
+    let took = stopping(task);
+    if after < took / 2 {
+        return v;
+    }
+    v["executionStoppedAt"] = json!(stop.epoch + took.as_secs_f64() / 2.0);
+    v["lastStatus"] = json!("DEPROVISIONING");
+    if after >= took {
+        v["lastStatus"] = json!("STOPPED");
+        v["stoppedAt"] = json!(stop.epoch + took.as_secs_f64());
+    }
+    if let Some(containers) = v["containers"].as_array_mut() {
+        for c in containers {
+            if started {
+                c["exitCode"] = json!(137);
+            }
+            c["lastStatus"] = json!("STOPPED");
+        }
+    }
+    v
+}
+
+/// The task as it runs by itself until `now`.
+fn natural(task: &Task, now: Instant) -> Value {
     let run = task.run.as_secs_f64().max(0.001);
     let elapsed = now.duration_since(task.created).as_secs_f64() / run;
     let at = |fraction: f64| json!(task.created_epoch + fraction * run);
@@ -373,6 +434,116 @@ pub fn describe_tasks(fidelity: &Fidelity, call: &Call) -> Reply {
         hyper::StatusCode::OK,
         &json!({ "tasks": tasks, "failures": failures }),
     )
+}
+
+/// The registered task `wanted` names (ARN or ID).
+fn find<'a>(tasks: &'a mut HashMap<String, Task>, wanted: &str) -> Option<&'a mut Task> {
+    tasks
+        .iter_mut()
+        .find(|(arn, _)| *arn == wanted || last_segment(arn) == wanted)
+        .map(|(_, task)| task)
+}
+
+/// Whether `cluster` (name or ARN) names the cluster `arn`.
+fn names_cluster(cluster: &str, arn: &str) -> bool {
+    cluster == arn || (!cluster.contains(':') && last_segment(arn) == cluster)
+}
+
+/// StopTask of one of the layer's tasks; `None` when the task is not the layer's (moto's own,
+/// or in another cluster), so moto answers.
+pub fn stop_task(fidelity: &Fidelity, call: &Call) -> Option<Reply> {
+    let wanted = call.str("task")?;
+    let cluster = call.str("cluster").unwrap_or("default");
+    let mut state = fidelity.state();
+    let task = find(&mut state.tasks.tasks, wanted)?;
+    let cluster_arn = task.base["clusterArn"].as_str().unwrap_or_default();
+    if !names_cluster(cluster, cluster_arn) {
+        return None;
+    }
+    let now = Instant::now();
+    let running = natural(task, now)["desiredStatus"] == "RUNNING";
+    if task.stop.is_none() && running {
+        task.stop = Some(Stop {
+            at: now,
+            epoch: epoch_now(),
+            // The reason ECS shows for a task stopped without one.
+            reason: call
+                .str("reason")
+                .unwrap_or("Task stopped by user")
+                .to_string(),
+        });
+    }
+    let task = view(task, now);
+    Some(json_reply(hyper::StatusCode::OK, &json!({ "task": task })))
+}
+
+/// The ARNs of the layer's tasks ListTasks `request` lists.
+pub fn listed(fidelity: &Fidelity, request: &Value) -> Vec<String> {
+    let text = |m: &str| request.get(m).and_then(Value::as_str);
+    if text("serviceName").is_some() || text("containerInstance").is_some() {
+        return Vec::new();
+    }
+    let cluster = text("cluster").unwrap_or("default");
+    let desired = text("desiredStatus").unwrap_or("RUNNING");
+    let state = fidelity.state();
+    let now = Instant::now();
+    let mut arns: Vec<String> = state
+        .tasks
+        .tasks
+        .iter()
+        .filter(|(_, task)| {
+            let v = view(task, now);
+            let family = v["taskDefinitionArn"]
+                .as_str()
+                .map(|a| last_segment(a).split(':').next().unwrap_or_default());
+            names_cluster(cluster, v["clusterArn"].as_str().unwrap_or_default())
+                && v["desiredStatus"] == desired
+                && text("family").is_none_or(|f| family == Some(f))
+                && text("startedBy").is_none_or(|s| v["startedBy"] == s)
+                && text("launchType").is_none_or(|l| v["launchType"] == l)
+        })
+        .map(|(arn, _)| arn.clone())
+        .collect();
+    arns.sort();
+    arns
+}
+
+/// Whether one of the layer's tasks in `cluster` has not reached STOPPED.
+pub fn cluster_has_unstopped_tasks(fidelity: &Fidelity, cluster: &str) -> bool {
+    let state = fidelity.state();
+    let now = Instant::now();
+    state.tasks.tasks.values().any(|task| {
+        let v = view(task, now);
+        names_cluster(cluster, v["clusterArn"].as_str().unwrap_or_default())
+            && v["lastStatus"] != "STOPPED"
+    })
+}
+
+/// Add the layer's RUNNING and PENDING tasks to DescribeClusters' counts.
+pub fn count_into(fidelity: &Fidelity, clusters: &mut Value) {
+    let state = fidelity.state();
+    let now = Instant::now();
+    let views: Vec<Value> = state.tasks.tasks.values().map(|t| view(t, now)).collect();
+    for cluster in clusters.as_array_mut().into_iter().flatten() {
+        let arn = cluster["clusterArn"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        for (member, statuses) in [
+            ("runningTasksCount", &["RUNNING"][..]),
+            ("pendingTasksCount", &["PROVISIONING", "PENDING"][..]),
+        ] {
+            let ours = views
+                .iter()
+                .filter(|v| {
+                    v["clusterArn"] == arn.as_str()
+                        && statuses.iter().any(|s| v["lastStatus"] == *s)
+                })
+                .count() as i64;
+            let moto = cluster[member].as_i64().unwrap_or(0);
+            cluster[member] = json!(moto + ours);
+        }
+    }
 }
 
 #[cfg(test)]
