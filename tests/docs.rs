@@ -82,6 +82,59 @@ fn docs_are_generated_from_schemas() {
             ),
         ));
     }
+    for ephemeral in provider.ephemeral_resources() {
+        let name = ephemeral.type_name();
+        let short = name.trim_start_matches("ecs_");
+        pages.push((
+            root()
+                .join("docs/ephemeral-resources")
+                .join(format!("{short}.md")),
+            render(
+                Kind::EphemeralResource,
+                name,
+                &ephemeral.schema(),
+                example(&format!("ephemeral-{name}")).as_deref(),
+                None,
+            ),
+        ));
+    }
+    for action in provider.actions() {
+        let name = action.type_name();
+        let short = name.trim_start_matches("ecs_");
+        pages.push((
+            root().join("docs/actions").join(format!("{short}.md")),
+            render(
+                Kind::Action,
+                name,
+                &action.schema(),
+                example(&format!("action-{name}")).as_deref(),
+                None,
+            ),
+        ));
+    }
+    for list in provider.list_resources() {
+        let name = list.type_name();
+        let short = name.trim_start_matches("ecs_");
+        let example = std::fs::read_to_string(
+            root()
+                .join("examples")
+                .join(format!("query-{name}"))
+                .join("main.tfquery.hcl"),
+        )
+        .ok();
+        pages.push((
+            root()
+                .join("docs/list-resources")
+                .join(format!("{short}.md")),
+            render(
+                Kind::ListResource,
+                name,
+                &list.config_schema(),
+                example.as_deref(),
+                None,
+            ),
+        ));
+    }
     let update = std::env::var_os("UPDATE_DOCS").is_some();
     let mut stale = Vec::new();
     for (path, text) in pages {

@@ -296,6 +296,20 @@ impl Terraform {
         self.plan_with(out, &[]).await
     }
 
+    /// `terraform plan -detailed-exitcode -generate-config-out=FILE`: writes the configuration
+    /// of the objects that `import` blocks name and the configuration lacks.
+    pub async fn plan_generate_config(&self, file: &str) -> CmdResult {
+        self.plan_with(None, &[&format!("-generate-config-out={file}")])
+            .await
+    }
+
+    /// `terraform query EXTRA…`: runs the `list` blocks of the `.tfquery.hcl` files.
+    pub async fn query(&self, extra: &[&str]) -> CmdResult {
+        let mut args = vec!["query", "-no-color"];
+        args.extend_from_slice(extra);
+        self.run_ok(&args, &[0]).await
+    }
+
     /// `terraform plan -refresh-only -detailed-exitcode`.
     pub async fn plan_refresh_only(&self) -> CmdResult {
         self.plan_with(None, &["-refresh-only"]).await
@@ -310,6 +324,23 @@ impl Terraform {
     pub async fn apply(&self) -> CmdResult {
         self.run_ok(
             &["apply", "-no-color", "-input=false", "-auto-approve"],
+            &[0],
+        )
+        .await
+    }
+
+    /// `terraform apply -auto-approve -invoke=ADDRESS`: runs one action (e.g.
+    /// `action.ecs_run_task.migrate`) and nothing else.
+    pub async fn invoke(&self, address: &str) -> CmdResult {
+        let invoke = format!("-invoke={address}");
+        self.run_ok(
+            &[
+                "apply",
+                "-no-color",
+                "-input=false",
+                "-auto-approve",
+                &invoke,
+            ],
             &[0],
         )
         .await

@@ -336,7 +336,8 @@ async fn force_destroy_empties_services_tasks_instances_and_capacity_providers_i
     }
     // Draining takes longer than stopping the tasks and deregistering the instances, so a
     // cleanup that did not wait for it would see DeleteCluster refused.
-    let endpoint = Arc::new(Endpoint::start(&["--drain-seconds", "5"]).unwrap());
+    let endpoint =
+        Arc::new(Endpoint::start(&["--drain-seconds", "5", "--task-seconds", "600"]).unwrap());
     let cluster = unique_name("acc-force");
     let unmanaged = Arc::new(Mutex::new(Unmanaged::default()));
     let (setup, put, for_setup) = (cluster.clone(), unmanaged.clone(), endpoint.clone());

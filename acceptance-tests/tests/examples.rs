@@ -1,6 +1,7 @@
 //! Every example under `examples/` is `terraform fmt`-clean, applies, re-plans empty and
 //! destroys cleanly against the local endpoint (or real AWS with `ECS_ACC_REAL=1`).
 
+use acceptance_tests::env::Cli;
 use acceptance_tests::{Action, Step, Terraform, TestCase, env, skip_without_acc};
 
 fn example(dir: &str) -> String {
@@ -105,6 +106,11 @@ async fn example_ecs_secret() {
 }
 
 #[tokio::test]
+async fn example_ephemeral_ecs_secret() {
+    apply_example("ephemeral-ecs_secret").await;
+}
+
+#[tokio::test]
 async fn example_ecs_cluster_capacity_providers() {
     apply_example("ecs_cluster_capacity_providers").await;
 }
@@ -161,6 +167,35 @@ async fn example_fargate_web() {
             .expect("ecs_service.web", Action::Update)
             .expect("ecs_cluster.web", Action::NoOp)
             .expect("ecs_secret.db_password", Action::NoOp),
+        )
+        .check_destroy(|ctx| async move { ctx.all_destroyed().await })
+        .run()
+        .await;
+}
+
+/// The migration example: the `action_trigger` runs the migration task before the service is
+/// created and again before a new image updates it; re-plans empty. OpenTofu has no actions.
+#[tokio::test]
+async fn example_action_ecs_run_task() {
+    let test = "example_action_ecs_run_task";
+    if skip_without_acc(test) || env::skip_under(env::Cli::Tofu, test, "OpenTofu has no actions") {
+        return;
+    }
+    let subnet = if acceptance_tests::real_aws() {
+        std::env::var("ECS_ACC_SUBNET").unwrap_or_default()
+    } else {
+        acceptance_tests::fixtures::default_subnet(&acceptance_tests::endpoint_url())
+            .await
+            .expect("a default subnet")
+    };
+    let config = example("action-ecs_run_task");
+    TestCase::new(test)
+        .env("TF_VAR_subnet_ids", format!("[\"{subnet}\"]"))
+        .step(Step::new(config.clone()).expect("ecs_service.api", Action::Create))
+        .step(
+            Step::new(config.replace("busybox:1.36", "busybox:1.37"))
+                .expect("ecs_task_definition.api", Action::Update)
+                .expect("ecs_service.api", Action::Update),
         )
         .check_destroy(|ctx| async move { ctx.all_destroyed().await })
         .run()
@@ -393,4 +428,30 @@ async fn deploy_outside(
         .send()
         .await?;
     Ok(())
+}
+
+/// The query example: its configuration applies, `terraform query` with its `.tfquery.hcl` file
+/// lists both services, and everything destroys.
+#[tokio::test]
+async fn example_query_ecs_service() {
+    let test = "example_query_ecs_service";
+    if skip_without_acc(test) || env::skip_under(Cli::Tofu, test, "OpenTofu has no list resources")
+    {
+        return;
+    }
+    let dir = env::workspace_root().join("examples/query-ecs_service");
+    let work = tempfile::tempdir().unwrap();
+    let endpoint = (!acceptance_tests::real_aws()).then(acceptance_tests::endpoint_url);
+    let tf = Terraform::new(work.path(), endpoint.as_deref()).unwrap();
+    tf.write_config(&example("query-ecs_service")).unwrap();
+    let query = std::fs::read_to_string(dir.join("main.tfquery.hcl")).unwrap();
+    tf.write_file("main.tfquery.hcl", &query).unwrap();
+    tf.apply().await.unwrap_or_else(|o| panic!("{o}"));
+    let listed = tf.query(&[]).await;
+    let destroyed = tf.destroy().await;
+    let listed = listed.unwrap_or_else(|o| panic!("{o}"));
+    for name in ["orders", "billing"] {
+        assert!(listed.stdout.contains(name), "{name} listed:\n{listed}");
+    }
+    destroyed.unwrap_or_else(|o| panic!("{o}"));
 }

@@ -117,6 +117,20 @@ async fn delete_cluster_refused_while_tasks_run_then_while_instances_are_registe
         .send()
         .await
         .unwrap();
+    // A stopping task still blocks: wait until it has stopped.
+    for _ in 0..100 {
+        let out = ecs
+            .describe_tasks()
+            .cluster(&cluster)
+            .tasks(&task)
+            .send()
+            .await
+            .unwrap();
+        if out.tasks()[0].last_status() == Some("STOPPED") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let refused = ecs
         .delete_cluster()
         .cluster(&cluster)

@@ -17,8 +17,10 @@ pub struct Batches {
     pub services: Coalescer<Service>,
     /// Clusters by name or ARN (DescribeClusters: 100 per call).
     pub clusters: Coalescer<Cluster>,
-    /// Parameters with their decrypted values, by name (GetParameters: 10 per call).
+    /// Parameters with their decrypted values, by name or ARN (GetParameters: 10 per call).
     pub parameters: Coalescer<Parameter>,
+    /// The same with a SecureString's value as Parameter Store keeps it, encrypted.
+    pub encrypted_parameters: Coalescer<Parameter>,
     /// Parameter metadata by name (DescribeParameters with a name filter).
     pub parameter_metadata: Coalescer<ParameterMetadata>,
 }
@@ -99,22 +101,29 @@ fn clusters(ecs: aws_sdk_ecs::Client) -> Fetch<Cluster> {
     })
 }
 
-fn parameters(ssm: aws_sdk_ssm::Client) -> Fetch<Parameter> {
+fn parameters(ssm: aws_sdk_ssm::Client, decrypt: bool) -> Fetch<Parameter> {
     Arc::new(move |_group, names| {
         let ssm = ssm.clone();
         Box::pin(async move {
             let out = ssm
                 .get_parameters()
                 .set_names(Some(names.clone()))
-                .with_decryption(true)
+                .with_decryption(decrypt)
                 .send()
                 .await
                 // Never quote the error's message: it could echo a value.
                 .map_err(|e| parameter_error(code(&e), &names))?;
+            // Asked for by ARN, a parameter answers with its name (and its ARN): list it under both.
             Ok(out
                 .parameters()
                 .iter()
-                .filter_map(|p| Some((p.name()?.to_string(), p.clone())))
+                .flat_map(|p| {
+                    [p.name(), p.arn()]
+                        .into_iter()
+                        .flatten()
+                        .map(|k| (k.to_string(), p.clone()))
+                        .collect::<Vec<_>>()
+                })
                 .collect())
         })
     })
@@ -176,7 +185,13 @@ impl Batches {
         Batches {
             services: Coalescer::new(services(ecs.clone()), 10, WINDOW, enabled),
             clusters: Coalescer::new(clusters(ecs.clone()), 100, WINDOW, enabled),
-            parameters: Coalescer::new(parameters(ssm.clone()), 10, WINDOW, enabled),
+            parameters: Coalescer::new(parameters(ssm.clone(), true), 10, WINDOW, enabled),
+            encrypted_parameters: Coalescer::new(
+                parameters(ssm.clone(), false),
+                10,
+                WINDOW,
+                enabled,
+            ),
             parameter_metadata: Coalescer::new(
                 parameter_metadata(ssm.clone()),
                 10,

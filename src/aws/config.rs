@@ -156,10 +156,19 @@ fn https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
 }
 
 /// The role's credentials from STS; a refusal or an unreachable STS names the role.
-#[derive(Debug)]
 struct AssumedRole {
     role_arn: String,
     inner: aws_config::sts::AssumeRoleProvider,
+}
+
+/// The SDK logs its credentials provider at TRACE: never the external ID (which may come from
+/// a secret) the inner provider would show.
+impl std::fmt::Debug for AssumedRole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssumedRole")
+            .field("role_arn", &self.role_arn)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ProvideCredentials for AssumedRole {

@@ -211,6 +211,27 @@ impl Provider for EcsProvider {
     fn functions(&self) -> Vec<Arc<dyn Function>> {
         super::functions::all()
     }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn crate::framework::ephemeral::EphemeralResource>> {
+        vec![Arc::new(super::secret_ephemeral::SecretEphemeral)]
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn crate::framework::action::Action>> {
+        vec![
+            Arc::new(super::actions::run_task::RunTaskAction),
+            Arc::new(super::actions::service_redeploy::ServiceRedeployAction),
+        ]
+    }
+
+    fn list_resources(&self) -> Vec<Arc<dyn crate::framework::list::ListResource>> {
+        use super::list::{cluster, secret, service, task_definition};
+        vec![
+            Arc::new(cluster::ClusterList),
+            Arc::new(service::ServiceList),
+            Arc::new(task_definition::TaskDefinitionList),
+            Arc::new(secret::SecretList),
+        ]
+    }
 }
 
 #[cfg(test)]

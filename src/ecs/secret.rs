@@ -319,14 +319,9 @@ pub(crate) async fn fetch(
     others: bool,
     known_tags: Option<Tags>,
 ) -> Result<Option<Remote>, String> {
-    let Some(parameter) = clients.batch.parameters.get("", name, others).await? else {
+    let Some((parameter, metadata)) = fetch_parameter(clients, name, others, true).await? else {
         return Ok(None);
     };
-    let metadata = clients
-        .batch
-        .parameter_metadata
-        .get("", name, others)
-        .await?;
     let tags = match known_tags {
         Some(tags) => tags,
         None => list_tags(clients, name).await?,
@@ -336,6 +331,34 @@ pub(crate) async fn fetch(
         metadata,
         tags,
     }))
+}
+
+/// A parameter, by name or ARN, and its metadata. `decrypt = false` reads a SecureString's value
+/// as Parameter Store keeps it, encrypted.
+pub(crate) async fn fetch_parameter(
+    clients: &Clients,
+    name: &str,
+    others: bool,
+    decrypt: bool,
+) -> Result<Option<(Parameter, Option<ParameterMetadata>)>, String> {
+    let batch = if decrypt {
+        &clients.batch.parameters
+    } else {
+        &clients.batch.encrypted_parameters
+    };
+    let Some(parameter) = batch.get("", name, others).await? else {
+        return Ok(None);
+    };
+    // DescribeParameters filters on names: asked by ARN, the parameter answered with its name.
+    // A parameter shared from another account has no metadata here (the ARNs then differ).
+    let own = parameter.name().unwrap_or(name);
+    let metadata = clients
+        .batch
+        .parameter_metadata
+        .get("", own, others)
+        .await?
+        .filter(|m| m.arn().is_none() || m.arn() == parameter.arn());
+    Ok(Some((parameter, metadata)))
 }
 
 /// The state from what AWS holds, over `prior` (the state, or the plan after a write).
@@ -635,6 +658,11 @@ impl Resource for SecretResource {
     fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
         Some(&crate::ecs::moves::ssm_parameter::MOVES)
     }
+
+    fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
+        Some(self)
+    }
+
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::SECRET)
     }

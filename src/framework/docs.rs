@@ -11,6 +11,10 @@ pub enum Kind {
     Provider,
     Resource,
     DataSource,
+    EphemeralResource,
+    Action,
+    /// A list resource: the schema is its `config` block's.
+    ListResource,
 }
 
 /// Renders one page: title, description, an optional example, then arguments and attributes.
@@ -26,10 +30,19 @@ pub fn render(
         Kind::Provider => "Provider",
         Kind::Resource => "Resource",
         Kind::DataSource => "Data Source",
+        Kind::EphemeralResource => "Ephemeral Resource",
+        Kind::Action => "Action",
+        Kind::ListResource => "List Resource",
     };
     let _ = writeln!(out, "# {name} ({label})\n");
     if !schema.block.description.is_empty() {
         let _ = writeln!(out, "{}\n", schema.block.description);
+    }
+    if let Kind::Action = kind {
+        let _ = writeln!(
+            out,
+            "The arguments below go in the action's `config` block. Terraform 1.14 or later runs it with `terraform apply -invoke=action.{name}.LABEL`, or from an `action_trigger` in a resource's `lifecycle` block.\n"
+        );
     }
     if let Some(example) = example {
         let _ = writeln!(
@@ -38,7 +51,16 @@ pub fn render(
             example.trim_end()
         );
     }
+    if let Kind::ListResource = kind {
+        let _ = writeln!(
+            out,
+            "Used by `terraform query` in a `list \"{name}\"` block of a `.tfquery.hcl` file. Each result carries the object's resource identity and, with `include_resource = true`, the whole object; `terraform query -generate-config-out=FILE` writes a resource and an `import` block for each.\n"
+        );
+    }
     let _ = writeln!(out, "## Schema\n");
+    if let Kind::ListResource = kind {
+        let _ = writeln!(out, "Arguments of the `config` block.\n");
+    }
     block_sections(&mut out, &schema.block, "");
     let mut nested = Vec::new();
     collect_nested(&schema.block, "", &mut nested);

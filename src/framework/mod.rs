@@ -2,14 +2,18 @@
 //! the plan algorithm and one handler per RPC. It knows nothing about AWS and nothing about
 //! protobuf; a second provider could reuse it unchanged.
 
+pub mod action;
 pub mod checks;
 pub mod context;
 pub mod data_source;
 pub mod diag;
 pub mod docs;
+pub mod ephemeral;
 pub mod function;
 pub mod function_docs;
+pub mod generate_config;
 pub mod identity;
+pub mod list;
 pub mod model;
 pub mod move_state;
 pub mod plan;

@@ -1,13 +1,15 @@
 //! The trait the provider itself implements: its configuration schema, `configure`, and the
-//! resource and data source types and the functions it offers.
+//! resource, data source, ephemeral resource and action types and the functions it offers.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::action::Action;
 use super::context::ProviderData;
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralResource;
 use super::function::Function;
 use super::resource::Resource;
 use super::schema::Schema;
@@ -34,6 +36,19 @@ pub trait Provider: Send + Sync {
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
     fn functions(&self) -> Vec<Arc<dyn Function>> {
+        Vec::new()
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn EphemeralResource>> {
+        Vec::new()
+    }
+
+    fn actions(&self) -> Vec<Arc<dyn Action>> {
+        Vec::new()
+    }
+
+    /// List resources for `terraform query`, one per managed resource type it lists.
+    fn list_resources(&self) -> Vec<Arc<dyn super::list::ListResource>> {
         Vec::new()
     }
 }

@@ -92,6 +92,9 @@ pub trait Resource: Send + Sync {
     fn as_upgrade_state(&self) -> Option<&dyn UpgradeState> {
         None
     }
+    fn as_generate_config(&self) -> Option<&dyn super::generate_config::GenerateConfig> {
+        None
+    }
     fn as_identity(&self) -> Option<&dyn super::identity::ResourceIdentity> {
         None
     }

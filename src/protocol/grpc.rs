@@ -4,6 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use tokio_stream::StreamExt;
 use tonic::{Request, Response, Status};
 
 use super::convert::{
@@ -13,10 +14,13 @@ use super::functions;
 use super::tfplugin6 as pb;
 use super::tfplugin6::provider_server::{Provider, ProviderServer};
 use crate::framework::server::{
-    ApplyResourceChangeRequest, CallFunctionRequest, ConfigureProviderRequest,
-    ImportResourceStateRequest, MoveResourceStateRequest, PlanResourceChangeRequest,
-    ReadDataSourceRequest, ReadResourceRequest, Server, UpgradeResourceIdentityRequest,
-    UpgradeResourceStateRequest, ValidateRequest,
+    ActionEvent, ApplyResourceChangeRequest, CallFunctionRequest, CloseEphemeralResourceRequest,
+    ConfigureProviderRequest, GenerateResourceConfigRequest, ImportResourceStateRequest,
+    InvokeActionRequest, ListResourceRequest, MoveResourceStateRequest,
+    OpenEphemeralResourceRequest, PlanActionRequest, PlanResourceChangeRequest,
+    ReadDataSourceRequest, ReadResourceRequest, RenewEphemeralResourceRequest, Server,
+    UpgradeResourceIdentityRequest, UpgradeResourceStateRequest, ValidateListResourceConfigRequest,
+    ValidateRequest,
 };
 
 /// terraform-plugin-go's limit both ways; tonic's 4 MiB default fails large states.
@@ -42,7 +46,7 @@ impl GrpcProvider {
             get_provider_schema_optional: caps.get_provider_schema_optional,
             // Offered per resource (`Resource::as_move_state`); others answer with an error.
             move_resource_state: true,
-            generate_resource_config: false,
+            generate_resource_config: caps.generate_resource_config,
         }
     }
 }
@@ -68,7 +72,9 @@ impl Provider for GrpcProvider {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Reply<pb::get_metadata::Response> {
-        use pb::get_metadata::{DataSourceMetadata, FunctionMetadata, ResourceMetadata};
+        use pb::get_metadata::{
+            DataSourceMetadata, EphemeralMetadata, FunctionMetadata, ResourceMetadata,
+        };
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(self.capabilities()),
             resources: self
@@ -93,6 +99,30 @@ impl Provider for GrpcProvider {
                 .into_iter()
                 .map(|n| FunctionMetadata { name: n.into() })
                 .collect(),
+            ephemeral_resources: self
+                .server
+                .ephemeral_resource_type_names()
+                .into_iter()
+                .map(|n| EphemeralMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
+            actions: self
+                .server
+                .action_type_names()
+                .into_iter()
+                .map(|n| pb::get_metadata::ActionMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
+            list_resources: self
+                .server
+                .list_resource_type_names()
+                .into_iter()
+                .map(|n| pb::get_metadata::ListResourceMetadata {
+                    type_name: n.into(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
@@ -116,6 +146,24 @@ impl Provider for GrpcProvider {
                     .map(|(n, sc)| (n.to_string(), schema(sc)))
                     .collect(),
                 functions: functions::functions(s.functions),
+                ephemeral_resource_schemas: s
+                    .ephemeral_resources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
+                action_schemas: s
+                    .actions
+                    .iter()
+                    .map(|(n, sc)| {
+                        let schema = Some(schema(sc));
+                        (n.to_string(), pb::ActionSchema { schema })
+                    })
+                    .collect(),
+                list_resource_schemas: s
+                    .list_resources
+                    .iter()
+                    .map(|(n, sc)| (n.to_string(), schema(sc)))
+                    .collect(),
                 server_capabilities: Some(self.capabilities()),
                 diagnostics: diagnostics(s.diags),
                 provider_meta: Some(pb::Schema {
@@ -428,12 +476,213 @@ impl Provider for GrpcProvider {
         }))
     }
 
+    async fn generate_resource_config(
+        &self,
+        req: Request<pb::generate_resource_config::Request>,
+    ) -> Reply<pb::generate_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .generate_resource_config(GenerateResourceConfigRequest {
+                type_name: req.type_name,
+                state: raw(req.state),
+            });
+        Ok(Response::new(pb::generate_resource_config::Response {
+            config: dynamic(resp.config),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn list_resource(
+        &self,
+        req: Request<pb::list_resource::Request>,
+    ) -> Reply<tonic::codegen::BoxStream<pb::list_resource::Event>> {
+        let req = req.into_inner();
+        let events = self.server.list_resource(ListResourceRequest {
+            type_name: req.type_name,
+            config: raw(req.config),
+            include_resource: req.include_resource_object,
+            limit: req.limit,
+        });
+        // Each event goes out as the provider produces it.
+        let stream = tokio_stream::wrappers::ReceiverStream::new(events).map(|e| {
+            Ok(pb::list_resource::Event {
+                identity: identity_data(e.identity),
+                display_name: e.display_name,
+                resource_object: e.resource_object.and_then(dynamic),
+                diagnostic: diagnostics(e.diags),
+            })
+        });
+        Ok(Response::new(Box::pin(stream)))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        req: Request<pb::validate_list_resource_config::Request>,
+    ) -> Reply<pb::validate_list_resource_config::Response> {
+        let req = req.into_inner();
+        let diags = self
+            .server
+            .validate_list_resource_config(ValidateListResourceConfigRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+            });
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diagnostics(diags),
+        }))
+    }
+
     async fn stop_provider(
         &self,
         _: Request<pb::stop_provider::Request>,
     ) -> Reply<pb::stop_provider::Response> {
         let error = self.server.stop_provider();
         Ok(Response::new(pb::stop_provider::Response { error }))
+    }
+
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> Reply<pb::validate_ephemeral_resource_config::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .validate_ephemeral_resource_config(ValidateRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+                write_only_allowed: false,
+            });
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diagnostics(resp.diags),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> Reply<pb::open_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .open_ephemeral_resource(OpenEphemeralResourceRequest {
+                type_name: req.type_name,
+                config: raw(req.config),
+                deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
+            })
+            .await;
+        let deferred = resp
+            .deferred_provider_config_unknown
+            .then_some(pb::Deferred {
+                reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+            });
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            renew_at: resp.renew_at.map(Into::into),
+            result: dynamic(resp.result),
+            private: Some(resp.private),
+            diagnostics: diagnostics(resp.diags),
+            deferred,
+        }))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> Reply<pb::renew_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .renew_ephemeral_resource(RenewEphemeralResourceRequest {
+                type_name: req.type_name,
+                private: req.private.unwrap_or_default(),
+            })
+            .await;
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            renew_at: resp.renew_at.map(Into::into),
+            private: Some(resp.private),
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> Reply<pb::close_ephemeral_resource::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .close_ephemeral_resource(CloseEphemeralResourceRequest {
+                type_name: req.type_name,
+                private: req.private.unwrap_or_default(),
+            })
+            .await;
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn validate_action_config(
+        &self,
+        req: Request<pb::validate_action_config::Request>,
+    ) -> Reply<pb::validate_action_config::Response> {
+        let req = req.into_inner();
+        let resp = self.server.validate_action_config(ValidateRequest {
+            type_name: req.type_name,
+            config: raw(req.config),
+            write_only_allowed: false,
+        });
+        Ok(Response::new(pb::validate_action_config::Response {
+            diagnostics: diagnostics(resp.diags),
+        }))
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<pb::plan_action::Request>,
+    ) -> Reply<pb::plan_action::Response> {
+        let req = req.into_inner();
+        let resp = self
+            .server
+            .plan_action(PlanActionRequest {
+                type_name: req.action_type,
+                config: raw(req.config),
+                deferral_allowed: req.client_capabilities.is_some_and(|c| c.deferral_allowed),
+            })
+            .await;
+        let deferred = resp
+            .deferred_provider_config_unknown
+            .then_some(pb::Deferred {
+                reason: pb::deferred::Reason::ProviderConfigUnknown as i32,
+            });
+        Ok(Response::new(pb::plan_action::Response {
+            diagnostics: diagnostics(resp.diags),
+            deferred,
+        }))
+    }
+
+    async fn invoke_action(
+        &self,
+        req: Request<pb::invoke_action::Request>,
+    ) -> Reply<tonic::codegen::BoxStream<pb::invoke_action::Event>> {
+        use pb::invoke_action::event::{Completed, Progress, Type};
+        let req = req.into_inner();
+        let events = self.server.invoke_action(InvokeActionRequest {
+            type_name: req.action_type,
+            config: raw(req.config),
+        });
+        let stream = tokio_stream::wrappers::UnboundedReceiverStream::new(events).map(|e| {
+            let r#type = match e {
+                ActionEvent::Progress(message) => Type::Progress(Progress { message }),
+                ActionEvent::Completed(diags) => Type::Completed(Completed {
+                    diagnostics: diagnostics(diags),
+                }),
+            };
+            Ok(pb::invoke_action::Event {
+                r#type: Some(r#type),
+            })
+        });
+        Ok(Response::new(Box::pin(stream)))
     }
 
     // Features this provider does not offer answer with a diagnostic, never a crash.

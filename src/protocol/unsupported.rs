@@ -1,5 +1,5 @@
-//! Answers for the RPCs of features this provider does not offer (ephemeral resources, list,
-//! actions, state stores, moves): a clear error diagnostic, never a gRPC failure.
+//! Answers for the RPCs of features this provider does not offer (state stores): a clear error
+//! diagnostic, never a gRPC failure.
 
 use super::tfplugin6 as pb;
 
@@ -22,37 +22,13 @@ pub fn one<T: Send + 'static>(item: T) -> tonic::codegen::BoxStream<T> {
 macro_rules! unsupported_methods {
     () => {
         $crate::protocol::unsupported::unsupported_methods!(@diags
-            validate_ephemeral_resource_config, validate_ephemeral_resource_config, "Ephemeral resources";
-            open_ephemeral_resource, open_ephemeral_resource, "Ephemeral resources";
-            renew_ephemeral_resource, renew_ephemeral_resource, "Ephemeral resources";
-            close_ephemeral_resource, close_ephemeral_resource, "Ephemeral resources";
-            validate_list_resource_config, validate_list_resource_config, "List resources";
-            generate_resource_config, generate_resource_config, "Generating configuration";
             validate_state_store_config, validate_state_store, "State storage";
             configure_state_store, configure_state_store, "State storage";
             lock_state, lock_state, "State storage";
             unlock_state, unlock_state, "State storage";
             get_states, get_states, "State storage";
             delete_state, delete_state, "State storage";
-            plan_action, plan_action, "Actions";
-            validate_action_config, validate_action_config, "Actions";
         );
-
-        fn list_resource<'life0, 'async_trait>(
-            &'life0 self,
-            _: tonic::Request<pb::list_resource::Request>,
-        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::list_resource::Event>>, tonic::Status>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(async move {
-            let event = pb::list_resource::Event {
-                diagnostic: $crate::protocol::unsupported::diagnostic("List resources"),
-                ..Default::default()
-            };
-            Ok(tonic::Response::new($crate::protocol::unsupported::one(event)))})
-        }
 
         fn read_state_bytes<'life0, 'async_trait>(
             &'life0 self,
@@ -82,24 +58,6 @@ macro_rules! unsupported_methods {
             Ok(tonic::Response::new(pb::write_state_bytes::Response {
                 diagnostics: $crate::protocol::unsupported::diagnostic("State storage"),
             }))})
-        }
-
-        fn invoke_action<'life0, 'async_trait>(
-            &'life0 self,
-            _: tonic::Request<pb::invoke_action::Request>,
-        ) -> ::std::pin::Pin<Box<dyn ::std::future::Future<Output = Result<tonic::Response<tonic::codegen::BoxStream<pb::invoke_action::Event>>, tonic::Status>> + Send + 'async_trait>>
-        where
-            'life0: 'async_trait,
-            Self: 'async_trait,
-        {
-            Box::pin(async move {
-            use pb::invoke_action::event::{Completed, Type};
-            let event = pb::invoke_action::Event {
-                r#type: Some(Type::Completed(Completed {
-                    diagnostics: $crate::protocol::unsupported::diagnostic("Actions"),
-                })),
-            };
-            Ok(tonic::Response::new($crate::protocol::unsupported::one(event)))})
         }
     };
     (@diags $($method:ident, $module:ident, $feature:literal;)*) => {

@@ -42,6 +42,12 @@ pub struct Options {
     /// Lifecycle hook targets that answer FAILED when a deployment replacing a running revision
     /// invokes them.
     pub fail_hooks: Vec<String>,
+    /// How long a RunTask task takes from PROVISIONING to STOPPED.
+    pub task_run: Duration,
+    /// RunTask places no task and answers this `failures` reason (e.g. `RESOURCE:MEMORY`).
+    pub run_task_failure: Option<String>,
+    /// RunTask's tasks stop before their containers start (`TaskFailedToStart`).
+    pub tasks_fail_to_start: bool,
 }
 
 impl Options {
@@ -63,6 +69,9 @@ impl Options {
             bake_per_minute: Duration::ZERO,
             fire_alarms: Vec::new(),
             fail_hooks: Vec::new(),
+            task_run: Duration::from_secs(2),
+            run_task_failure: None,
+            tasks_fail_to_start: false,
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
@@ -99,6 +108,9 @@ impl Options {
                 }
                 "--fire-alarm" => options.fire_alarms.push(value("an alarm name")?),
                 "--fail-hook" => options.fail_hooks.push(value("a hook target ARN")?),
+                "--task-seconds" => options.task_run = seconds(flag, &value("seconds")?)?,
+                "--run-task-failure" => options.run_task_failure = Some(value("a reason")?),
+                "--tasks-fail-to-start" => options.tasks_fail_to_start = true,
                 "--fault-rate" => {
                     let text = value("a fraction between 0 and 1")?;
                     options.fault_rate = text
@@ -136,7 +148,8 @@ pub const USAGE: &str = "\
 usage: local-aws [--moto PATH] [--no-fidelity] [--latency-ms N] [--throttle] [--throttle-burst N]
                  [--fault-rate P] [--drain-seconds N] [--steady-seconds N] [--fail-deployments]
                  [--fail-image TEXT] [--strict-shapes] [--forget-deleted-clusters]
-                 [--bake-seconds-per-minute N] [--fire-alarm NAME]... [--fail-hook ARN]...";
+                 [--bake-seconds-per-minute N] [--fire-alarm NAME]... [--fail-hook ARN]...
+                 [--task-seconds N] [--run-task-failure REASON] [--tasks-fail-to-start]";
 
 #[cfg(test)]
 mod tests {
@@ -207,6 +220,24 @@ mod tests {
         assert_eq!(o.fault_rate, 0.5);
         assert_eq!(o.drain, Duration::from_millis(500));
         assert_eq!(o.steady, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn task_flags_are_read() {
+        let o = parse(&[]).unwrap();
+        assert_eq!(o.task_run, Duration::from_secs(2));
+        assert!(o.run_task_failure.is_none() && !o.tasks_fail_to_start);
+        let o = parse(&[
+            "--task-seconds",
+            "0.5",
+            "--run-task-failure",
+            "RESOURCE:MEMORY",
+            "--tasks-fail-to-start",
+        ])
+        .unwrap();
+        assert_eq!(o.task_run, Duration::from_millis(500));
+        assert_eq!(o.run_task_failure.as_deref(), Some("RESOURCE:MEMORY"));
+        assert!(o.tasks_fail_to_start);
     }
 
     #[test]

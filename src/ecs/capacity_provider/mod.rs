@@ -372,6 +372,10 @@ impl Resource for CapacityProviderResource {
     fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
         Some(&crate::ecs::moves::capacity_provider::MOVES)
     }
+
+    fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
+        Some(self)
+    }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::CAPACITY_PROVIDER)
     }

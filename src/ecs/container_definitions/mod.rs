@@ -28,6 +28,13 @@ pub fn normal_form(text: &str, mode: NetworkMode) -> Result<Value, Vec<Problem>>
     Ok(normalize::normalize(&containers, mode))
 }
 
+/// `text` without what ECS adds to every container (see [`normalize::without_defaults`]), for
+/// generated configuration. `None` when it does not parse.
+pub fn without_ecs_defaults(text: &str, mode: NetworkMode) -> Option<String> {
+    let containers = parse::parse(text, Mode::Remote).ok()?;
+    serde_json::to_string(&normalize::without_defaults(&containers, mode)).ok()
+}
+
 /// The containers in the API's spelling, as the request body takes them.
 pub fn for_request(text: &str) -> Result<Vec<Value>, Vec<Problem>> {
     parse::parse(text, Mode::Config)

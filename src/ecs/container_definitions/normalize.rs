@@ -84,6 +84,42 @@ fn container(c: &Value, mode: NetworkMode) -> Value {
     value
 }
 
+/// The containers in their shortest spelling: the defaults [`container`] fills in removed where
+/// they hold their default value, and empty values pruned. Its normal form is the same.
+pub fn without_defaults(containers: &[Value], mode: NetworkMode) -> Value {
+    let out = containers
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            prune(&mut c);
+            let Some(map) = c.as_object_mut() else {
+                return c;
+            };
+            for (key, default) in [("essential", json!(true)), ("cpu", json!(0))] {
+                if map.get(key) == Some(&default) {
+                    map.remove(key);
+                }
+            }
+            if let Some(Value::Array(ports)) = map.get_mut("portMappings") {
+                for port in ports.iter_mut().filter_map(Value::as_object_mut) {
+                    if port.get("protocol") == Some(&json!("tcp")) {
+                        port.remove("protocol");
+                    }
+                    let follows = match mode {
+                        NetworkMode::HostPortFollows => port.get("containerPort").cloned(),
+                        NetworkMode::Dynamic => Some(json!(0)),
+                    };
+                    if follows.is_some() && port.get("hostPort") == follows.as_ref() {
+                        port.remove("hostPort");
+                    }
+                }
+            }
+            c
+        })
+        .collect();
+    Value::Array(out)
+}
+
 /// Remove empty lists, empty objects and nulls at every depth: ECS adds some (`mountPoints: []`,
 /// `capabilities.add: []`) and drops others (`capabilities: {}`), and none of them mean anything.
 fn prune(value: &mut Value) {

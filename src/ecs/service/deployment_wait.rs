@@ -23,6 +23,35 @@ pub struct Start<'a> {
     pub started: SystemTime,
     /// A deployment an earlier, interrupted apply left running.
     pub resume: Option<String>,
+    /// Told each new line of progress (an action streams them to Terraform).
+    pub progress: Option<Progress<'a>>,
+}
+
+/// Where progress lines go besides the log.
+pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
+
+/// Passes on each progress line that differs from the one before (polls repeat themselves).
+pub struct Changes<'a> {
+    progress: Option<Progress<'a>>,
+    last: std::sync::Mutex<String>,
+}
+
+impl<'a> Changes<'a> {
+    pub fn new(progress: Option<Progress<'a>>) -> Self {
+        Self {
+            progress,
+            last: std::sync::Mutex::new(String::new()),
+        }
+    }
+
+    pub fn tell(&self, line: &str) {
+        if let (Some(p), Ok(mut last)) = (self.progress, self.last.lock())
+            && *last != line
+        {
+            line.clone_into(&mut last);
+            p(line);
+        }
+    }
 }
 
 /// The outcome, and the service deployment waited on (to record when the wait was cut short).
@@ -205,6 +234,8 @@ pub async fn wait(
     let slot = std::sync::Mutex::new(start.resume.clone());
     let fallback = std::sync::atomic::AtomicBool::new(false);
     let known = || slot.lock().map(|a| a.clone()).unwrap_or_default();
+    let changes = Changes::new(start.progress);
+    let changes = &changes;
     let result = wait::until(timeout, FIRST_POLL, LAST_POLL, cancel, || {
         let number = number.clone();
         let (slot, fallback, started) = (&slot, &fallback, start.started);
@@ -235,6 +266,7 @@ pub async fn wait(
                     }
                     let now = progress(&d);
                     tracing::info!(service = %name, deployment = %current, progress = %now, "deployment in progress");
+                    changes.tell(&now);
                     Poll::Pending(now)
                 }
                 Ok(None) => Poll::Pending("the service deployment is not described yet".to_string()),
@@ -278,8 +310,15 @@ async fn counters(
             .map(str::to_string)
     });
     Waited {
-        result: steady::wait_steady(clients, cluster, name, primary.as_deref(), timeout, cancel)
-            .await,
+        result: steady::wait_steady(
+            clients,
+            cluster,
+            name,
+            (primary.as_deref(), start.progress),
+            timeout,
+            cancel,
+        )
+        .await,
         deployment: None,
     }
 }
@@ -344,6 +383,18 @@ mod tests {
             "{text}"
         );
         assert!(matches!(finished(&d), Some(Err(SteadyError::Failed(_)))));
+    }
+
+    #[test]
+    fn only_changed_progress_lines_are_passed_on() {
+        let seen = std::sync::Mutex::new(Vec::new());
+        let sink = |line: &str| seen.lock().unwrap().push(line.to_string());
+        let changes = Changes::new(Some(&sink));
+        for line in ["a", "a", "b", "a"] {
+            changes.tell(line);
+        }
+        assert_eq!(*seen.lock().unwrap(), ["a", "b", "a"]);
+        Changes::new(None).tell("nowhere");
     }
 
     #[test]

@@ -467,6 +467,7 @@ impl Resource for ServiceResource {
                 service: service.as_ref(),
                 started,
                 resume: None,
+                progress: None,
             };
             match wait_for(
                 &cfg,
@@ -596,6 +597,7 @@ impl Resource for ServiceResource {
                 service: None,
                 started: std::time::SystemTime::now(),
                 resume: Some(pending.to_string()),
+                progress: None,
             };
             tracing::info!(service = %name, deployment = %pending, "resuming the wait for a deployment an earlier apply started");
             resp.state = req.prior.clone();
@@ -731,6 +733,7 @@ impl Resource for ServiceResource {
                 service: service.as_ref(),
                 started,
                 resume: None,
+                progress: None,
             };
             if wait_for(
                 &cfg,
@@ -860,6 +863,10 @@ impl Resource for ServiceResource {
     }
     fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
         Some(&crate::ecs::moves::service::MOVES)
+    }
+
+    fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
+        Some(self)
     }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::SERVICE)

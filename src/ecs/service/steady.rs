@@ -121,21 +121,24 @@ fn is_steady(service: &Service) -> bool {
     }
 }
 
-/// Wait until the service is steady; `deployment_id` is the deployment the apply started.
+/// Wait until the service is steady; `deployment_id` is the deployment the apply started, and
+/// `report` is told each new line of progress.
 pub async fn wait_steady(
     clients: &Clients,
     cluster: &str,
     name: &str,
-    deployment_id: Option<&str>,
+    (deployment_id, report): (Option<&str>, Option<super::deployment_wait::Progress<'_>>),
     timeout: Duration,
     cancel: &CancellationToken,
 ) -> Result<(), SteadyError> {
+    let changes = super::deployment_wait::Changes::new(report);
+    let changes = &changes;
     let result = wait::until(
         timeout,
         Duration::from_millis(500),
         Duration::from_secs(15),
         cancel,
-        || async {
+        || async move {
             match describe_service(clients, cluster, name).await {
                 Ok(Some(s)) if s.status() == Some("INACTIVE") => Poll::Done(Err(SteadyError::Gone)),
                 Ok(Some(s)) => {
@@ -147,6 +150,7 @@ pub async fn wait_steady(
                     }
                     let now = progress(&s);
                     tracing::info!(service = %name, progress = %now, "waiting for steady state");
+                    changes.tell(&now);
                     Poll::Pending(now)
                 }
                 Ok(None) => Poll::Done(Err(SteadyError::Gone)),

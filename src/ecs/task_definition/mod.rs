@@ -321,6 +321,10 @@ impl Resource for TaskDefinitionResource {
     fn as_move_state(&self) -> Option<&dyn crate::framework::move_state::MoveState> {
         Some(&crate::ecs::moves::task_definition::MOVES)
     }
+
+    fn as_generate_config(&self) -> Option<&dyn crate::framework::generate_config::GenerateConfig> {
+        Some(self)
+    }
     fn as_identity(&self) -> Option<&dyn crate::framework::identity::ResourceIdentity> {
         Some(&crate::ecs::identity::TASK_DEFINITION)
     }

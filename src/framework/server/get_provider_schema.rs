@@ -11,6 +11,8 @@ pub struct ServerCapabilities {
     pub plan_destroy: bool,
     /// The schema is deterministic, so Terraform may cache it instead of asking every launch.
     pub get_provider_schema_optional: bool,
+    /// GenerateResourceConfig answers `-generate-config-out` instead of Terraform's guess.
+    pub generate_resource_config: bool,
 }
 
 pub struct GetProviderSchemaResponse<'a> {
@@ -18,6 +20,10 @@ pub struct GetProviderSchemaResponse<'a> {
     pub resources: Vec<(&'a str, &'a Schema)>,
     pub data_sources: Vec<(&'a str, &'a Schema)>,
     pub functions: Vec<(&'a str, &'a Signature)>,
+    pub ephemeral_resources: Vec<(&'a str, &'a Schema)>,
+    pub actions: Vec<(&'a str, &'a Schema)>,
+    /// The `config` block schema of each list resource.
+    pub list_resources: Vec<(&'a str, &'a Schema)>,
     pub capabilities: ServerCapabilities,
     pub diags: Diagnostics,
 }
@@ -37,6 +43,21 @@ impl Server {
                 .map(|(n, r)| (n.as_str(), &r.schema))
                 .collect(),
             functions: self.function_signatures(),
+            ephemeral_resources: self
+                .ephemeral_resources
+                .iter()
+                .map(|(n, r)| (n.as_str(), &r.schema))
+                .collect(),
+            actions: self
+                .actions
+                .iter()
+                .map(|(n, a)| (n.as_str(), &a.schema))
+                .collect(),
+            list_resources: self
+                .list_resources
+                .iter()
+                .map(|(n, l)| (n.as_str(), &l.schema))
+                .collect(),
             capabilities: self.capabilities(),
             diags: Diagnostics::new(),
         }
@@ -46,6 +67,7 @@ impl Server {
         ServerCapabilities {
             plan_destroy: true,
             get_provider_schema_optional: true,
+            generate_resource_config: true,
         }
     }
 
@@ -53,7 +75,18 @@ impl Server {
         self.resources.keys().map(String::as_str).collect()
     }
 
+    pub fn list_resource_type_names(&self) -> Vec<&str> {
+        self.list_resources.keys().map(String::as_str).collect()
+    }
+
     pub fn data_source_type_names(&self) -> Vec<&str> {
         self.data_sources.keys().map(String::as_str).collect()
+    }
+
+    pub fn ephemeral_resource_type_names(&self) -> Vec<&str> {
+        self.ephemeral_resources
+            .keys()
+            .map(String::as_str)
+            .collect()
     }
 }

@@ -3,48 +3,68 @@
 
 mod apply_resource_change;
 mod call_function;
+mod close_ephemeral_resource;
 mod configure_provider;
+mod generate_resource_config;
 mod get_functions;
 mod get_provider_schema;
 mod get_resource_identity_schemas;
 mod identity;
 mod import_resource_state;
+mod invoke_action;
+mod list_resource;
 mod move_resource_state;
+mod open_ephemeral_resource;
+mod plan_action;
 mod plan_resource_change;
 mod read_data_source;
 mod read_resource;
+mod renew_ephemeral_resource;
 mod stop_provider;
 mod upgrade_resource_identity;
 mod upgrade_resource_state;
 mod validate;
+mod validate_action_config;
+mod validate_ephemeral_resource_config;
+mod validate_list_resource_config;
 
 pub use apply_resource_change::{ApplyResourceChangeRequest, ApplyResourceChangeResponse};
 pub use call_function::{CallFunctionRequest, CallFunctionResponse};
+pub use close_ephemeral_resource::{CloseEphemeralResourceRequest, CloseEphemeralResourceResponse};
 pub use configure_provider::{ConfigureProviderRequest, ConfigureProviderResponse};
+pub use generate_resource_config::{GenerateResourceConfigRequest, GenerateResourceConfigResponse};
 pub use get_functions::GetFunctionsResponse;
 pub use get_provider_schema::{GetProviderSchemaResponse, ServerCapabilities};
 pub use get_resource_identity_schemas::GetResourceIdentitySchemasResponse;
 pub use import_resource_state::{
     ImportResourceStateRequest, ImportResourceStateResponse, ImportedResource,
 };
+pub use invoke_action::{ActionEvent, InvokeActionRequest};
+pub use list_resource::{ListResourceEvent, ListResourceRequest};
 pub use move_resource_state::{MoveResourceStateRequest, MoveResourceStateResponse};
+pub use open_ephemeral_resource::{OpenEphemeralResourceRequest, OpenEphemeralResourceResponse};
+pub use plan_action::{PlanActionRequest, PlanActionResponse};
 pub use plan_resource_change::{PlanResourceChangeRequest, PlanResourceChangeResponse};
 pub use read_data_source::{ReadDataSourceRequest, ReadDataSourceResponse};
 pub use read_resource::{ReadResourceRequest, ReadResourceResponse};
+pub use renew_ephemeral_resource::{RenewEphemeralResourceRequest, RenewEphemeralResourceResponse};
 pub use upgrade_resource_identity::{
     UpgradeResourceIdentityRequest, UpgradeResourceIdentityResponse,
 };
 pub use upgrade_resource_state::{UpgradeResourceStateRequest, UpgradeResourceStateResponse};
 pub use validate::{ValidateRequest, ValidateResponse};
+pub use validate_list_resource_config::ValidateListResourceConfigRequest;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 use tokio_util::sync::CancellationToken;
 
+use super::action::Action;
 use super::context::{Ctx, ProviderData};
 use super::data_source::DataSource;
 use super::diag::Diagnostics;
+use super::ephemeral::EphemeralResource;
 use super::identity::IdentitySchema;
 use super::provider::Provider;
 use super::resource::Resource;
@@ -66,12 +86,36 @@ struct Registered<T: ?Sized> {
     identity: Option<IdentitySchema>,
 }
 
+/// Schemas and their types, built once per registered object and keyed by type name.
+fn register<T: ?Sized>(
+    items: Vec<Arc<T>>,
+    describe: impl Fn(&T) -> (&'static str, Schema),
+) -> BTreeMap<String, Registered<T>> {
+    items
+        .into_iter()
+        .map(|imp| {
+            let (name, schema) = describe(&imp);
+            let ty = schema.implied_type();
+            let r = Registered {
+                imp,
+                schema,
+                ty,
+                identity: None,
+            };
+            (name.to_string(), r)
+        })
+        .collect()
+}
+
 pub struct Server {
     provider: Arc<dyn Provider>,
     provider_schema: Schema,
     resources: BTreeMap<String, Registered<dyn Resource>>,
     data_sources: BTreeMap<String, Registered<dyn DataSource>>,
     functions: BTreeMap<String, get_functions::RegisteredFunction>,
+    ephemeral_resources: BTreeMap<String, Registered<dyn EphemeralResource>>,
+    actions: BTreeMap<String, Registered<dyn Action>>,
+    list_resources: BTreeMap<String, Registered<dyn super::list::ListResource>>,
     provider_data: RwLock<Option<ProviderData>>,
     /// Arguments of the provider block Terraform could not know yet (computed from resources
     /// not applied): while any remain, nothing may be read from AWS, since the place to read
@@ -84,43 +128,27 @@ pub struct Server {
 impl Server {
     /// Builds every schema once; Terraform asks for them in each of its several launches.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
-        let resources = provider
-            .resources()
-            .into_iter()
-            .map(|imp| {
-                let schema = imp.schema();
-                let ty = schema.implied_type();
-                let identity = imp.as_identity().map(|i| i.identity_schema());
-                let r = Registered {
-                    imp,
-                    schema,
-                    ty,
-                    identity,
-                };
-                (r.imp.type_name().to_string(), r)
-            })
-            .collect();
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|imp| {
-                let schema = imp.schema();
-                let ty = schema.implied_type();
-                let r = Registered {
-                    imp,
-                    schema,
-                    ty,
-                    identity: None,
-                };
-                (r.imp.type_name().to_string(), r)
-            })
-            .collect();
+        let mut resources = register(provider.resources(), |r| (r.type_name(), r.schema()));
+        for r in resources.values_mut() {
+            r.identity = r.imp.as_identity().map(|i| i.identity_schema());
+        }
+        let data_sources = register(provider.data_sources(), |r| (r.type_name(), r.schema()));
+        let ephemeral_resources = register(provider.ephemeral_resources(), |r| {
+            (r.type_name(), r.schema())
+        });
+        let actions = register(provider.actions(), |r| (r.type_name(), r.schema()));
+        let list_resources = register(provider.list_resources(), |l| {
+            (l.type_name(), l.config_schema())
+        });
         Self {
             functions: get_functions::register(provider.as_ref()),
             provider_schema: provider.schema(),
             provider,
             resources,
             data_sources,
+            ephemeral_resources,
+            actions,
+            list_resources,
             provider_data: RwLock::new(None),
             provider_config_unknown: RwLock::new(Vec::new()),
             stop: CancellationToken::new(),
@@ -170,6 +198,23 @@ impl Server {
             diags.error(
                 "Unknown data source type",
                 format!("This provider has no data source type \"{type_name}\"."),
+            );
+        }
+        found
+    }
+}
+
+impl Server {
+    fn ephemeral_resource(
+        &self,
+        type_name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<&Registered<dyn EphemeralResource>> {
+        let found = self.ephemeral_resources.get(type_name);
+        if found.is_none() {
+            diags.error(
+                "Unknown ephemeral resource type",
+                format!("This provider has no ephemeral resource type \"{type_name}\"."),
             );
         }
         found
@@ -287,6 +332,12 @@ pub fn unknowns_to_null(value: &mut Value) {
 }
 
 #[cfg(test)]
+mod action_tests;
+#[cfg(test)]
+mod ephemeral_tests;
+#[cfg(test)]
 mod identity_tests;
+#[cfg(test)]
+mod list_tests;
 #[cfg(test)]
 mod tests;

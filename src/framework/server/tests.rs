@@ -233,3 +233,30 @@ fn upgrade_drops_attributes_no_longer_in_the_schema() {
     assert_eq!(state.get("id"), Some(&Value::string("id-1")));
     assert_eq!(state.get("slow"), Some(&Value::Null));
 }
+
+#[test]
+fn generated_configuration_leaves_out_what_terraform_refuses() {
+    let s = server();
+    let ty = thing_type();
+    let state = Value::object([
+        ("name", Value::string("a")),
+        ("secret", Value::Null),
+        ("id", Value::string("id-1")),
+        ("slow", Value::Bool(true)),
+    ]);
+    let resp = s.generate_resource_config(GenerateResourceConfigRequest {
+        type_name: "test_thing".into(),
+        state: raw(&state, &ty),
+    });
+    assert!(!resp.diags.has_errors());
+    let config = msgpack::decode(&resp.config.msgpack, &ty).unwrap();
+    assert_eq!(config.get("id"), Some(&Value::Null), "computed-only");
+    assert_eq!(config.get("name"), Some(&Value::string("a")));
+    assert!(s.capabilities().generate_resource_config);
+
+    let unknown = s.generate_resource_config(GenerateResourceConfigRequest {
+        type_name: "test_nothing".into(),
+        state: RawValue::default(),
+    });
+    assert!(format!("{:?}", unknown.diags).contains("test_nothing"));
+}

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Fidelity, reply_of, services};
+use super::{Fidelity, reply_of, services, tasks};
 use crate::local_aws::moto::Upstream;
 use crate::local_aws::wire::{Call, Reply, client_error};
 
@@ -35,13 +35,15 @@ async fn refusal(fidelity: &Fidelity, call: &Call, up: &Upstream, cluster: &str)
             "The Cluster cannot be deleted while Services are active.",
         ));
     }
-    let tasks = up
+    let listed = up
         .ask(&call.sibling(
             "ListTasks",
             json!({ "cluster": cluster, "desiredStatus": "RUNNING" }),
         ))
         .await;
-    if non_empty(&tasks.json, "taskArns") {
+    // The layer's RunTask tasks block until STOPPED, not only while desired RUNNING.
+    if non_empty(&listed.json, "taskArns") || tasks::cluster_has_unstopped_tasks(fidelity, cluster)
+    {
         return Some(client_error(
             "ClusterContainsTasksException",
             "The Cluster cannot be deleted while Tasks are active.",

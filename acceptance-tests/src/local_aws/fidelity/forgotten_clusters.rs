@@ -73,6 +73,9 @@ pub async fn describe_clusters(fidelity: &Fidelity, call: &Call, up: &Upstream) 
     }
     let mut body = answer.json.clone();
     super::cluster_configuration::omit_unrequested(call, &mut body);
+    if let Some(clusters) = body.get_mut("clusters") {
+        super::tasks::count_into(fidelity, clusters);
+    }
     if !fidelity.options.forget_deleted_clusters {
         return json_reply(answer.status, &body);
     }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{fnv, reply_of};
+use super::{Fidelity, fnv, reply_of, tasks};
 use crate::local_aws::moto::Upstream;
 use crate::local_aws::wire::{Call, Reply, client_error, json_reply};
 
@@ -61,6 +61,18 @@ pub async fn paginated_list(
     default_max: usize,
     keep: impl Fn(&str) -> bool,
 ) -> Reply {
+    paginated_merge(call, up, member, default_max, keep, Vec::new()).await
+}
+
+/// [`paginated_list`] with `extra` entries (the layer's own) after moto's.
+async fn paginated_merge(
+    call: &Call,
+    up: &Upstream,
+    member: &str,
+    default_max: usize,
+    keep: impl Fn(&str) -> bool,
+    extra: Vec<String>,
+) -> Reply {
     let page = match Page::of(call, default_max) {
         Ok(page) => page,
         Err(message) => return client_error("InvalidParameterException", message),
@@ -82,6 +94,7 @@ pub async fn paginated_list(
         .unwrap_or_default()
         .into_iter()
         .filter(|v| v.as_str().is_some_and(&keep))
+        .chain(extra.into_iter().map(Value::String))
         .collect();
     let end = (page.start + page.size).min(all.len());
     let items = all.get(page.start..end).unwrap_or_default().to_vec();
@@ -96,15 +109,24 @@ pub async fn paginated_list(
 /// 100. If this parameter isn't used, then ListTasks returns up to 100 results and a nextToken
 /// value if applicable"), and only tasks whose desired status is RUNNING unless `desiredStatus`
 /// says otherwise (ListTasks `desiredStatus`: "The default status filter is RUNNING"; moto lists
-/// stopped tasks too).
-pub async fn list_tasks(call: &Call, up: &Upstream) -> Reply {
+/// stopped tasks too). The layer's own RunTask tasks are listed after moto's.
+pub async fn list_tasks(fidelity: &Fidelity, call: &Call, up: &Upstream) -> Reply {
     let mut request = call.json.clone();
     if call.str("desiredStatus").is_none()
         && let Some(map) = request.as_object_mut()
     {
         map.insert("desiredStatus".into(), Value::String("RUNNING".into()));
     }
-    paginated_list(&call.with_json(request), up, "taskArns", 100, |_| true).await
+    let ours = tasks::listed(fidelity, &request);
+    paginated_merge(
+        &call.with_json(request),
+        up,
+        "taskArns",
+        100,
+        |_| true,
+        ours,
+    )
+    .await
 }
 
 /// ListContainerInstances: pages of at most 100 (ECS API reference, ListContainerInstances

@@ -7,15 +7,18 @@
 //! [`task_definitions`] (registration rules and the read-back shape built by [`taskdef_shape`]),
 //! [`limits`] (batch limits and pagination), [`forgotten_clusters`] (deleted clusters ECS no
 //! longer knows), [`secure_strings`] (parameters whose KMS key the caller may not use),
+//! [`encrypted_values`] (SecureString values read without decryption),
 //! [`parameters`] (PutParameter's pattern and AMI checks), [`cluster_configuration`] (the
 //! configuration reported only when asked for), [`placement`] (placement and scheduling
-//! refusals, DAEMON counts, the role ARN). The list
+//! refusals, DAEMON counts, the role ARN), [`tasks`] (RunTask's tasks, their lifecycle, exit
+//! codes, StopTask and ListTasks). The list
 //! of behaviours is in the harness README.
 
 pub mod capacity_providers;
 pub mod cluster_configuration;
 pub mod clusters;
 pub mod deployments;
+pub mod encrypted_values;
 pub mod forgotten_clusters;
 pub mod limits;
 pub mod parameters;
@@ -25,6 +28,7 @@ pub mod service_connect;
 pub mod services;
 pub mod task_definitions;
 pub mod taskdef_shape;
+pub mod tasks;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
@@ -45,6 +49,8 @@ pub struct State {
     pub capacity_providers: capacity_providers::Registry,
     /// Deleted clusters ECS no longer knows, by region and name (`--forget-deleted-clusters`).
     pub forgotten_clusters: BTreeSet<(String, String)>,
+    /// RunTask's tasks, which the layer keeps in place of moto.
+    pub tasks: tasks::Registry,
 }
 
 pub struct Fidelity {
@@ -148,7 +154,13 @@ impl Fidelity {
             (Service::Ecs, "ListTaskDefinitionFamilies") => {
                 limits::paginated_list(call, up, "families", 100, |_| true).await
             }
-            (Service::Ecs, "ListTasks") => limits::list_tasks(call, up).await,
+            (Service::Ecs, "RunTask") => tasks::run_task(self, call, up).await,
+            (Service::Ecs, "DescribeTasks") => tasks::describe_tasks(self, call),
+            (Service::Ecs, "ListTasks") => limits::list_tasks(self, call, up).await,
+            (Service::Ecs, "StopTask") => match tasks::stop_task(self, call) {
+                Some(reply) => reply,
+                None => up.forward(call).await,
+            },
             (Service::Ecs, "ListContainerInstances") => {
                 limits::list_container_instances(call, up).await
             }
