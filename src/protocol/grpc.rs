@@ -66,6 +66,11 @@ fn write_only_allowed(caps: &Option<pb::ClientCapabilities>) -> bool {
 
 type Reply<T> = Result<Response<T>, Status>;
 
+/// One GetMetadata entry per registered name.
+fn listed<T>(names: Vec<&str>, entry: impl Fn(String) -> T) -> Vec<T> {
+    names.into_iter().map(|n| entry(n.to_string())).collect()
+}
+
 #[tonic::async_trait]
 impl Provider for GrpcProvider {
     async fn get_metadata(
@@ -73,56 +78,28 @@ impl Provider for GrpcProvider {
         _: Request<pb::get_metadata::Request>,
     ) -> Reply<pb::get_metadata::Response> {
         use pb::get_metadata::{
-            DataSourceMetadata, EphemeralMetadata, FunctionMetadata, ResourceMetadata,
+            ActionMetadata, DataSourceMetadata, EphemeralMetadata, FunctionMetadata,
+            ListResourceMetadata, ResourceMetadata,
         };
+        let server = &self.server;
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(self.capabilities()),
-            resources: self
-                .server
-                .resource_type_names()
-                .into_iter()
-                .map(|n| ResourceMetadata {
-                    type_name: n.into(),
-                })
-                .collect(),
-            data_sources: self
-                .server
-                .data_source_type_names()
-                .into_iter()
-                .map(|n| DataSourceMetadata {
-                    type_name: n.into(),
-                })
-                .collect(),
-            functions: self
-                .server
-                .function_names()
-                .into_iter()
-                .map(|n| FunctionMetadata { name: n.into() })
-                .collect(),
-            ephemeral_resources: self
-                .server
-                .ephemeral_resource_type_names()
-                .into_iter()
-                .map(|n| EphemeralMetadata {
-                    type_name: n.into(),
-                })
-                .collect(),
-            actions: self
-                .server
-                .action_type_names()
-                .into_iter()
-                .map(|n| pb::get_metadata::ActionMetadata {
-                    type_name: n.into(),
-                })
-                .collect(),
-            list_resources: self
-                .server
-                .list_resource_type_names()
-                .into_iter()
-                .map(|n| pb::get_metadata::ListResourceMetadata {
-                    type_name: n.into(),
-                })
-                .collect(),
+            resources: listed(server.resource_type_names(), |type_name| ResourceMetadata {
+                type_name,
+            }),
+            data_sources: listed(server.data_source_type_names(), |type_name| {
+                DataSourceMetadata { type_name }
+            }),
+            functions: listed(server.function_names(), |name| FunctionMetadata { name }),
+            ephemeral_resources: listed(server.ephemeral_resource_type_names(), |type_name| {
+                EphemeralMetadata { type_name }
+            }),
+            actions: listed(server.action_type_names(), |type_name| ActionMetadata {
+                type_name,
+            }),
+            list_resources: listed(server.list_resource_type_names(), |type_name| {
+                ListResourceMetadata { type_name }
+            }),
             ..Default::default()
         }))
     }

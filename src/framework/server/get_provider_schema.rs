@@ -75,6 +75,10 @@ impl Server {
         self.resources.keys().map(String::as_str).collect()
     }
 
+    pub fn action_type_names(&self) -> Vec<&str> {
+        self.actions.keys().map(String::as_str).collect()
+    }
+
     pub fn list_resource_type_names(&self) -> Vec<&str> {
         self.list_resources.keys().map(String::as_str).collect()
     }

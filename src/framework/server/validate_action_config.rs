@@ -43,8 +43,4 @@ impl Server {
         }
         found
     }
-
-    pub fn action_type_names(&self) -> Vec<&str> {
-        self.actions.keys().map(String::as_str).collect()
-    }
 }
