@@ -2,8 +2,6 @@
 //! framework's own types. No prost type leaks past this module: the framework sees plain structs.
 
 mod convert;
-#[cfg(test)]
-mod ephemeral_tests;
 mod functions;
 mod grpc;
 mod unsupported;

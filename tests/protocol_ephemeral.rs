@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use tonic::Request;
 
-use super::grpc::GrpcProvider;
-use super::tfplugin6 as pb;
-use super::tfplugin6::provider_server::Provider;
-use crate::ecs::EcsProvider;
-use crate::framework::server::Server;
+use ecs_provider::ecs::EcsProvider;
+use ecs_provider::framework::server::Server;
+use ecs_provider::protocol::GrpcProvider;
+use ecs_provider::protocol::tfplugin6 as pb;
+use ecs_provider::protocol::tfplugin6::provider_server::Provider;
 
 fn provider() -> GrpcProvider {
     GrpcProvider::new(Arc::new(Server::new(EcsProvider::new())))
